@@ -1,0 +1,2 @@
+//! The Liqo control plane: one reconciler module per primary kind, wired into the
+//! `liqo-controller-manager` binary, and the virtual node agent.

@@ -1,0 +1,2 @@
+//! Shared Kubernetes I/O for the CLI and the controllers: clients from kubeconfigs and contexts,
+//! server-side apply, watch-based waits, and the pure planning helpers they feed.

@@ -1,0 +1,209 @@
+//! `testenv`: start, inspect and stop local test clusters from a shell.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use liqo_testenv::node::{NodeAgentConfig, NodeCapacity};
+use liqo_testenv::{ClusterConfig, ClusterState, Env};
+
+/// Real local Kubernetes clusters for liqoctl-rs tests and demos.
+#[derive(Debug, Parser)]
+#[command(name = "testenv", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start clusters, wait until they are ready and print their kubeconfig paths.
+    Up {
+        /// Directory holding the clusters (created; must not hold clusters already).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Cluster names.
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// Where the Kubernetes binaries are (default: $LIQO_TESTENV_BIN or .testenv/bin).
+        #[arg(long)]
+        bin_dir: Option<PathBuf>,
+        /// Bound on start-up, in seconds.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// Show each cluster's components and whether they run.
+    Status {
+        /// Directory holding the clusters.
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Stop the clusters and remove the directory.
+    Down {
+        /// Directory holding the clusters.
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Run a node agent (started by `up`; not for direct use).
+    #[command(hide = true)]
+    Agent {
+        #[arg(long)]
+        kubeconfig: PathBuf,
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        node_name: String,
+        #[arg(long)]
+        cpu: String,
+        #[arg(long)]
+        memory: String,
+        #[arg(long)]
+        pods: u32,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,kube_client=off".into()),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Up {
+            dir,
+            names,
+            bin_dir,
+            timeout,
+        } => up(dir, names, bin_dir, timeout).await,
+        Command::Status { dir } => status(&dir).await,
+        Command::Down { dir } => down(&dir),
+        Command::Agent {
+            kubeconfig,
+            cluster,
+            node_name,
+            cpu,
+            memory,
+            pods,
+        } => {
+            let cfg = NodeAgentConfig {
+                cluster,
+                node_name,
+                capacity: NodeCapacity { cpu, memory, pods },
+            };
+            let shutdown = async {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                        .expect("invariant: SIGTERM can be handled");
+                tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
+            };
+            liqo_testenv::run_agent(&kubeconfig, cfg, shutdown)
+                .await
+                .context("node agent failed")
+        }
+    }
+}
+
+async fn up(
+    dir: PathBuf,
+    names: Vec<String>,
+    bin_dir: Option<PathBuf>,
+    timeout: u64,
+) -> Result<()> {
+    if dir.exists() && !ClusterState::load_all(&dir)?.is_empty() {
+        bail!(
+            "{} already holds clusters: run `testenv down --dir {}` first",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let mut builder = Env::builder()
+        .dir(&dir)
+        .timeout(Duration::from_secs(timeout))
+        .detached(std::env::current_exe().context("cannot find the testenv executable")?);
+    if let Some(bin_dir) = bin_dir {
+        builder = builder.bin_dir(bin_dir);
+    }
+    for name in &names {
+        builder = builder.cluster_config(ClusterConfig::new(name));
+    }
+    let env = builder
+        .start()
+        .await
+        .context("failed to start the clusters")?;
+    let mut out = String::new();
+    for cluster in env.clusters() {
+        out.push_str(&format!(
+            "{}\t{}\n",
+            cluster.name(),
+            cluster.kubeconfig().display()
+        ));
+    }
+    env.keep_running();
+    print_stdout(&out);
+    Ok(())
+}
+
+async fn status(dir: &std::path::Path) -> Result<()> {
+    let states = ClusterState::load_all(dir)
+        .with_context(|| format!("no test clusters in {}", dir.display()))?;
+    if states.is_empty() {
+        bail!("no test clusters in {}", dir.display());
+    }
+    let mut out = String::new();
+    for state in states {
+        let ready = liqo_testenv::probe_ready(&state).await;
+        out.push_str(&format!(
+            "{}\t{}\t{}\n",
+            state.name,
+            if ready { "ready" } else { "not-ready" },
+            state.kubeconfig.display()
+        ));
+        for c in &state.components {
+            let running = if liqo_testenv::is_alive(c.pid) {
+                "running"
+            } else {
+                "exited"
+            };
+            out.push_str(&format!(
+                "  {}\tpid {}\t{running}\t{}\n",
+                c.name,
+                c.pid,
+                c.log.display()
+            ));
+        }
+    }
+    print_stdout(&out);
+    Ok(())
+}
+
+fn down(dir: &std::path::Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let states = ClusterState::load_all(dir)?;
+    for state in &states {
+        liqo_testenv::stop_components(state);
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("failed to remove {}", dir.display()))?;
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)] // stdout carries the data of this command
+fn print_stdout(text: &str) {
+    print!("{text}");
+}

@@ -1,0 +1,385 @@
+//! One test cluster: its files, its four control-plane processes and its node agent.
+
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::ServiceAccount;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::wait::await_condition;
+use kube::{Api, Client, Config};
+
+use crate::error::ComponentFailure;
+pub use crate::node::NodeCapacity;
+use crate::pki::{ClusterPki, Subject};
+use crate::process::{self, Lifetime, Proc};
+use crate::state::{ClusterState, ComponentState};
+use crate::{Binaries, Error, kubeconfig, ports};
+
+/// How many log lines an error shows.
+const LOG_TAIL_LINES: usize = 25;
+/// Grace period between SIGTERM and SIGKILL when stopping a component.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How often `/readyz` is probed while the API server starts: nothing can be watched before
+/// the server is up, so this one wait polls, on a short bounded interval.
+const READYZ_PROBE_INTERVAL: Duration = Duration::from_millis(100);
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Cluster name: a directory, kubeconfig context and Node name prefix.
+    pub name: String,
+    /// Service CIDR (the first address is the `kubernetes` Service).
+    pub service_cidr: String,
+    /// Capacity of the registered worker Node.
+    pub node: NodeCapacity,
+}
+
+impl ClusterConfig {
+    /// A cluster with default CIDRs and node capacity.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            service_cidr: "10.96.0.0/16".into(),
+            node: NodeCapacity::default(),
+        }
+    }
+
+    /// Name of the worker Node.
+    pub fn node_name(&self) -> String {
+        format!("{}-worker", self.name)
+    }
+
+    fn kubernetes_service_ip(&self) -> Result<Ipv4Addr, Error> {
+        let base = self.service_cidr.split('/').next().unwrap_or_default();
+        let ip: Ipv4Addr = base.parse().map_err(|_| {
+            Error::State(format!(
+                "service CIDR {:?} is not an IPv4 CIDR",
+                self.service_cidr
+            ))
+        })?;
+        Ok(Ipv4Addr::from(u32::from(ip) + 1))
+    }
+}
+
+/// A running test cluster.
+#[derive(Debug)]
+pub struct Cluster {
+    config: ClusterConfig,
+    dir: PathBuf,
+    kubeconfig: PathBuf,
+    server: String,
+    kube_config: Config,
+    procs: Vec<Proc>,
+}
+
+impl Cluster {
+    /// The cluster's name.
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    /// Path of the admin kubeconfig.
+    pub fn kubeconfig(&self) -> &Path {
+        &self.kubeconfig
+    }
+
+    /// The API server URL.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The cluster's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What the cluster was started with.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// An admin client. A new one on every call, so each tokio runtime (one per test) gets
+    /// connections of its own.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub fn client(&self) -> Client {
+        Client::try_from(self.kube_config.clone())
+            .expect("invariant: an admin kubeconfig makes a client")
+    }
+
+    /// Process ids of the control plane.
+    pub fn pids(&self) -> Vec<u32> {
+        self.procs.iter().map(|p| p.pid).collect()
+    }
+
+    /// The components as recorded on disk.
+    pub fn state(&self) -> ClusterState {
+        ClusterState {
+            name: self.config.name.clone(),
+            kubeconfig: self.kubeconfig.clone(),
+            server: self.server.clone(),
+            components: self
+                .procs
+                .iter()
+                .map(|p| ComponentState {
+                    name: p.name.clone(),
+                    pid: p.pid,
+                    log: p.log.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Starts the control plane in `env_dir/<name>` and waits until the API server is ready
+    /// and the controller manager has created the `default` ServiceAccount.
+    ///
+    /// # Errors
+    /// A missing binary, a component that exits (with its log tail), or `timeout` passing.
+    pub async fn start(
+        config: ClusterConfig,
+        env_dir: &Path,
+        bins: &Binaries,
+        lifetime: Lifetime,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let dir = env_dir.join(&config.name);
+        for sub in ["etcd", "logs"] {
+            let path = dir.join(sub);
+            std::fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
+        }
+        let pki = ClusterPki::generate(&config.name, config.kubernetes_service_ip()?)?;
+        let paths = pki.write(&dir.join("pki"))?;
+        let [etcd_port, peer_port, api_port]: [u16; 3] = ports::free_ports(3)
+            .map_err(|e| Error::io("reserve ports on", Path::new("127.0.0.1"), e))?
+            .try_into()
+            .expect("invariant: free_ports returns as many ports as asked");
+        let server = format!("https://127.0.0.1:{api_port}");
+        let write_kubeconfig =
+            |file: &str, user: &str, group: Option<&str>| -> Result<PathBuf, Error> {
+                let cert = pki.client(Subject { user, group })?;
+                let path = dir.join(file);
+                crate::pki::write_file(
+                    &path,
+                    &kubeconfig::render(&config.name, &server, &pki.ca.cert_pem, &cert),
+                )?;
+                Ok(path)
+            };
+        let admin = write_kubeconfig("kubeconfig", "kubernetes-admin", Some("system:masters"))?;
+        let kcm = write_kubeconfig(
+            "controller-manager.kubeconfig",
+            "system:kube-controller-manager",
+            None,
+        )?;
+        let sched = write_kubeconfig("scheduler.kubeconfig", "system:kube-scheduler", None)?;
+
+        let name = config.name.as_str();
+        let log = |c: &str| dir.join("logs").join(format!("{c}.log"));
+        let p = |path: &Path| path.display().to_string();
+        let etcd_url = format!("http://127.0.0.1:{etcd_port}");
+        let peer_url = format!("http://127.0.0.1:{peer_port}");
+        let etcd_args = vec![
+            format!("--name={name}"),
+            format!("--data-dir={}", p(&dir.join("etcd"))),
+            format!("--listen-client-urls={etcd_url}"),
+            format!("--advertise-client-urls={etcd_url}"),
+            format!("--listen-peer-urls={peer_url}"),
+            format!("--initial-advertise-peer-urls={peer_url}"),
+            format!("--initial-cluster={name}={peer_url}"),
+            // Test data is disposable: skipping fsync makes every write an order faster.
+            "--unsafe-no-fsync".into(),
+            "--log-level=warn".into(),
+        ];
+        let apiserver_args = vec![
+            format!("--etcd-servers={etcd_url}"),
+            format!("--secure-port={api_port}"),
+            "--bind-address=127.0.0.1".into(),
+            "--advertise-address=127.0.0.1".into(),
+            format!("--tls-cert-file={}", p(&paths.apiserver_crt)),
+            format!("--tls-private-key-file={}", p(&paths.apiserver_key)),
+            format!("--client-ca-file={}", p(&paths.ca_crt)),
+            format!("--service-account-key-file={}", p(&paths.sa_pub)),
+            format!("--service-account-signing-key-file={}", p(&paths.sa_key)),
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local".into(),
+            format!("--service-cluster-ip-range={}", config.service_cidr),
+            "--authorization-mode=RBAC".into(),
+            "--allow-privileged=true".into(),
+            "--profiling=false".into(),
+        ];
+        let kcm_args = vec![
+            format!("--kubeconfig={}", p(&kcm)),
+            "--secure-port=0".into(),
+            "--leader-elect=false".into(),
+            format!("--cluster-signing-cert-file={}", p(&paths.ca_crt)),
+            format!("--cluster-signing-key-file={}", p(&paths.ca_key)),
+            format!("--root-ca-file={}", p(&paths.ca_crt)),
+            format!("--service-account-private-key-file={}", p(&paths.sa_key)),
+            "--use-service-account-credentials=true".into(),
+            "--profiling=false".into(),
+        ];
+        let sched_args = vec![
+            format!("--kubeconfig={}", p(&sched)),
+            "--secure-port=0".into(),
+            "--leader-elect=false".into(),
+            "--profiling=false".into(),
+        ];
+
+        let mut cluster = Self {
+            kube_config: load_config(name, &admin).await?,
+            config: config.clone(),
+            dir: dir.clone(),
+            kubeconfig: admin,
+            server,
+            procs: Vec::new(),
+        };
+        // The API server and the controllers retry their upstreams, so all start at once.
+        let components = [
+            ("etcd", &bins.etcd, etcd_args),
+            ("kube-apiserver", &bins.apiserver, apiserver_args),
+            (
+                "kube-controller-manager",
+                &bins.controller_manager,
+                kcm_args,
+            ),
+            ("kube-scheduler", &bins.scheduler, sched_args),
+        ];
+        for (component, bin, args) in components {
+            cluster.procs.push(process::spawn(
+                name,
+                component,
+                bin,
+                &args,
+                &log(component),
+                lifetime,
+            )?);
+        }
+        cluster.state().save(&dir)?;
+        let started = Instant::now();
+        cluster.await_apiserver_ready(started, timeout).await?;
+        cluster
+            .await_default_service_account(started, timeout)
+            .await?;
+        Ok(cluster)
+    }
+
+    /// Registers a process started for this cluster (the node agent), so it is stopped with it.
+    pub(crate) fn adopt(&mut self, proc: Proc) -> Result<(), Error> {
+        self.procs.push(proc);
+        self.state().save(&self.dir)
+    }
+
+    /// Fails with the component's log tail if any process has exited.
+    ///
+    /// # Errors
+    /// [`Error::Component`] naming the process and its log tail.
+    pub fn check_alive(&mut self) -> Result<(), Error> {
+        for proc in &mut self.procs {
+            if let Some(status) = proc.exited() {
+                return Err(Error::Component(Box::new(ComponentFailure {
+                    cluster: self.config.name.clone(),
+                    component: proc.name.clone(),
+                    what: format!("exited ({status})"),
+                    log: proc.log.clone(),
+                    tail: proc.log_tail(LOG_TAIL_LINES),
+                })));
+            }
+        }
+        Ok(())
+    }
+
+    async fn await_apiserver_ready(
+        &mut self,
+        started: Instant,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let client = self.client();
+        loop {
+            self.check_alive()?;
+            let request = http::Request::get("/readyz")
+                .body(Vec::new())
+                .expect("invariant: static request");
+            let last = match client.request_text(request).await {
+                Ok(body) if body.trim() == "ok" => return Ok(()),
+                Ok(body) => body,
+                Err(e) => e.to_string(),
+            };
+            if started.elapsed() >= timeout {
+                return Err(self.not_ready("kube-apiserver", format!("/readyz: {last}"), started));
+            }
+            tokio::time::sleep(READYZ_PROBE_INTERVAL).await;
+        }
+    }
+
+    async fn await_default_service_account(
+        &mut self,
+        started: Instant,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let api: Api<ServiceAccount> = Api::namespaced(self.client(), "default");
+        let exists = |sa: Option<&ServiceAccount>| sa.is_some();
+        let wait = await_condition(api, "default", exists);
+        let remaining = timeout.saturating_sub(started.elapsed());
+        match tokio::time::timeout(remaining, wait).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(Error::State(format!(
+                "watching ServiceAccount default/default: {e}"
+            ))),
+            Err(_) => {
+                self.check_alive()?;
+                let last = "ServiceAccount default/default not created yet".to_string();
+                Err(self.not_ready("kube-controller-manager", last, started))
+            }
+        }
+    }
+
+    fn not_ready(&self, component: &str, last: String, started: Instant) -> Error {
+        let log = self.dir.join("logs").join(format!("{component}.log"));
+        Error::Component(Box::new(ComponentFailure {
+            cluster: self.config.name.clone(),
+            component: component.into(),
+            what: format!(
+                "was not ready after {}s ({last})",
+                started.elapsed().as_secs()
+            ),
+            tail: process::log_tail(&log, LOG_TAIL_LINES),
+            log,
+        }))
+    }
+
+    /// Stops every process, the node agent first.
+    pub fn stop(&mut self) {
+        for proc in self.procs.iter_mut().rev() {
+            proc.stop(STOP_GRACE);
+        }
+        self.procs.clear();
+    }
+}
+
+impl Cluster {
+    /// Lets the processes run on after this value is dropped.
+    pub(crate) fn forget(&mut self) {
+        self.procs.clear();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Loads a kubeconfig file into a client configuration.
+///
+/// # Errors
+/// [`Error::Kubeconfig`] when the file is unreadable or inconsistent.
+pub async fn load_config(cluster: &str, path: &Path) -> Result<Config, Error> {
+    let wrap = |source: Box<dyn std::error::Error + Send + Sync>| Error::Kubeconfig {
+        cluster: cluster.into(),
+        source,
+    };
+    let kubeconfig = Kubeconfig::read_from(path).map_err(|e| wrap(Box::new(e)))?;
+    Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .map_err(|e| wrap(Box::new(e)))
+}
