@@ -1,2 +1,7 @@
 //! Shared Kubernetes I/O for the CLI and the controllers: clients from kubeconfigs and contexts,
 //! server-side apply, watch-based waits, and the pure planning helpers they feed.
+
+pub mod apply;
+pub mod client;
+pub mod leader;
+pub mod wait;

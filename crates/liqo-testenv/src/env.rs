@@ -10,6 +10,7 @@ use kube::{Api, Client};
 
 use crate::cluster::{Cluster, ClusterConfig};
 use crate::node::{self, NodeAgentConfig};
+use crate::pods::PodsConfig;
 use crate::process::{self, Lifetime};
 use crate::{Binaries, Error};
 
@@ -214,6 +215,8 @@ impl Env {
                         format!("--cpu={}", cfg.node.cpu),
                         format!("--memory={}", cfg.node.memory),
                         format!("--pods={}", cfg.node.pods),
+                        format!("--pods-dir={}", cluster.dir().join("pods").display()),
+                        format!("--bin-dir={}", PodsConfig::default_bin_dir().display()),
                     ];
                     let log = cluster.dir().join("logs").join("node-agent.log");
                     let proc = process::spawn(
@@ -266,6 +269,19 @@ fn agent_config(cluster: &Cluster) -> NodeAgentConfig {
         cluster: cfg.name.clone(),
         node_name: cfg.node_name(),
         capacity: cfg.node.clone(),
+        pods: Some(pods_placeholder(cluster.dir())),
+    }
+}
+
+/// Pod settings whose server and CA [`run_agent`] fills from the kubeconfig.
+fn pods_placeholder(cluster_dir: &Path) -> PodsConfig {
+    PodsConfig {
+        cluster: String::new(),
+        node_name: String::new(),
+        bin_dir: PodsConfig::default_bin_dir(),
+        pods_dir: cluster_dir.join("pods"),
+        server: String::new(),
+        ca_pem: String::new(),
     }
 }
 
@@ -344,6 +360,14 @@ pub async fn run_agent(
     cfg: NodeAgentConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), Error> {
+    let mut cfg = cfg;
+    if let Some(pods) = &mut cfg.pods {
+        let (server, ca_pem) = server_and_ca(&cfg.cluster, kubeconfig)?;
+        pods.cluster.clone_from(&cfg.cluster);
+        pods.node_name.clone_from(&cfg.node_name);
+        pods.server = server;
+        pods.ca_pem = ca_pem;
+    }
     let config = crate::cluster::load_config(&cfg.cluster, kubeconfig).await?;
     let client = Client::try_from(config).map_err(|source| Error::Kube {
         cluster: cfg.cluster.clone(),
@@ -351,6 +375,34 @@ pub async fn run_agent(
         source,
     })?;
     node::run(client, cfg, shutdown).await
+}
+
+/// The API server URL and CA (PEM) of a kubeconfig, for the pods' own kubeconfigs.
+fn server_and_ca(cluster: &str, path: &Path) -> Result<(String, String), Error> {
+    use base64::Engine;
+    let bad = |what: &str| {
+        Error::State(format!(
+            "kubeconfig {} of cluster {cluster} has no {what}",
+            path.display()
+        ))
+    };
+    let kubeconfig = kube::config::Kubeconfig::read_from(path).map_err(|e| Error::Kubeconfig {
+        cluster: cluster.into(),
+        source: Box::new(e),
+    })?;
+    let entry = kubeconfig
+        .clusters
+        .first()
+        .and_then(|c| c.cluster.clone())
+        .ok_or_else(|| bad("cluster"))?;
+    let server = entry.server.ok_or_else(|| bad("server"))?;
+    let ca = entry
+        .certificate_authority_data
+        .ok_or_else(|| bad("certificate-authority-data"))?;
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(ca)
+        .map_err(|_| bad("valid certificate-authority-data"))?;
+    Ok((server, String::from_utf8_lossy(&pem).into_owned()))
 }
 
 /// A new directory under `$TMPDIR/liqo-testenv`, first removing those left by processes that

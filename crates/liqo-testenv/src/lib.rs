@@ -10,6 +10,7 @@ mod error;
 mod kubeconfig;
 pub mod node;
 pub mod pki;
+pub mod pods;
 mod ports;
 mod process;
 mod state;

@@ -56,6 +56,8 @@ pub struct NodeAgentConfig {
     pub node_name: String,
     /// Advertised capacity.
     pub capacity: NodeCapacity,
+    /// Runs the pods bound to the node, when set.
+    pub pods: Option<crate::pods::PodsConfig>,
 }
 
 /// Builds the Node object the agent registers (pure).
@@ -164,20 +166,37 @@ pub async fn run(
     cfg: NodeAgentConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), Error> {
+    use futures::FutureExt;
     let node = register(&client, &cfg).await?;
+    let shutdown = shutdown.shared();
+    let pods = match cfg.pods.clone() {
+        Some(pods) => crate::pods::run(client.clone(), pods, shutdown.clone()).left_future(),
+        None => std::future::ready(()).right_future(),
+    };
+    let heartbeat = heartbeat(&client, &cfg, &node, shutdown);
+    tokio::join!(pods, heartbeat);
+    Ok(())
+}
+
+async fn heartbeat(
+    client: &Client,
+    cfg: &NodeAgentConfig,
+    node: &Node,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     let mut lease_tick = tokio::time::interval(LEASE_RENEW_INTERVAL);
     let mut status_tick = tokio::time::interval(STATUS_REPORT_INTERVAL);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => return,
             _ = lease_tick.tick() => {
-                if let Err(e) = renew_lease(&client, &node).await {
+                if let Err(e) = renew_lease(client, node).await {
                     tracing::warn!(node = %cfg.node_name, error = %e, "lease renewal failed");
                 }
             }
             _ = status_tick.tick() => {
-                if let Err(e) = report_status(&client, &cfg).await {
+                if let Err(e) = report_status(client, cfg).await {
                     tracing::warn!(node = %cfg.node_name, error = %e, "node status update failed");
                 }
             }
@@ -276,6 +295,7 @@ mod tests {
                 memory: "1Gi".into(),
                 pods: 10,
             },
+            pods: None,
         };
         let status = render_node_status(&cfg, Timestamp::UNIX_EPOCH);
         let ready = status

@@ -68,6 +68,22 @@ pub fn spawn(
     log: &Path,
     lifetime: Lifetime,
 ) -> Result<Proc, Error> {
+    spawn_with_env(cluster, name, program, args, &[], log, lifetime)
+}
+
+/// [`spawn`] with extra environment variables.
+///
+/// # Errors
+/// [`Error::Spawn`] when the process cannot be created.
+pub fn spawn_with_env(
+    cluster: &str,
+    name: &str,
+    program: &Path,
+    args: &[String],
+    env: &[(String, String)],
+    log: &Path,
+    lifetime: Lifetime,
+) -> Result<Proc, Error> {
     let spawn_err = |source| Error::Spawn {
         cluster: cluster.into(),
         component: name.into(),
@@ -89,8 +105,14 @@ pub fn spawn(
         // A child of ours is never a group leader, so setsid execs in place and keeps the pid.
         Lifetime::Detached => Command::new("setsid"),
     };
+    if !env.is_empty() {
+        // A pod's process sees its own environment, not the test runner's.
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    }
     cmd.arg(program)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err);
@@ -117,6 +139,11 @@ pub fn spawn(
 }
 
 impl Proc {
+    /// Hands the child over (to wait on it elsewhere); the pid stays known for [`Proc::stop`].
+    pub fn take_child(&mut self) -> Option<Child> {
+        self.child.take()
+    }
+
     /// `Some(description)` when the process has exited.
     pub fn exited(&mut self) -> Option<String> {
         match &mut self.child {

@@ -61,6 +61,10 @@ enum Command {
         memory: String,
         #[arg(long)]
         pods: u32,
+        #[arg(long)]
+        pods_dir: PathBuf,
+        #[arg(long)]
+        bin_dir: PathBuf,
     },
 }
 
@@ -99,11 +103,23 @@ async fn run(cli: Cli) -> Result<()> {
             cpu,
             memory,
             pods,
+            pods_dir,
+            bin_dir,
         } => {
+            let pods_config = liqo_testenv::pods::PodsConfig {
+                cluster: cluster.clone(),
+                node_name: node_name.clone(),
+                bin_dir,
+                pods_dir,
+                server: String::new(),
+                ca_pem: String::new(),
+            };
+            let capacity = NodeCapacity { cpu, memory, pods };
             let cfg = NodeAgentConfig {
                 cluster,
                 node_name,
-                capacity: NodeCapacity { cpu, memory, pods },
+                capacity,
+                pods: Some(pods_config),
             };
             let shutdown = async {
                 let mut term =

@@ -1,0 +1,131 @@
+//! Pods bound to the test node: containers whose image is this project's run as local
+//! processes; any other image is reported as not available, never pretended to run.
+
+mod env;
+mod probe;
+mod status;
+mod worker;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::DeleteParams;
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
+use kube::{Api, Client, ResourceExt};
+use tokio::sync::watch;
+
+pub use status::{ContainerPhase, ContainerReport};
+pub use worker::PROJECT_IMAGE_REPOSITORY;
+
+/// Environment variable naming where this project's binaries are.
+pub const PROJECT_BIN_ENV: &str = "LIQO_TESTENV_PROJECT_BIN";
+
+/// Where the agent finds binaries and writes pod files.
+#[derive(Debug, Clone)]
+pub struct PodsConfig {
+    /// The cluster, for messages.
+    pub cluster: String,
+    /// Node name.
+    pub node_name: String,
+    /// This project's built binaries (`target/debug` by default).
+    pub bin_dir: PathBuf,
+    /// One directory per pod: kubeconfig, token, logs.
+    pub pods_dir: PathBuf,
+    /// API server URL pods talk to.
+    pub server: String,
+    /// The cluster CA, PEM.
+    pub ca_pem: String,
+}
+
+impl PodsConfig {
+    /// The default project binaries directory: `$LIQO_TESTENV_PROJECT_BIN`, else the
+    /// workspace's `target/debug`.
+    pub fn default_bin_dir() -> PathBuf {
+        match std::env::var_os(PROJECT_BIN_ENV) {
+            Some(dir) => PathBuf::from(dir),
+            None => {
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug");
+                dir.canonicalize().unwrap_or(dir)
+            }
+        }
+    }
+}
+
+/// Why a pod's worker stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The pod is being deleted: stop the processes, then remove the pod.
+    PodDeleted,
+    /// The agent is shutting down: stop the processes, leave the pod.
+    AgentShutdown,
+}
+
+/// Runs the pods bound to the node until `shutdown` resolves, then stops their processes.
+pub async fn run(client: Client, cfg: PodsConfig, shutdown: impl std::future::Future<Output = ()>) {
+    let pods: Api<Pod> = Api::all(client.clone());
+    let selector = watcher::Config::default().fields(&format!("spec.nodeName={}", cfg.node_name));
+    let mut events = watcher::watcher(pods.clone(), selector)
+        .default_backoff()
+        .boxed();
+    let mut workers: HashMap<String, (watch::Sender<Option<Stop>>, tokio::task::JoinHandle<()>)> =
+        HashMap::new();
+    tokio::pin!(shutdown);
+    loop {
+        let event = tokio::select! {
+            () = &mut shutdown => break,
+            event = events.next() => event,
+        };
+        let pod = match event {
+            Some(Ok(Event::Apply(pod) | Event::InitApply(pod))) => pod,
+            Some(Ok(Event::Delete(pod))) => {
+                if let Some((stop, _)) = pod.uid().and_then(|uid| workers.get(&uid)) {
+                    let _ = stop.send(Some(Stop::PodDeleted));
+                }
+                continue;
+            }
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, "pod watch error, retrying");
+                continue;
+            }
+            None => break,
+        };
+        let uid = pod.uid().unwrap_or_default();
+        workers.retain(|_, (_, handle)| !handle.is_finished());
+        if pod.metadata.deletion_timestamp.is_some() {
+            match workers.get(&uid) {
+                Some((stop, _)) => {
+                    let _ = stop.send(Some(Stop::PodDeleted));
+                }
+                // Never started here (or already stopped): finish the deletion as a kubelet does.
+                None => {
+                    let api: Api<Pod> =
+                        Api::namespaced(client.clone(), &pod.namespace().unwrap_or_default());
+                    let _ = api
+                        .delete(&pod.name_any(), &DeleteParams::default().grace_period(0))
+                        .await;
+                }
+            }
+            continue;
+        }
+        let terminal = matches!(
+            pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+        if terminal || workers.contains_key(&uid) {
+            continue;
+        }
+        let (stop_tx, stop_rx) = watch::channel(None);
+        let handle = tokio::spawn(worker::run(client.clone(), cfg.clone(), pod, stop_rx));
+        workers.insert(uid, (stop_tx, handle));
+    }
+    for (stop, _) in workers.values() {
+        let _ = stop.send(Some(Stop::AgentShutdown));
+    }
+    for (_, (_, handle)) in workers {
+        let _ = handle.await;
+    }
+}
