@@ -45,6 +45,8 @@ $(K8S_STAMP): $(K8S_MOD_DIR)/go.mod $(K8S_MOD_DIR)/go.sum
 	@touch $@
 
 test: deps k8s
+	# The node agent runs the control plane from these binaries.
+	cargo build --workspace --bins
 	cargo test --workspace --no-fail-fast
 
 lint:

@@ -1,12 +1,49 @@
 //! `liqoctl`: the kubectl-style CLI that drives Liqo peerings between clusters.
+
+mod cli;
+mod commands;
+mod confirm;
+mod ctx;
+mod exit;
+mod printer;
+
+use std::process::ExitCode;
+
 use clap::Parser;
 
-/// Manage Liqo peerings between Kubernetes clusters.
-#[derive(Debug, Parser)]
-#[command(name = "liqoctl", version)]
-struct Cli {}
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_tracing(cli.global.verbose);
+    let printer = printer::Printer::new(cli.global.quiet, cli.global.verbose > 0);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            printer.error(format_args!(
+                "error: failed to start the async runtime: {e}"
+            ));
+            return exit::ExitStatus::Internal.into();
+        }
+    };
+    let status = runtime.block_on(commands::run(cli, printer.clone()));
+    match status {
+        Ok(status) => status.into(),
+        Err(err) => exit::report(&printer, &err).into(),
+    }
+}
 
-fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    Ok(())
+/// `-v` shows liqoctl's own debug logs, `-vv` everything; off by default.
+fn init_tracing(verbosity: u8) {
+    let filter = match verbosity {
+        0 => return,
+        1 => "liqoctl=debug,liqo_kube=debug",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .init();
 }

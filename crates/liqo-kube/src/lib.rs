@@ -3,5 +3,6 @@
 
 pub mod apply;
 pub mod client;
+pub mod install;
 pub mod leader;
 pub mod wait;

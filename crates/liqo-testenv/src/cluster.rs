@@ -233,10 +233,14 @@ impl Cluster {
             server,
             procs: Vec::new(),
         };
-        // The API server and the controllers retry their upstreams, so all start at once.
-        let components = [
+        // etcd and the API server start together (the API server retries etcd). The
+        // controllers start once it is ready: they give up on an API server that stays
+        // unhealthy for 20 s, which a loaded machine starting several clusters can exceed.
+        let first = [
             ("etcd", &bins.etcd, etcd_args),
             ("kube-apiserver", &bins.apiserver, apiserver_args),
+        ];
+        let then = [
             (
                 "kube-controller-manager",
                 &bins.controller_manager,
@@ -244,7 +248,8 @@ impl Cluster {
             ),
             ("kube-scheduler", &bins.scheduler, sched_args),
         ];
-        for (component, bin, args) in components {
+        let started = Instant::now();
+        for (component, bin, args) in first {
             cluster.procs.push(process::spawn(
                 name,
                 component,
@@ -255,8 +260,18 @@ impl Cluster {
             )?);
         }
         cluster.state().save(&dir)?;
-        let started = Instant::now();
         cluster.await_apiserver_ready(started, timeout).await?;
+        for (component, bin, args) in then {
+            cluster.procs.push(process::spawn(
+                name,
+                component,
+                bin,
+                &args,
+                &log(component),
+                lifetime,
+            )?);
+        }
+        cluster.state().save(&dir)?;
         cluster
             .await_default_service_account(started, timeout)
             .await?;

@@ -1,0 +1,173 @@
+//! RBAC of the control plane and the ClusterRoles the tenant controller binds for consumers.
+
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
+use liqo_api::consts::{label, name};
+
+use super::{CONTROLLER_MANAGER, meta};
+use crate::apply::{ApplyError, Manifest};
+
+/// ClusterRole of the remote-controlplane binding (authentication.md §8).
+pub const REMOTE_CONTROLPLANE: &str = name::REMOTE_CONTROLPLANE_CLUSTER_ROLE;
+/// ClusterRole bound cluster-wide to a consumer's group.
+pub const REMOTE_CLUSTERWIDE: &str = "liqo-virtual-kubelet-remote-clusterwide";
+
+const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
+fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
+    let strings = |items: &[&str]| Some(items.iter().map(ToString::to_string).collect());
+    PolicyRule {
+        api_groups: strings(groups),
+        resources: strings(resources),
+        verbs: verbs.iter().map(ToString::to_string).collect(),
+        ..Default::default()
+    }
+}
+
+/// The controller manager's own permissions. It binds the consumer roles, so it also holds
+/// `bind`/`escalate` on roles, and approves client CSRs for the kube-apiserver-client signer.
+fn controller_manager_rules() -> Vec<PolicyRule> {
+    let liqo_groups = [
+        "core.liqo.io",
+        "authentication.liqo.io",
+        "networking.liqo.io",
+        "ipam.liqo.io",
+        "offloading.liqo.io",
+    ];
+    let mut signer = rule(&["certificates.k8s.io"], &["signers"], &["approve", "sign"]);
+    signer.resource_names = Some(vec![name::CSR_SIGNER.to_string()]);
+    vec![
+        rule(&liqo_groups, &["*"], ALL_VERBS),
+        rule(
+            &[""],
+            &[
+                "namespaces",
+                "secrets",
+                "configmaps",
+                "serviceaccounts",
+                "services",
+                "pods",
+                "nodes",
+                "endpoints",
+            ],
+            ALL_VERBS,
+        ),
+        rule(
+            &["", "events.k8s.io"],
+            &["events"],
+            &["create", "patch", "update"],
+        ),
+        rule(&["apps"], &["deployments"], ALL_VERBS),
+        rule(&["discovery.k8s.io"], &["endpointslices"], ALL_VERBS),
+        rule(&["coordination.k8s.io"], &["leases"], ALL_VERBS),
+        rule(
+            &["rbac.authorization.k8s.io"],
+            &[
+                "roles",
+                "rolebindings",
+                "clusterroles",
+                "clusterrolebindings",
+            ],
+            &[ALL_VERBS, &["bind", "escalate"]].concat(),
+        ),
+        rule(
+            &["certificates.k8s.io"],
+            &[
+                "certificatesigningrequests",
+                "certificatesigningrequests/approval",
+                "certificatesigningrequests/status",
+            ],
+            ALL_VERBS,
+        ),
+        signer,
+        rule(&["authentication.k8s.io"], &["tokenreviews"], &["create"]),
+        rule(
+            &["authorization.k8s.io"],
+            &["subjectaccessreviews"],
+            &["create"],
+        ),
+        rule(
+            &["apiextensions.k8s.io"],
+            &["customresourcedefinitions"],
+            &["get", "list", "watch"],
+        ),
+    ]
+}
+
+/// ClusterRoles and bindings of an installation.
+pub(super) fn render(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
+    let manager = ClusterRole {
+        metadata: meta(CONTROLLER_MANAGER, None, &[]),
+        rules: Some(controller_manager_rules()),
+        ..Default::default()
+    };
+    let binding = ClusterRoleBinding {
+        metadata: meta(CONTROLLER_MANAGER, None, &[]),
+        role_ref: RoleRef {
+            api_group: Some("rbac.authorization.k8s.io".into()),
+            kind: "ClusterRole".into(),
+            name: CONTROLLER_MANAGER.into(),
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".into(),
+            name: CONTROLLER_MANAGER.into(),
+            namespace: Some(namespace.into()),
+            ..Default::default()
+        }]),
+    };
+    let remote_controlplane = ClusterRole {
+        metadata: meta(
+            REMOTE_CONTROLPLANE,
+            None,
+            &[(label::APP_NAME, label::APP_NAME_REMOTE_CONTROLPLANE)],
+        ),
+        rules: Some(vec![
+            rule(
+                &["authentication.liqo.io"],
+                &[
+                    "renews",
+                    "renews/status",
+                    "resourceslices",
+                    "resourceslices/status",
+                ],
+                ALL_VERBS,
+            ),
+            rule(
+                &["offloading.liqo.io"],
+                &["namespacemaps", "namespacemaps/status"],
+                ALL_VERBS,
+            ),
+        ]),
+        ..Default::default()
+    };
+    let remote_clusterwide = ClusterRole {
+        metadata: meta(
+            REMOTE_CLUSTERWIDE,
+            None,
+            &[(
+                label::APP_NAME,
+                label::APP_NAME_VIRTUAL_KUBELET_REMOTE_CLUSTERWIDE,
+            )],
+        ),
+        rules: Some(vec![rule(
+            &["metrics.liqo.io"],
+            &["scrape/metrics"],
+            &["get", "list", "watch"],
+        )]),
+        ..Default::default()
+    };
+    Ok(vec![
+        Manifest::from_typed(&manager)?,
+        Manifest::from_typed(&binding)?,
+        Manifest::from_typed(&remote_controlplane)?,
+        Manifest::from_typed(&remote_clusterwide)?,
+    ])
+}

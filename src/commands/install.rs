@@ -1,0 +1,217 @@
+//! `liqoctl install`: puts the Liqo control plane in a cluster, idempotently.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use liqo_kube::apply::Manifest;
+use liqo_kube::install::{self as plan, AuthKeys, FIELD_MANAGER, InstallParams};
+
+use crate::cli::parse_timeout;
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+
+/// Install or upgrade Liqo in the selected cluster.
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// The Liqo namespace.
+    #[arg(short = 'n', long = "namespace", default_value = plan::LIQO_NAMESPACE)]
+    namespace: String,
+    /// This cluster's ID (a DNS label); generated when absent, immutable once installed.
+    #[arg(long)]
+    cluster_id: Option<String>,
+    /// Pod CIDR of this cluster (repeatable).
+    #[arg(long = "pod-cidr", default_value = "10.244.0.0/16")]
+    pod_cidrs: Vec<String>,
+    /// Service CIDR of this cluster.
+    #[arg(long, default_value = "10.96.0.0/12")]
+    service_cidr: String,
+    /// Control-plane image (default: this release's image).
+    #[arg(long)]
+    image: Option<String>,
+    /// Bound on the whole installation.
+    #[arg(long, default_value = "10m", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// Print the manifests instead of applying them.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format of --dry-run.
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        default_value = "yaml",
+        requires = "dry_run"
+    )]
+    output: Format,
+}
+
+/// How --dry-run prints manifests.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+impl InstallArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let Self {
+            namespace,
+            cluster_id,
+            pod_cidrs,
+            service_cidr,
+            image,
+            timeout,
+            dry_run,
+            output,
+        } = self;
+        for cidr in pod_cidrs.iter().chain(std::iter::once(&service_cidr)) {
+            validate_cidr(cidr)?;
+        }
+        if let Some(id) = &cluster_id
+            && !plan::is_dns_label(id)
+        {
+            bail!(
+                "invalid --cluster-id {id:?}: use lowercase letters, digits and '-' (at most 63, a DNS label)"
+            );
+        }
+        let image = image.unwrap_or_else(|| plan::default_image(env!("CARGO_PKG_VERSION")));
+        let mut params = InstallParams {
+            namespace,
+            cluster_id: String::new(),
+            pod_cidrs,
+            service_cidr,
+            image,
+            keys: None,
+        };
+        if dry_run {
+            params.cluster_id = match cluster_id {
+                Some(id) => id,
+                None => plan::generate_cluster_id().context("failed to generate a cluster ID")?,
+            };
+            // The keys are generated in the cluster's Secret at install time, never printed.
+            let redacted = "<generated at install time>".to_string();
+            params.keys = Some(AuthKeys {
+                private_pem: redacted.clone(),
+                public_pem: redacted,
+            });
+            print_manifests(ctx, &plan::render(&params)?, output)?;
+            return Ok(ExitStatus::Success);
+        }
+        let cluster = ctx.local().await?;
+        let client = cluster.client;
+        let spinner = ctx.printer.spinner("Initializing installer");
+        let existing = plan::observe_cluster_id(&client, &params.namespace)
+            .await
+            .context("failed to read the cluster identity")?;
+        params.cluster_id = match (existing, cluster_id) {
+            (Some(current), Some(wanted)) if current != wanted => {
+                spinner.fail("Initializing installer");
+                bail!(
+                    "this cluster is installed with cluster ID {current:?}, which cannot change: drop --cluster-id or pass --cluster-id={current}"
+                );
+            }
+            (Some(current), _) => current,
+            (None, Some(wanted)) => wanted,
+            (None, None) => {
+                plan::generate_cluster_id().context("failed to generate a cluster ID")?
+            }
+        };
+        if !plan::observe_keys(&client, &params.namespace)
+            .await
+            .context("failed to read the authentication keys")?
+        {
+            params.keys =
+                Some(plan::generate_keys().context("failed to generate the cluster key pair")?);
+        }
+        spinner.success(format_args!(
+            "Installer initialized (cluster ID {})",
+            params.cluster_id
+        ));
+
+        let spinner = ctx
+            .printer
+            .spinner("Installing or upgrading Liqo... (this may take a few minutes)");
+        let result = tokio::time::timeout(timeout, apply(ctx, &client, &params, timeout)).await;
+        match result {
+            Ok(Ok(())) => spinner.success("Liqo installed"),
+            Ok(Err(e)) => {
+                spinner.fail("Installation failed");
+                return Err(e);
+            }
+            Err(_) => {
+                spinner.fail("Installation failed");
+                bail!(
+                    "timed out after {}s installing Liqo: re-run with a larger --timeout; the installation resumes where it stopped",
+                    timeout.as_secs()
+                );
+            }
+        }
+        ctx.printer.success("All Set! You can now proceed establishing a peering (liqoctl peer --help for more information)");
+        ctx.printer
+            .info("Make sure to use the same version of Liqo on all remote clusters");
+        Ok(ExitStatus::Success)
+    }
+}
+
+async fn apply(
+    ctx: &Ctx,
+    client: &kube::Client,
+    params: &InstallParams,
+    timeout: Duration,
+) -> anyhow::Result<()> {
+    let manifests = plan::render(params)?;
+    let (crds, rest): (Vec<&Manifest>, Vec<&Manifest>) = manifests.iter().partition(|m| {
+        m.resource.kind == "CustomResourceDefinition" || m.resource.kind == "Namespace"
+    });
+    for m in &crds {
+        m.apply(client, FIELD_MANAGER).await?;
+    }
+    for m in crds
+        .iter()
+        .filter(|m| m.resource.kind == "CustomResourceDefinition")
+    {
+        let name = m.object.metadata.name.clone().unwrap_or_default();
+        plan::await_crd_established(client, &name, timeout).await?;
+    }
+    for m in &rest {
+        m.apply(client, FIELD_MANAGER).await?;
+        ctx.printer
+            .verbose(format_args!("{} applied", m.describe()));
+    }
+    plan::await_deployment_available(client, &params.namespace, plan::CONTROLLER_MANAGER, timeout)
+        .await?;
+    Ok(())
+}
+
+fn print_manifests(ctx: &Ctx, manifests: &[Manifest], format: Format) -> anyhow::Result<()> {
+    let mut out = String::new();
+    for m in manifests {
+        match format {
+            Format::Yaml => {
+                out.push_str("---\n");
+                out.push_str(&serde_norway::to_string(&m.object).context("failed to render YAML")?);
+            }
+            Format::Json => {
+                out.push_str(
+                    &serde_json::to_string_pretty(&m.object).context("failed to render JSON")?,
+                );
+                out.push('\n');
+            }
+        }
+    }
+    ctx.printer.data(out);
+    Ok(())
+}
+
+fn validate_cidr(cidr: &str) -> anyhow::Result<()> {
+    let valid = cidr.split_once('/').is_some_and(|(ip, len)| {
+        ip.parse::<std::net::IpAddr>().is_ok_and(|ip| {
+            len.parse::<u8>()
+                .is_ok_and(|l| l <= if ip.is_ipv4() { 32 } else { 128 })
+        })
+    });
+    if !valid {
+        bail!("invalid CIDR {cidr:?}: use an address and prefix length such as 10.244.0.0/16");
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! One module per subcommand; this file only dispatches.
+
+mod install;
+mod uninstall;
+mod version;
+
+use clap::Subcommand;
+
+use crate::cli::Cli;
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+use crate::printer::Printer;
+
+/// liqoctl's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install or upgrade Liqo in the selected cluster.
+    #[command(alias = "upgrade")]
+    Install(install::InstallArgs),
+    /// Uninstall Liqo from the selected cluster.
+    Uninstall(uninstall::UninstallArgs),
+    /// Print the client and server versions.
+    Version(version::VersionArgs),
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
+    let ctx = Ctx {
+        printer,
+        global: cli.global,
+    };
+    match cli.command {
+        Command::Install(args) => args.run(&ctx).await,
+        Command::Uninstall(args) => args.run(&ctx).await,
+        Command::Version(args) => args.run(&ctx).await,
+    }
+}

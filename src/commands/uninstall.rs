@@ -1,0 +1,245 @@
+//! `liqoctl uninstall`: removes what install made; `--purge` also the CRDs and tenant namespaces.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{DeleteParams, ListParams};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::consts::label;
+use liqo_api::core::ForeignCluster;
+use liqo_kube::install::{self as plan, AuthKeys, InstallParams};
+
+use crate::cli::parse_timeout;
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+
+/// The API groups whose CRDs `--purge` removes.
+const LIQO_GROUPS: &[&str] = &[
+    "core.liqo.io",
+    "offloading.liqo.io",
+    "networking.liqo.io",
+    "ipam.liqo.io",
+    "authentication.liqo.io",
+];
+
+/// Uninstall Liqo from the selected cluster.
+#[derive(Debug, clap::Args)]
+pub struct UninstallArgs {
+    /// The Liqo namespace.
+    #[arg(short = 'n', long = "namespace", default_value = plan::LIQO_NAMESPACE)]
+    namespace: String,
+    /// Also remove the Liqo CRDs (and with them every Liqo object) and the tenant namespaces.
+    #[arg(long)]
+    purge: bool,
+    /// Uninstall even while peerings exist.
+    #[arg(long)]
+    force: bool,
+    /// Bound on the whole uninstallation.
+    #[arg(long, default_value = "10m", value_parser = parse_timeout)]
+    timeout: Duration,
+}
+
+impl UninstallArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let Self {
+            namespace,
+            purge,
+            force,
+            timeout,
+        } = self;
+        if !crate::confirm::destructive(ctx, "uninstall")? {
+            return Ok(ExitStatus::Failure);
+        }
+        let client = ctx.local().await?.client;
+        let spinner = ctx.printer.spinner("Running pre-uninstall checks");
+        let peers = foreign_clusters(&client).await?;
+        if !peers.is_empty() && !force {
+            spinner.fail("Pre-uninstall checks failed");
+            bail!(
+                "active peerings with cluster(s) {}: run `liqoctl unpeer` for each first, or pass --force to uninstall anyway",
+                peers.join(", ")
+            );
+        }
+        if peers.is_empty() {
+            spinner.success("Pre-uninstall checks passed");
+        } else {
+            spinner.warn(format_args!(
+                "Active peerings with {} left behind because of --force",
+                peers.join(", ")
+            ));
+        }
+
+        let spinner = ctx.printer.spinner("Uninstalling Liqo");
+        let work = async {
+            remove_installation(&client, &namespace).await?;
+            if purge {
+                purge_crds(&client).await?;
+                delete_namespaces(
+                    &client,
+                    &format!("{}={}", label::TENANT_NAMESPACE, label::TRUE),
+                )
+                .await?;
+            }
+            anyhow::Ok(())
+        };
+        match tokio::time::timeout(timeout, work).await {
+            Ok(Ok(())) => spinner.success("Liqo uninstalled"),
+            Ok(Err(e)) => {
+                spinner.fail("Uninstallation failed");
+                return Err(e);
+            }
+            Err(_) => {
+                spinner.fail("Uninstallation failed");
+                bail!(
+                    "timed out after {}s uninstalling Liqo: run the command again to resume",
+                    timeout.as_secs()
+                );
+            }
+        }
+        if purge {
+            ctx.printer.success("Liqo CRDs purged");
+            ctx.printer.success("Liqo namespaces deleted");
+        }
+        Ok(ExitStatus::Success)
+    }
+}
+
+async fn foreign_clusters(client: &Client) -> anyhow::Result<Vec<String>> {
+    match Api::<ForeignCluster>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+    {
+        Ok(list) => Ok(list.items.iter().map(ResourceExt::name_any).collect()),
+        // No CRD: Liqo was never installed here, or already purged.
+        Err(kube::Error::Api(e)) if e.code == 404 => Ok(Vec::new()),
+        Err(e) => Err(e).context("failed to list ForeignClusters"),
+    }
+}
+
+/// Deletes every non-CRD object install renders, then waits for the namespace to be gone.
+async fn remove_installation(client: &Client, namespace: &str) -> anyhow::Result<()> {
+    let keys = AuthKeys {
+        private_pem: String::new(),
+        public_pem: String::new(),
+    };
+    let params = InstallParams {
+        namespace: namespace.into(),
+        cluster_id: String::new(),
+        pod_cidrs: Vec::new(),
+        service_cidr: String::new(),
+        image: String::new(),
+        keys: Some(keys),
+    };
+    for m in plan::render(&params)?.iter().rev() {
+        if m.resource.kind == "CustomResourceDefinition" {
+            continue;
+        }
+        if m.resource.kind.ends_with("Template")
+            && !crd_exists(client, &m.resource.plural, &m.resource.group).await?
+        {
+            continue;
+        }
+        m.delete(client).await?;
+    }
+    // Objects install did not render by name but labelled as ours (older releases).
+    let selector = ListParams::default().labels(plan::PART_OF_SELECTOR);
+    for role in Api::<ClusterRole>::all(client.clone())
+        .list(&selector)
+        .await?
+        .items
+    {
+        delete_ignoring_absent(Api::<ClusterRole>::all(client.clone()), &role.name_any()).await?;
+    }
+    for binding in Api::<ClusterRoleBinding>::all(client.clone())
+        .list(&selector)
+        .await?
+        .items
+    {
+        delete_ignoring_absent(
+            Api::<ClusterRoleBinding>::all(client.clone()),
+            &binding.name_any(),
+        )
+        .await?;
+    }
+    await_namespace_gone(client, namespace).await
+}
+
+async fn crd_exists(client: &Client, plural: &str, group: &str) -> anyhow::Result<bool> {
+    let api: Api<CustomResourceDefinition> = Api::all(client.clone());
+    Ok(api.get_opt(&format!("{plural}.{group}")).await?.is_some())
+}
+
+async fn purge_crds(client: &Client) -> anyhow::Result<()> {
+    let api: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let mut names = Vec::new();
+    for crd in api.list(&ListParams::default()).await?.items {
+        if LIQO_GROUPS.contains(&crd.spec.group.as_str()) {
+            names.push(crd.name_any());
+            delete_ignoring_absent(api.clone(), &crd.name_any()).await?;
+        }
+    }
+    for name in names {
+        let what = format!("CRD {name} to be deleted");
+        liqo_kube::wait::object(
+            api.clone(),
+            &name,
+            &what,
+            Duration::MAX,
+            |c| c.is_none(),
+            |_| "still present".into(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn delete_namespaces(client: &Client, selector: &str) -> anyhow::Result<()> {
+    let api: Api<Namespace> = Api::all(client.clone());
+    for ns in api
+        .list(&ListParams::default().labels(selector))
+        .await?
+        .items
+    {
+        delete_ignoring_absent(api.clone(), &ns.name_any()).await?;
+        await_namespace_gone(client, &ns.name_any()).await?;
+    }
+    Ok(())
+}
+
+async fn await_namespace_gone(client: &Client, namespace: &str) -> anyhow::Result<()> {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let what = format!("namespace {namespace} to be deleted");
+    let describe =
+        |ns: Option<&Namespace>| match ns.and_then(|n| n.status.as_ref()?.conditions.clone()) {
+            Some(cs) => cs
+                .iter()
+                .filter_map(|c| c.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            None => "terminating".into(),
+        };
+    liqo_kube::wait::object(
+        api,
+        namespace,
+        &what,
+        Duration::MAX,
+        |ns| ns.is_none(),
+        describe,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn delete_ignoring_absent<K>(api: Api<K>, name: &str) -> anyhow::Result<()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match api.delete(name, &DeleteParams::background()).await {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("failed to delete {name}")),
+    }
+}

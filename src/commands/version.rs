@@ -1,0 +1,127 @@
+//! `liqoctl version`: client version, and the control-plane version of one or two clusters.
+
+use anyhow::Context as _;
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::Api;
+use kube::api::ListParams;
+
+use crate::cli::RemoteClusterArgs;
+use crate::ctx::{ClusterHandle, Ctx};
+use crate::exit::ExitStatus;
+use crate::printer::Scope;
+
+/// Print the client and server versions.
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Show the client version only (no cluster access).
+    #[arg(long)]
+    client: bool,
+    /// The Liqo namespace.
+    #[arg(short = 'n', long = "namespace", default_value = liqo_kube::install::LIQO_NAMESPACE)]
+    namespace: String,
+    #[command(flatten)]
+    remote: RemoteClusterArgs,
+}
+
+const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+impl VersionArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let Self {
+            client,
+            namespace,
+            remote,
+        } = self;
+        ctx.printer
+            .data(format_args!("Client version: {CLIENT_VERSION}\n"));
+        if client {
+            return Ok(ExitStatus::Success);
+        }
+        let local = server_version(ctx.local().await, &namespace).await;
+        if !remote.is_set() {
+            // Single-cluster output is unscoped.
+            return Ok(report(ctx, "Server version", &local));
+        }
+        let scoped = |scope| Ctx {
+            printer: ctx.printer.scoped(scope),
+            global: ctx.global.clone(),
+        };
+        let mut status = report(&scoped(Scope::Local), "Server version", &local);
+        let remote_version = server_version(ctx.remote(&remote).await, &namespace).await;
+        if report(
+            &scoped(Scope::Remote),
+            "Remote server version",
+            &remote_version,
+        ) == ExitStatus::Failure
+        {
+            status = ExitStatus::Failure;
+        }
+        if let (Ok(a), Ok(b)) = (&local, &remote_version)
+            && major_minor(a) != major_minor(b)
+        {
+            scoped(Scope::Global).printer.warn(format_args!(
+                "The local ({a}) and remote ({b}) Liqo versions differ in major.minor: peering them may not work"
+            ));
+        }
+        Ok(status)
+    }
+}
+
+fn report(ctx: &Ctx, label: &str, version: &anyhow::Result<String>) -> ExitStatus {
+    match version {
+        Ok(v) => {
+            ctx.printer.data(format_args!("{label}: {v}\n"));
+            if v != CLIENT_VERSION {
+                ctx.printer.warn(
+                    "The version of liqoctl does not match the Liqo server version. This might cause unexpected behaviors.",
+                );
+            }
+            ExitStatus::Success
+        }
+        Err(e) => {
+            ctx.printer.data(format_args!("{label}: Unknown\n"));
+            ctx.printer.warn(format_args!("{e:#}"));
+            ctx.printer.warn("Is Liqo installed (liqoctl install), is the cluster reachable and are you allowed to read Deployments in the Liqo namespace?");
+            ExitStatus::Failure
+        }
+    }
+}
+
+async fn server_version(
+    cluster: anyhow::Result<ClusterHandle>,
+    namespace: &str,
+) -> anyhow::Result<String> {
+    let cluster = cluster?;
+    let deployments: Api<Deployment> = Api::namespaced(cluster.client, namespace);
+    let selector = liqo_kube::install::CONTROLLER_MANAGER_SELECTOR;
+    let list = deployments
+        .list(&ListParams::default().labels(selector))
+        .await
+        .with_context(|| {
+            format!("failed to list Deployments {selector} in namespace {namespace}")
+        })?;
+    let image = list
+        .items
+        .iter()
+        .flat_map(|d| {
+            d.spec
+                .iter()
+                .flat_map(|s| s.template.spec.iter().flat_map(|p| p.containers.iter()))
+        })
+        .find(|c| c.name == liqo_kube::install::CONTROLLER_MANAGER_CONTAINER)
+        .and_then(|c| c.image.clone())
+        .with_context(|| format!("no Liqo controller manager found in namespace {namespace}"))?;
+    Ok(image
+        .rsplit_once(':')
+        .map_or(image.as_str(), |(_, tag)| tag)
+        .to_string())
+}
+
+fn major_minor(version: &str) -> String {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".")
+}

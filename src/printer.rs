@@ -1,0 +1,294 @@
+//! The one place liqoctl prints: progress, warnings and errors on stderr (spinners and colours
+//! on a terminal, plain `INFO: …` lines otherwise), data on stdout.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use console::Style;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Spinner frames, as upstream liqoctl draws them.
+const SPINNER_FRAMES: &[&str] = &[
+    "⠈⠁", "⠈⠑", "⠈⠱", "⠈⡱", "⢀⡱", "⢄⡱", "⢄⡱", "⢆⡱", "⢎⡱", "⢎⡰", "⢎⡠", "⢎⡀", "⢎⠁", "⠎⠁", "⠊⠁",
+];
+const SPINNER_TICK: Duration = Duration::from_millis(100);
+
+/// Which cluster a line is about, on two-cluster commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The cluster of `--kubeconfig` (the consumer).
+    Local,
+    /// The cluster of `--remote-kubeconfig` (the provider).
+    Remote,
+    /// Both.
+    Global,
+}
+
+impl Scope {
+    fn label(self) -> &'static str {
+        match self {
+            Scope::Local => "local",
+            Scope::Remote => "remote",
+            Scope::Global => "global",
+        }
+    }
+
+    fn style(self) -> Style {
+        match self {
+            Scope::Local => Style::new().cyan().bright(),
+            Scope::Remote => Style::new().magenta().bright(),
+            Scope::Global => Style::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Level {
+    Info,
+    Success,
+    Warn,
+    Error,
+}
+
+impl Level {
+    fn word(self) -> &'static str {
+        match self {
+            Level::Info | Level::Success => "INFO",
+            Level::Warn => "WARN",
+            Level::Error => "ERRO",
+        }
+    }
+
+    fn style(self) -> Style {
+        match self {
+            Level::Info => Style::new().black().bright(),
+            Level::Success => Style::new().green(),
+            Level::Warn => Style::new().yellow(),
+            Level::Error => Style::new().red(),
+        }
+    }
+}
+
+/// Prints progress for one command.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    tty: bool,
+    color: bool,
+    quiet: bool,
+    verbose: bool,
+    scope: Option<Scope>,
+}
+
+impl Printer {
+    /// Decides TTY mode on stdout (as upstream does) and colours on `NO_COLOR`.
+    pub fn new(quiet: bool, verbose: bool) -> Self {
+        let tty = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Self {
+            tty,
+            color,
+            quiet,
+            verbose,
+            scope: None,
+        }
+    }
+
+    /// The same printer, prefixing lines with `scope` on a terminal.
+    pub fn scoped(&self, scope: Scope) -> Self {
+        Self {
+            scope: Some(scope),
+            ..self.clone()
+        }
+    }
+
+    /// A neutral note.
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        self.line(Level::Info, &msg.to_string());
+    }
+
+    /// A note shown only with `--verbose`.
+    pub fn verbose(&self, msg: impl std::fmt::Display) {
+        if self.verbose {
+            self.line(Level::Info, &msg.to_string());
+        }
+    }
+
+    /// A completed step.
+    pub fn success(&self, msg: impl std::fmt::Display) {
+        self.line(Level::Success, &msg.to_string());
+    }
+
+    /// A non-fatal problem.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        self.line(Level::Warn, &msg.to_string());
+    }
+
+    /// A failure.
+    pub fn error(&self, msg: impl std::fmt::Display) {
+        // Errors are shown even with --quiet.
+        let this = Self {
+            quiet: false,
+            ..self.clone()
+        };
+        this.line(Level::Error, &msg.to_string());
+    }
+
+    /// Data for stdout (objects, kubeconfigs, versions).
+    pub fn data(&self, text: impl std::fmt::Display) {
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "{text}");
+        let _ = out.flush();
+    }
+
+    /// Starts a spinner for a step that takes time.
+    pub fn spinner(&self, text: impl Into<String>) -> Spinner {
+        let text = text.into();
+        if self.quiet {
+            return Spinner {
+                printer: self.clone(),
+                text,
+                bar: None,
+            };
+        }
+        if !self.tty {
+            self.raw(&text);
+            return Spinner {
+                printer: self.clone(),
+                text,
+                bar: None,
+            };
+        }
+        let bar = ProgressBar::new_spinner();
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .expect("invariant: the spinner template is valid")
+            .tick_strings(SPINNER_FRAMES);
+        bar.set_style(style);
+        bar.set_message(self.decorate_scope(&text));
+        bar.enable_steady_tick(SPINNER_TICK);
+        Spinner {
+            printer: self.clone(),
+            text,
+            bar: Some(bar),
+        }
+    }
+
+    fn decorate_scope(&self, msg: &str) -> String {
+        match self.scope {
+            Some(scope) if self.tty => {
+                let label = format!("({})", scope.label());
+                let label = if self.color {
+                    scope.style().apply_to(label).to_string()
+                } else {
+                    label
+                };
+                format!("{label} {msg}")
+            }
+            _ => msg.to_string(),
+        }
+    }
+
+    fn line(&self, level: Level, msg: &str) {
+        if self.quiet {
+            return;
+        }
+        self.raw(&self.format_line(level, msg));
+    }
+
+    /// One output line: `WORD: msg` off a terminal (no scope, as upstream), decorated on one.
+    fn format_line(&self, level: Level, msg: &str) -> String {
+        if !self.tty {
+            return format!("{}: {msg}", level.word());
+        }
+        let word = if self.color {
+            level.style().apply_to(level.word()).to_string()
+        } else {
+            level.word().into()
+        };
+        let body = self.decorate_scope(msg);
+        // Continuation lines align with the message column.
+        let indent = " ".repeat(level.word().len() + 2);
+        format!(" {word} {}", body.replace('\n', &format!("\n{indent}")))
+    }
+
+    fn raw(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+    }
+}
+
+/// A running step; ends in success, a warning or a failure line.
+#[derive(Debug)]
+pub struct Spinner {
+    printer: Printer,
+    text: String,
+    bar: Option<ProgressBar>,
+}
+
+impl Spinner {
+    fn finish(self, level: Level, msg: Option<String>) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        let msg = msg.unwrap_or_else(|| self.text.clone());
+        match level {
+            Level::Error => self.printer.error(msg),
+            _ => self.printer.line(level, &msg),
+        }
+    }
+
+    /// The step succeeded.
+    pub fn success(self, msg: impl std::fmt::Display) {
+        self.finish(Level::Success, Some(msg.to_string()));
+    }
+
+    /// The step ended with a warning.
+    pub fn warn(self, msg: impl std::fmt::Display) {
+        self.finish(Level::Warn, Some(msg.to_string()));
+    }
+
+    /// The step failed.
+    pub fn fail(self, msg: impl std::fmt::Display) {
+        self.finish(Level::Error, Some(msg.to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn printer(tty: bool) -> Printer {
+        Printer {
+            tty,
+            color: false,
+            quiet: false,
+            verbose: false,
+            scope: None,
+        }
+    }
+
+    #[test]
+    fn plain_lines_have_the_upstream_words_and_no_scope() {
+        let p = printer(false).scoped(Scope::Local);
+        assert_eq!(
+            p.format_line(Level::Success, "Tenant correctly generated"),
+            "INFO: Tenant correctly generated"
+        );
+        assert_eq!(p.format_line(Level::Warn, "careful"), "WARN: careful");
+        assert_eq!(p.format_line(Level::Error, "boom"), "ERRO: boom");
+    }
+
+    #[test]
+    fn terminal_lines_carry_the_scope_and_align_continuations() {
+        let p = printer(true).scoped(Scope::Remote);
+        assert_eq!(
+            p.format_line(Level::Info, "Nonce retrieved"),
+            " INFO (remote) Nonce retrieved"
+        );
+        let g = printer(true).scoped(Scope::Global);
+        assert_eq!(
+            g.format_line(Level::Error, "a\nb"),
+            " ERRO (global) a\n      b"
+        );
+        assert_eq!(printer(true).format_line(Level::Warn, "x"), " WARN x");
+    }
+}

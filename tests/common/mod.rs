@@ -1,0 +1,81 @@
+//! Helpers shared by the liqoctl flow tests: running the binary and snapshotting clusters.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use kube::api::{DynamicObject, ListParams};
+use kube::discovery::{Discovery, verbs};
+use kube::{Api, Client, ResourceExt};
+
+/// Runs liqoctl with `args`, no terminal, colours off; bounded so a hang fails the test.
+pub fn liqoctl(args: &[&str]) -> Output {
+    ensure_control_plane_built();
+    Command::cargo_bin("liqoctl")
+        .expect("liqoctl is built")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(300))
+        .output()
+        .expect("liqoctl runs")
+}
+
+/// `--kubeconfig <path>` of a test cluster.
+pub fn kubeconfig(path: &Path) -> String {
+    format!("--kubeconfig={}", path.display())
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The node agent runs the controller manager from the workspace's build: it must exist.
+fn ensure_control_plane_built() {
+    let bin = liqo_testenv::pods::PodsConfig::default_bin_dir().join("liqo-controller-manager");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build --workspace --bins` (make test does)",
+        bin.display()
+    );
+}
+
+/// Every object of every listable resource in the cluster, as `group/Kind ns/name`, except
+/// Events (a record of what happened, not state).
+pub async fn snapshot(client: &Client) -> BTreeSet<String> {
+    let discovery = Discovery::new(client.clone())
+        .run()
+        .await
+        .expect("discovery");
+    let mut out = BTreeSet::new();
+    for group in discovery.groups() {
+        for (ar, caps) in group.recommended_resources() {
+            if !caps.supports_operation(verbs::LIST) || ar.kind == "Event" {
+                continue;
+            }
+            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
+            let list = match api.list(&ListParams::default()).await {
+                Ok(list) => list,
+                Err(kube::Error::Api(e)) if e.code == 404 || e.code == 405 => continue,
+                Err(e) => panic!("listing {}: {e}", ar.plural),
+            };
+            for obj in list.items {
+                out.insert(format!(
+                    "{}/{} {}/{}",
+                    ar.group,
+                    ar.kind,
+                    obj.namespace().unwrap_or_default(),
+                    obj.name_any()
+                ));
+            }
+        }
+    }
+    out
+}
