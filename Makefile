@@ -53,16 +53,23 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-## demo: two local clusters, their nodes, then teardown.
+## demo: two local clusters with Liqo installed on both, then teardown.
 demo: deps k8s
-	cargo build -q --bin testenv
+	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
 	@trap 'target/debug/testenv down --dir $(DEMO_DIR)' EXIT; \
 	target/debug/testenv up --dir $(DEMO_DIR) alpha beta; \
 	for c in alpha beta; do \
-	  echo "== cluster $$c: kubectl get nodes"; \
-	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get nodes -o wide; \
+	  echo "== cluster $$c: liqoctl install"; \
+	  target/debug/liqoctl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig install --timeout 2m; \
 	done; \
+	for c in alpha beta; do \
+	  echo "== cluster $$c: kubectl get nodes,pods -A"; \
+	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get nodes -o wide; \
+	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get pods -n liqo -o wide; \
+	done; \
+	echo "== liqoctl version (alpha, remote beta)"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig version --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	target/debug/testenv status --dir $(DEMO_DIR)
 
 ## bench: start-up time and memory of two test clusters.

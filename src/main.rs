@@ -43,6 +43,7 @@ fn init_tracing(verbosity: u8) {
         _ => "debug",
     };
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .init();

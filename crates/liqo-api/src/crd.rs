@@ -352,3 +352,8 @@ mod tests {
         assert_eq!(parsed, crds);
     }
 }
+#[cfg(test)]
+#[test]
+fn zz_dump() {
+    std::fs::write("/tmp/ours.yaml", to_yaml(&all())).unwrap();
+}

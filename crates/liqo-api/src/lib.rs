@@ -2,7 +2,7 @@
 //! with upstream Liqo (labels, annotations, finalizers, condition types) and CRD generation.
 //! No I/O lives here: this crate is data and pure functions only.
 //!
-//! One module per API group: [`core`], [`authentication`], [`networking`], [`ipam`],
+//! One module per API group: [`core`](crate::core), [`authentication`], [`networking`], [`ipam`],
 //! [`offloading`]; shared structures in [`common`], well-known strings in [`consts`], the CRDs
 //! in [`crd`].
 

@@ -1,7 +1,23 @@
 //! Hand-written OpenAPI schema fragments for fields whose derived schema would differ from
 //! upstream's, and `open_enum!`, a string enum that keeps values it does not know.
+//!
+//! k8s-openapi's schemas of Kubernetes types lack the server-side-apply markers
+//! (`x-kubernetes-map-type`, `x-kubernetes-list-type`) and the quantity pattern that
+//! Kubernetes' own Go types carry and upstream's CRDs therefore have; the wrappers below add
+//! them to the types this crate embeds.
 
-use schemars::{Schema, SchemaGenerator, json_schema};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ContainerImage, NodeAffinity, NodeSelector, ObjectReference, ResourceQuotaSpec,
+    ResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Value, json};
+
+/// Kubernetes' validation pattern of a resource quantity.
+const QUANTITY_PATTERN: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 
 /// `{type: object, x-kubernetes-preserve-unknown-fields: true}`: an object the API server stores
 /// as given. Used for the deep Kubernetes templates upstream embeds (Deployment, Service,
@@ -79,6 +95,120 @@ pub fn metav1_conditions(_: &mut SchemaGenerator) -> Schema {
             "required": ["lastTransitionTime", "message", "reason", "status", "type"],
         },
     })
+}
+
+/// The derived schema of `T`, edited by `mark`.
+fn derived<T: JsonSchema>(
+    generator: &mut SchemaGenerator,
+    mark: impl FnOnce(&mut Value),
+) -> Schema {
+    let mut value = Value::from(generator.subschema_for::<T>());
+    mark(&mut value);
+    Schema::try_from(value).expect("invariant: an edited object schema is still an object")
+}
+
+/// Sets `key` to `value` on the node at `pointer`, if the node exists.
+fn set(schema: &mut Value, pointer: &str, key: &str, value: Value) {
+    if let Some(Value::Object(node)) = schema.pointer_mut(pointer) {
+        node.insert(key.to_owned(), value);
+    }
+}
+
+fn atomic_map(schema: &mut Value, pointer: &str) {
+    set(schema, pointer, "x-kubernetes-map-type", json!("atomic"));
+}
+
+fn atomic_list(schema: &mut Value, pointer: &str) {
+    set(schema, pointer, "x-kubernetes-list-type", json!("atomic"));
+}
+
+fn quantities(schema: &mut Value, pointer: &str) {
+    let values = format!("{pointer}/additionalProperties");
+    set(schema, &values, "pattern", json!(QUANTITY_PATTERN));
+}
+
+/// A `[]NodeSelectorRequirement` (or scoped-resource requirement) list at `pointer`.
+fn requirements(schema: &mut Value, pointer: &str) {
+    atomic_list(schema, pointer);
+    atomic_list(schema, &format!("{pointer}/items/properties/values"));
+}
+
+/// A `NodeSelectorTerm` at `pointer`.
+fn selector_term(schema: &mut Value, pointer: &str) {
+    atomic_map(schema, pointer);
+    requirements(schema, &format!("{pointer}/properties/matchExpressions"));
+    requirements(schema, &format!("{pointer}/properties/matchFields"));
+}
+
+/// A `NodeSelector` at `pointer`.
+fn selector(schema: &mut Value, pointer: &str) {
+    atomic_map(schema, pointer);
+    let terms = format!("{pointer}/properties/nodeSelectorTerms");
+    atomic_list(schema, &terms);
+    selector_term(schema, &format!("{terms}/items"));
+}
+
+/// `corev1.ObjectReference`, an atomic map.
+pub fn object_reference(generator: &mut SchemaGenerator) -> Schema {
+    derived::<ObjectReference>(generator, |s| atomic_map(s, ""))
+}
+
+/// `corev1.NodeSelector` with its atomic terms and requirements.
+pub fn node_selector(generator: &mut SchemaGenerator) -> Schema {
+    derived::<NodeSelector>(generator, |s| selector(s, ""))
+}
+
+/// `corev1.NodeAffinity` with its atomic selectors and terms.
+pub fn node_affinity(generator: &mut SchemaGenerator) -> Schema {
+    derived::<NodeAffinity>(generator, |s| {
+        selector(
+            s,
+            "/properties/requiredDuringSchedulingIgnoredDuringExecution",
+        );
+        let preferred = "/properties/preferredDuringSchedulingIgnoredDuringExecution";
+        atomic_list(s, preferred);
+        selector_term(s, &format!("{preferred}/items/properties/preference"));
+    })
+}
+
+/// `corev1.ResourceQuotaSpec`: quantity pattern, atomic scopes and scope selector.
+pub fn resource_quota_spec(generator: &mut SchemaGenerator) -> Schema {
+    derived::<ResourceQuotaSpec>(generator, |s| {
+        quantities(s, "/properties/hard");
+        atomic_list(s, "/properties/scopes");
+        atomic_map(s, "/properties/scopeSelector");
+        requirements(s, "/properties/scopeSelector/properties/matchExpressions");
+    })
+}
+
+/// `corev1.ResourceRequirements`: quantity pattern, claims keyed by name.
+pub fn resource_requirements(generator: &mut SchemaGenerator) -> Schema {
+    derived::<ResourceRequirements>(generator, |s| {
+        quantities(s, "/properties/limits");
+        quantities(s, "/properties/requests");
+        set(
+            s,
+            "/properties/claims",
+            "x-kubernetes-list-type",
+            json!("map"),
+        );
+        set(
+            s,
+            "/properties/claims",
+            "x-kubernetes-list-map-keys",
+            json!(["name"]),
+        );
+    })
+}
+
+/// A list of `corev1.ContainerImage`, whose `names` are atomic.
+pub fn container_images(generator: &mut SchemaGenerator) -> Schema {
+    derived::<Vec<ContainerImage>>(generator, |s| atomic_list(s, "/items/properties/names"))
+}
+
+/// A map of resource quantities, with Kubernetes' quantity pattern.
+pub fn quantity_map(generator: &mut SchemaGenerator) -> Schema {
+    derived::<BTreeMap<String, Quantity>>(generator, |s| quantities(s, ""))
 }
 
 /// Defines a string enum for a field upstream types as a Go string constant without a schema

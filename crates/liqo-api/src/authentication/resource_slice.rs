@@ -56,7 +56,8 @@ pub struct ResourceSliceSpec {
     #[schemars(extend("pattern" = CLUSTER_ID_PATTERN))]
     pub provider_cluster_id: Option<String>,
     /// Resources requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::quantity_map")]
     pub resources: Option<BTreeMap<String, Quantity>>,
     /// Class of the slice: `default` (or `""`) is the built-in one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +76,8 @@ pub struct ResourceSliceStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ResourceSliceCondition>>,
     /// Resources granted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::quantity_map")]
     pub resources: Option<BTreeMap<String, Quantity>>,
     /// Storage classes offered.
     #[serde(skip_serializing_if = "Option::is_none")]

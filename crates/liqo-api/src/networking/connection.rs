@@ -44,6 +44,7 @@ pub struct ConnectionSpec {
     pub type_: ConnectionType,
     /// The gateway: kind of the Wg child, UID of the GatewayServer/GatewayClient (an upstream
     /// inconsistency kept on purpose).
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub gateway_ref: ObjectReference,
 }
 

@@ -71,7 +71,8 @@ pub struct GatewayClientSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<EndpointStatus>,
     /// The template to render the child from (apiVersion, kind, name, namespace).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub client_template_ref: Option<ObjectReference>,
     /// A user-provided keys Secret; empty to let the operator create one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,10 +84,12 @@ pub struct GatewayClientSpec {
 #[serde(rename_all = "camelCase")]
 pub struct GatewayClientStatus {
     /// The rendered child (apiVersion, kind, name, namespace, uid).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub client_ref: Option<ObjectReference>,
     /// The keys Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub secret_ref: Option<ObjectReference>,
     /// The active gateway pod's IP and node.
     #[serde(skip_serializing_if = "Option::is_none")]

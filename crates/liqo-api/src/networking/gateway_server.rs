@@ -73,7 +73,8 @@ pub struct GatewayServerSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<Endpoint>,
     /// The template to render the child from (apiVersion, kind, name, namespace).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub server_template_ref: Option<ObjectReference>,
     /// A user-provided keys Secret; empty to let the operator create one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,13 +152,15 @@ impl ServiceType {
 #[serde(rename_all = "camelCase")]
 pub struct GatewayServerStatus {
     /// The rendered child (apiVersion, kind, name, namespace, uid).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub server_ref: Option<ObjectReference>,
     /// Where clients reach the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<EndpointStatus>,
     /// The keys Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub secret_ref: Option<ObjectReference>,
     /// The active gateway pod's IP and node.
     #[serde(skip_serializing_if = "Option::is_none")]

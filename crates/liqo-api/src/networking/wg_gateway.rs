@@ -43,7 +43,8 @@ pub struct WgGatewayServerSpec {
 #[serde(rename_all = "camelCase")]
 pub struct WgGatewayServerStatus {
     /// The keys Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub secret_ref: Option<ObjectReference>,
     /// Where clients reach the server, from the Service.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +86,8 @@ pub struct WgGatewayClientSpec {
 #[serde(rename_all = "camelCase")]
 pub struct WgGatewayClientStatus {
     /// The keys Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub secret_ref: Option<ObjectReference>,
     /// The active gateway pod's IP and node.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -70,7 +70,8 @@ pub struct NamespaceOffloadingSpec {
     #[schemars(extend("default" = "LocalAndRemote"))]
     pub pod_offloading_strategy: Option<PodOffloadingStrategy>,
     /// Which virtual nodes (hence providers) are selected; no terms selects all.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::node_selector")]
     pub cluster_selector: Option<NodeSelector>,
 }
 

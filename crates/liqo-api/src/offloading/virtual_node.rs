@@ -71,7 +71,8 @@ pub struct VirtualNodeSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubeconfig_secret_ref: Option<LocalObjectReference>,
     /// The VkOptionsTemplate to use; none for the default one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::object_reference")]
     pub vk_options_template_ref: Option<ObjectReference>,
     /// Whether to create the Node object (none: the template's default).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,10 +84,12 @@ pub struct VirtualNodeSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offloading_patch: Option<OffloadingPatch>,
     /// Images listed in the Node's status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::container_images")]
     pub images: Option<Vec<ContainerImage>>,
     /// Resources offered: `hard` becomes the Node's capacity and allocatable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::resource_quota_spec")]
     pub resource_quota: Option<ResourceQuotaSpec>,
     /// Labels added to the Node.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,7 +140,8 @@ pub struct OffloadingPatch {
 #[serde(rename_all = "camelCase")]
 pub struct Affinity {
     /// Node affinity of the remote pods.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::node_affinity")]
     pub node_affinity: Option<NodeAffinity>,
 }
 

@@ -50,7 +50,8 @@ pub struct VkOptionsTemplateSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
     /// Resources of the virtual-kubelet container.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::resource_requirements")]
     pub resources: Option<ResourceRequirements>,
     /// Replicas of the virtual kubelet (active/passive).
     #[serde(skip_serializing_if = "Option::is_none")]

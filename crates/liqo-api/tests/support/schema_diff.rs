@@ -1,9 +1,22 @@
 //! A recursive comparison of two OpenAPI v3 schemas (ours against upstream's): field names,
-//! types, required-ness, enum values and formats, walking properties, list items and map values.
+//! types, required-ness, enum values, formats and the validation and server-side-apply keywords
+//! of [`KEYWORDS`], walking properties, list items and map values.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
+
+/// Keywords that change what the API server accepts or how server-side apply merges: compared
+/// for equality at every node.
+pub const KEYWORDS: &[&str] = &[
+    "default",
+    "pattern",
+    "maxItems",
+    "x-kubernetes-validations",
+    "x-kubernetes-map-type",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+];
 
 /// What a comparison found.
 #[derive(Debug, Default)]
@@ -120,7 +133,7 @@ pub fn names_field(text: &str, field: &str) -> bool {
 #[test]
 fn differences_are_classified() {
     let ours = serde_json::json!({"type": "object", "required": ["a"], "properties": {
-        "a": {"type": "string", "enum": ["X"]},
+        "a": {"type": "string", "enum": ["X"], "x-kubernetes-list-type": "atomic"},
         "b": {"type": "integer"},
         "t": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
     }});
@@ -131,7 +144,8 @@ fn differences_are_classified() {
     }});
     let mut report = Report::default();
     compare(&ours, &upstream, "root", &mut report);
-    assert_eq!(report.mismatches.len(), 3, "{report:?}");
+    // enum of `a`, list type of `a`, required, `b` unknown upstream.
+    assert_eq!(report.mismatches.len(), 4, "{report:?}");
     assert_eq!(report.missing, ["root.c"]);
     assert_eq!(report.opaque, ["root.t"]);
     assert!(names_field("the `spec.clusterID` field", "clusterID"));

@@ -71,6 +71,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -202,9 +203,32 @@ async fn status(dir: &std::path::Path) -> Result<()> {
                 c.log.display()
             ));
         }
+        // Logs of the pods the node agent runs (what `kubectl logs` would show).
+        let pods_dir = state.kubeconfig.with_file_name("pods");
+        for log in pod_logs(&pods_dir) {
+            out.push_str(&format!("  pod-log\t{}\n", log.display()));
+        }
     }
     print_stdout(&out);
     Ok(())
+}
+
+fn pod_logs(pods_dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(pods_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|pod| {
+            std::fs::read_dir(pod.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    logs.sort();
+    logs
 }
 
 fn down(dir: &std::path::Path) -> Result<()> {
