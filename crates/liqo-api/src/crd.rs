@@ -352,8 +352,3 @@ mod tests {
         assert_eq!(parsed, crds);
     }
 }
-#[cfg(test)]
-#[test]
-fn zz_dump() {
-    std::fs::write("/tmp/ours.yaml", to_yaml(&all())).unwrap();
-}

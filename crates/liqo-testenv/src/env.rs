@@ -25,6 +25,7 @@ pub struct EnvBuilder {
     bin_dir: PathBuf,
     timeout: Duration,
     agent_exe: Option<PathBuf>,
+    project_bin_dir: Option<PathBuf>,
 }
 
 impl Default for EnvBuilder {
@@ -42,6 +43,7 @@ impl EnvBuilder {
             bin_dir: Binaries::default_dir(),
             timeout: DEFAULT_START_TIMEOUT,
             agent_exe: None,
+            project_bin_dir: None,
         }
     }
 
@@ -69,6 +71,14 @@ impl EnvBuilder {
     #[must_use]
     pub fn bin_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.bin_dir = dir.into();
+        self
+    }
+
+    /// Where the node agents find this project's binaries (default
+    /// [`PodsConfig::default_bin_dir`]).
+    #[must_use]
+    pub fn project_bin_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.project_bin_dir = Some(dir.into());
         self
     }
 
@@ -128,7 +138,11 @@ impl EnvBuilder {
         if let Some(e) = first_error {
             return Err(e);
         }
-        env.start_agents(self.agent_exe.as_deref())?;
+        let bin_dir = self
+            .project_bin_dir
+            .clone()
+            .unwrap_or_else(PodsConfig::default_bin_dir);
+        env.start_agents(self.agent_exe.as_deref(), &bin_dir)?;
         for cluster in &env.clusters {
             await_node(cluster, self.timeout).await?;
         }
@@ -202,7 +216,7 @@ impl Env {
         self.keep = true;
     }
 
-    fn start_agents(&mut self, agent_exe: Option<&Path>) -> Result<(), Error> {
+    fn start_agents(&mut self, agent_exe: Option<&Path>, bin_dir: &Path) -> Result<(), Error> {
         match agent_exe {
             Some(exe) => {
                 for cluster in &mut self.clusters {
@@ -216,7 +230,7 @@ impl Env {
                         format!("--memory={}", cfg.node.memory),
                         format!("--pods={}", cfg.node.pods),
                         format!("--pods-dir={}", cluster.dir().join("pods").display()),
-                        format!("--bin-dir={}", PodsConfig::default_bin_dir().display()),
+                        format!("--bin-dir={}", bin_dir.display()),
                     ];
                     let log = cluster.dir().join("logs").join("node-agent.log");
                     let proc = process::spawn(
@@ -234,7 +248,7 @@ impl Env {
                 let agents = self
                     .clusters
                     .iter()
-                    .map(|c| (c.kubeconfig().to_path_buf(), agent_config(c)))
+                    .map(|c| (c.kubeconfig().to_path_buf(), agent_config(c, bin_dir)))
                     .collect();
                 self.agents = Some(AgentThread::start(agents));
             }
@@ -263,22 +277,22 @@ impl Drop for Env {
     }
 }
 
-fn agent_config(cluster: &Cluster) -> NodeAgentConfig {
+fn agent_config(cluster: &Cluster, bin_dir: &Path) -> NodeAgentConfig {
     let cfg = cluster.config();
     NodeAgentConfig {
         cluster: cfg.name.clone(),
         node_name: cfg.node_name(),
         capacity: cfg.node.clone(),
-        pods: Some(pods_placeholder(cluster.dir())),
+        pods: Some(pods_placeholder(cluster.dir(), bin_dir)),
     }
 }
 
 /// Pod settings whose server and CA [`run_agent`] fills from the kubeconfig.
-fn pods_placeholder(cluster_dir: &Path) -> PodsConfig {
+fn pods_placeholder(cluster_dir: &Path, bin_dir: &Path) -> PodsConfig {
     PodsConfig {
         cluster: String::new(),
         node_name: String::new(),
-        bin_dir: PodsConfig::default_bin_dir(),
+        bin_dir: bin_dir.to_path_buf(),
         pods_dir: cluster_dir.join("pods"),
         server: String::new(),
         ca_pem: String::new(),

@@ -13,9 +13,19 @@ use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(60);
 
+/// The node agent's "project binaries": the real `testenv`, and `cat` to read mounted files.
+static BIN_DIR: LazyLock<std::path::PathBuf> = LazyLock::new(|| {
+    let dir = std::env::temp_dir().join(format!("testenv-pods-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_testenv"), dir.join("testenv"));
+    let _ = std::os::unix::fs::symlink("/bin/cat", dir.join("cat"));
+    dir
+});
+
 static ENV: LazyLock<Env> = LazyLock::new(|| {
     Env::builder()
         .cluster("pods")
+        .project_bin_dir(BIN_DIR.as_path())
         .start_blocking()
         .expect("test cluster starts")
 });
@@ -200,4 +210,63 @@ async fn a_container_runs_with_the_pods_environment_and_a_loopback_pod_ip() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn secret_and_config_map_volumes_are_mounted_read_only_for_the_container_only() {
+    let client = ENV.cluster("pods").client();
+    let secret: k8s_openapi::api::core::v1::Secret = serde_json::from_value(json!({
+        "metadata": {"name": "vol-secret"}, "stringData": {"privateKey": "s3cret-value", "other": "x"}
+    }))
+    .unwrap();
+    Api::namespaced(client.clone(), "default")
+        .create(&PostParams::default(), &secret)
+        .await
+        .unwrap();
+    let cm: k8s_openapi::api::core::v1::ConfigMap = serde_json::from_value(
+        json!({"metadata": {"name": "vol-cm"}, "data": {"settings": "mtu=1340"}}),
+    )
+    .unwrap();
+    Api::namespaced(client.clone(), "default")
+        .create(&PostParams::default(), &cm)
+        .await
+        .unwrap();
+    let target = "/run/liqo-testenv-volume-test/keys";
+    let (pods, _) = create(json!({
+        "metadata": {"name": "reader"},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+            "command": ["/usr/local/bin/cat"], "args": [format!("{target}/key"), "/run/liqo-testenv-volume-test/conf/settings"],
+            "volumeMounts": [{"name": "keys", "mountPath": target, "readOnly": true},
+                             {"name": "conf", "mountPath": "/run/liqo-testenv-volume-test/conf"}]}],
+            "volumes": [{"name": "keys", "secret": {"secretName": "vol-secret", "items": [{"key": "privateKey", "path": "key"}]}},
+                        {"name": "conf", "configMap": {"name": "vol-cm"}}]}
+    }))
+    .await;
+    let done = |p: Option<&Pod>| {
+        p.and_then(|p| p.status.as_ref()?.phase.clone()).as_deref() == Some("Succeeded")
+    };
+    let Ok(pod) = tokio::time::timeout(WAIT, await_condition(pods.clone(), "reader", done)).await
+    else {
+        let pod = pods.get("reader").await.unwrap();
+        panic!(
+            "reader did not succeed: {}",
+            serde_json::to_string(&pod.status).unwrap()
+        );
+    };
+    let pod = pod.unwrap().unwrap();
+    let terminated = container_status(&pod)
+        .unwrap()
+        .state
+        .clone()
+        .unwrap()
+        .terminated
+        .unwrap();
+    assert_eq!(terminated.exit_code, 0);
+    assert_eq!(terminated.message.as_deref(), Some("s3cret-valuemtu=1340"));
+    // The host sees only the empty mount point, never the files.
+    let on_host: Vec<_> = std::fs::read_dir(target).unwrap().collect();
+    assert!(
+        on_host.is_empty(),
+        "volume contents leaked to the host: {on_host:?}"
+    );
 }

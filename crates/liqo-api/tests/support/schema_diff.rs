@@ -52,6 +52,14 @@ pub fn compare(ours: &Value, upstream: &Value, path: &str, report: &mut Report) 
             ours["format"], upstream["format"]
         ));
     }
+    for key in KEYWORDS {
+        if ours[key] != upstream[key] {
+            report.mismatches.push(format!(
+                "{path}: {key} {}, upstream {}",
+                ours[key], upstream[key]
+            ));
+        }
+    }
     let opaque =
         ours["x-kubernetes-preserve-unknown-fields"] == true && ours.get("properties").is_none();
     if opaque {

@@ -4,6 +4,7 @@
 mod env;
 mod probe;
 mod status;
+mod volumes;
 mod worker;
 
 use std::collections::HashMap;

@@ -13,7 +13,7 @@ use kube::{Api, Client, ResourceExt};
 use tokio::sync::{mpsc, watch};
 
 use super::status::{ContainerPhase, ContainerReport, render_status};
-use super::{PodsConfig, Stop, env, probe};
+use super::{PodsConfig, Stop, env, probe, volumes};
 use crate::process::{self, Lifetime, Proc};
 
 /// Images of this repository (any tag) are the ones the agent can run.
@@ -53,6 +53,7 @@ struct Worker {
     slots: Vec<Slot>,
     exits: mpsc::UnboundedSender<(usize, u32, i32)>,
     last_status: Option<serde_json::Value>,
+    volumes: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// Runs `pod` until `stop` says otherwise.
@@ -105,6 +106,7 @@ pub(crate) async fn run(
         slots,
         exits: exits_tx,
         last_status: None,
+        volumes: std::collections::BTreeMap::new(),
     };
     let runnable = w.check_runnable();
     if runnable {
@@ -258,7 +260,10 @@ impl Worker {
             .and_then(|s| s.token)
             .ok_or("token request returned no token")?;
         let kubeconfig = pod_kubeconfig(&self.cfg.server, &self.cfg.ca_pem, &token, &ns);
-        crate::pki::write_file(&self.dir.join("kubeconfig"), &kubeconfig).map_err(|e| e.to_string())
+        crate::pki::write_file(&self.dir.join("kubeconfig"), &kubeconfig)
+            .map_err(|e| e.to_string())?;
+        self.volumes = volumes::materialize(&self.client, &self.pod, &self.dir).await?;
+        Ok(())
     }
 
     async fn start(&mut self, i: usize) {
@@ -302,6 +307,8 @@ impl Worker {
             self.dir.join("kubeconfig").display().to_string(),
         ));
         environment.push(("HOSTNAME".into(), self.pod.name_any()));
+        let (program, args) =
+            volumes::wrap(&program, &args, &volumes::mounts(&spec, &self.volumes));
         let log = self.dir.join(format!("{}.log", spec.name));
         let cluster = self.cfg.cluster.clone();
         match process::spawn_with_env(
