@@ -74,7 +74,7 @@ demo: deps k8s
 
 ## bench: start-up time and memory of two test clusters.
 bench: deps k8s
-	cargo build -q --release --bin testenv
+	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
 
 clean:

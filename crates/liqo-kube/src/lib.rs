@@ -3,6 +3,8 @@
 
 pub mod apply;
 pub mod client;
+pub mod crypto;
 pub mod install;
 pub mod leader;
+pub mod tenant_namespace;
 pub mod wait;

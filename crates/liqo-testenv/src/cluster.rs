@@ -249,29 +249,16 @@ impl Cluster {
             ("kube-scheduler", &bins.scheduler, sched_args),
         ];
         let started = Instant::now();
-        for (component, bin, args) in first {
-            cluster.procs.push(process::spawn(
-                name,
-                component,
-                bin,
-                &args,
-                &log(component),
-                lifetime,
-            )?);
-        }
-        cluster.state().save(&dir)?;
+        let spawn_all = |cluster: &mut Self, batch: [(&str, &PathBuf, Vec<String>); 2]| {
+            for (component, bin, args) in batch {
+                let proc = process::spawn(name, component, bin, &args, &log(component), lifetime)?;
+                cluster.procs.push(proc);
+            }
+            cluster.state().save(&dir)
+        };
+        spawn_all(&mut cluster, first)?;
         cluster.await_apiserver_ready(started, timeout).await?;
-        for (component, bin, args) in then {
-            cluster.procs.push(process::spawn(
-                name,
-                component,
-                bin,
-                &args,
-                &log(component),
-                lifetime,
-            )?);
-        }
-        cluster.state().save(&dir)?;
+        spawn_all(&mut cluster, then)?;
         cluster
             .await_default_service_account(started, timeout)
             .await?;
