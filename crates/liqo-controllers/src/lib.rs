@@ -1,5 +1,17 @@
 //! The Liqo control plane: one reconciler module per primary kind, wired into the
 //! `liqo-controller-manager` binary, and the virtual node agent.
 
+pub mod context;
 pub mod health;
 pub mod manager;
+pub mod nonce_creator;
+pub mod nonce_signer;
+mod secret_data;
+mod tenant_secret;
+
+use std::sync::Arc;
+
+/// Runs every reconciler until one stops (they run until the process ends).
+pub async fn run_controllers(ctx: Arc<context::Context>) {
+    tokio::join!(nonce_creator::run(ctx.clone()), nonce_signer::run(ctx));
+}

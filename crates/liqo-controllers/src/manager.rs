@@ -52,6 +52,7 @@ pub async fn run(
         "1 while this replica holds the leader Lease",
         leader.clone(),
     );
+    let reconcile_metrics = crate::context::Metrics::register(&mut registry);
     let registry = Arc::new(registry);
     let probes = health::serve(config.probe_addr, health.clone(), None).await?;
     let metrics = health::serve(config.metrics_addr, health.clone(), Some(registry)).await?;
@@ -79,9 +80,18 @@ pub async fn run(
     leader.set(1);
     health.set_ready(true);
     let mut renew = tokio::time::interval(elector.renew_period());
+    let ctx = crate::context::Context::new(
+        client,
+        config.cluster_id.clone(),
+        config.liqo_namespace.clone(),
+        reconcile_metrics,
+    );
+    let controllers = crate::run_controllers(ctx);
+    tokio::pin!(controllers);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
+            () = &mut controllers => anyhow::bail!("the controllers stopped unexpectedly"),
             _ = renew.tick(), if config.leader_elect => elector.renew().await?,
         }
     }

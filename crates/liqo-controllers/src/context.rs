@@ -1,0 +1,150 @@
+//! What every reconciler shares: the client, the event recorder, this cluster's identity and
+//! metrics.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::{Api, Client, Resource};
+use liqo_api::consts::name;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
+
+/// Labels of the reconcile counters.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReconcileLabels {
+    /// The controller.
+    pub controller: String,
+    /// `ok` or `error`.
+    pub result: String,
+}
+
+/// Reconcile counts per controller and outcome.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    reconciles: Family<ReconcileLabels, Counter>,
+}
+
+impl Metrics {
+    /// Registers the metrics in `registry`.
+    pub fn register(registry: &mut Registry) -> Self {
+        let metrics = Self::default();
+        registry.register(
+            "reconciles",
+            "Reconciles by controller and result",
+            metrics.reconciles.clone(),
+        );
+        metrics
+    }
+
+    /// Counts one reconcile.
+    pub fn count(&self, controller: &str, ok: bool) {
+        let labels = ReconcileLabels {
+            controller: controller.into(),
+            result: if ok { "ok" } else { "error" }.into(),
+        };
+        self.reconciles.get_or_create(&labels).inc();
+    }
+}
+
+/// Shared state of the reconcilers.
+#[derive(Clone)]
+pub struct Context {
+    /// Client of the local cluster.
+    pub client: Client,
+    /// Publishes Kubernetes Events.
+    pub recorder: Recorder,
+    /// This cluster's ID.
+    pub cluster_id: String,
+    /// The Liqo namespace (where `authentication-keys` lives).
+    pub liqo_namespace: String,
+    /// Metrics.
+    pub metrics: Metrics,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("cluster_id", &self.cluster_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The cluster key could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The Secret could not be read.
+    #[error("failed to read Secret {0}/{1}")]
+    Read(String, &'static str, #[source] kube::Error),
+    /// The Secret lacks the private key.
+    #[error("Secret {0}/{1} has no {2}: reinstall with `liqoctl install`")]
+    Missing(String, &'static str, &'static str),
+}
+
+impl Context {
+    /// A context for the controller manager of cluster `cluster_id`.
+    pub fn new(
+        client: Client,
+        cluster_id: String,
+        liqo_namespace: String,
+        metrics: Metrics,
+    ) -> Arc<Self> {
+        let reporter = Reporter {
+            controller: "liqo-controller-manager".into(),
+            instance: std::env::var("POD_NAME").ok(),
+        };
+        let recorder = Recorder::new(client.clone(), reporter);
+        Arc::new(Self {
+            client,
+            recorder,
+            cluster_id,
+            liqo_namespace,
+            metrics,
+        })
+    }
+
+    /// Publishes an Event about `object`; failures are logged, never fatal.
+    pub async fn event<K: Resource<DynamicType = ()>>(
+        &self,
+        object: &K,
+        type_: EventType,
+        reason: &str,
+        note: String,
+    ) {
+        let event = Event {
+            type_,
+            reason: reason.into(),
+            note: Some(note),
+            action: reason.into(),
+            secondary: None,
+        };
+        if let Err(e) = self.recorder.publish(&event, &object.object_ref(&())).await {
+            tracing::warn!(error = %e, reason, "failed to publish event");
+        }
+    }
+
+    /// This cluster's private key (PEM) from `authentication-keys`. Never logged.
+    ///
+    /// # Errors
+    /// [`KeyError`] when the Secret or the key is missing.
+    pub async fn private_key(&self) -> Result<String, KeyError> {
+        let ns = self.liqo_namespace.clone();
+        let secret = Api::<Secret>::namespaced(self.client.clone(), &ns)
+            .get(name::AUTHENTICATION_KEYS_SECRET)
+            .await
+            .map_err(|e| KeyError::Read(ns.clone(), name::AUTHENTICATION_KEYS_SECRET, e))?;
+        let key = secret
+            .data
+            .and_then(|d| d.get(name::PRIVATE_KEY_KEY).map(|k| k.0.clone()));
+        let key = key.ok_or_else(|| {
+            KeyError::Missing(
+                ns.clone(),
+                name::AUTHENTICATION_KEYS_SECRET,
+                name::PRIVATE_KEY_KEY,
+            )
+        })?;
+        Ok(String::from_utf8_lossy(&key).into_owned())
+    }
+}

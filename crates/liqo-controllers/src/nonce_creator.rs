@@ -1,0 +1,89 @@
+//! Nonce creator (provider side): fills `data.nonce` of the `liqo.io/nonce` Secrets in tenant
+//! namespaces with a fresh random nonce, once; a nonce is never rotated.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::EventType;
+use kube::runtime::watcher;
+use liqo_api::consts::{field_manager, label, name};
+use liqo_kube::crypto::{self, CryptoError};
+use liqo_kube::tenant_namespace::TenantNamespaceError;
+use tracing::instrument;
+
+use crate::context::Context;
+use crate::secret_data;
+use crate::tenant_secret::{self, Verdict};
+
+/// Field manager of this controller.
+pub const FIELD_MANAGER: &str = field_manager::NONCE_CREATOR;
+const RETRY: Duration = Duration::from_secs(5);
+
+/// A failed reconcile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The tenant namespace lookup failed.
+    #[error(transparent)]
+    TenantNamespace(#[from] TenantNamespaceError),
+    /// No random bytes.
+    #[error(transparent)]
+    Nonce(#[from] CryptoError),
+    /// Writing the nonce failed (a conflict means a racing reconcile won).
+    #[error("failed to write the nonce")]
+    Write(#[source] kube::Error),
+}
+
+#[instrument(skip_all, fields(name = %kube::ResourceExt::name_any(&*secret), ns = secret.metadata.namespace))]
+async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Error> {
+    if secret_data::value(&secret, name::NONCE_KEY).is_some() {
+        return Ok(Action::await_change());
+    }
+    let Verdict::Valid(cluster_id) =
+        tenant_secret::check(&ctx, &secret, "MissingClusterID").await?
+    else {
+        return Ok(Action::await_change());
+    };
+    let nonce = crypto::generate_nonce()?;
+    secret_data::set(
+        &ctx.client,
+        &secret,
+        name::NONCE_KEY,
+        nonce.as_bytes(),
+        FIELD_MANAGER,
+    )
+    .await
+    .map_err(Error::Write)?;
+    tracing::info!(cluster_id, "nonce generated");
+    ctx.event(
+        &*secret,
+        EventType::Normal,
+        "NonceGenerated",
+        format!("nonce generated for cluster {cluster_id}"),
+    )
+    .await;
+    Ok(Action::await_change())
+}
+
+fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
+    tracing::warn!(error = %error, "nonce creation failed, retrying");
+    ctx.metrics.count("nonce-creator", false);
+    Action::requeue(RETRY)
+}
+
+/// Runs the controller until the stream ends.
+pub async fn run(ctx: Arc<Context>) {
+    let secrets: Api<Secret> = Api::all(ctx.client.clone());
+    Controller::new(secrets, watcher::Config::default().labels(label::NONCE))
+        .run(reconcile, error_policy, ctx.clone())
+        .for_each(|result| {
+            if result.is_ok() {
+                ctx.metrics.count("nonce-creator", true);
+            }
+            std::future::ready(())
+        })
+        .await;
+}

@@ -1,0 +1,103 @@
+//! Nonce signer (consumer side): signs `data.nonce` of the `liqo.io/signed-nonce` Secrets in
+//! tenant namespaces with this cluster's key into `data.signedNonce`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::EventType;
+use kube::runtime::watcher;
+use liqo_api::consts::{field_manager, label, name};
+use liqo_kube::crypto::{self, CryptoError};
+use liqo_kube::tenant_namespace::TenantNamespaceError;
+use tracing::instrument;
+
+use crate::context::{Context, KeyError};
+use crate::secret_data;
+use crate::tenant_secret::{self, Verdict};
+
+/// Field manager of this controller.
+pub const FIELD_MANAGER: &str = field_manager::NONCE_SIGNER;
+const RETRY: Duration = Duration::from_secs(5);
+
+/// A failed reconcile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The tenant namespace lookup failed.
+    #[error(transparent)]
+    TenantNamespace(#[from] TenantNamespaceError),
+    /// The cluster key is unavailable.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The cluster key cannot sign.
+    #[error("failed to sign the nonce")]
+    Sign(#[source] CryptoError),
+    /// Writing the signature failed.
+    #[error("failed to write the signed nonce")]
+    Write(#[source] kube::Error),
+}
+
+#[instrument(skip_all, fields(name = %kube::ResourceExt::name_any(&*secret), ns = secret.metadata.namespace))]
+async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let Verdict::Valid(cluster_id) =
+        tenant_secret::check(&ctx, &secret, "MissingRemoteClusterID").await?
+    else {
+        return Ok(Action::await_change());
+    };
+    let Some(nonce) = secret_data::value(&secret, name::NONCE_KEY).filter(|n| !n.is_empty()) else {
+        let note = format!("Secret has no {} to sign yet", name::NONCE_KEY);
+        ctx.event(&*secret, EventType::Warning, "NonceMissing", note)
+            .await;
+        return Ok(Action::await_change());
+    };
+    let key = ctx.private_key().await?;
+    let signature = crypto::sign(&key, &nonce).map_err(Error::Sign)?;
+    if secret_data::value(&secret, name::SIGNED_NONCE_KEY).as_deref() == Some(signature.as_slice())
+    {
+        return Ok(Action::await_change());
+    }
+    secret_data::set(
+        &ctx.client,
+        &secret,
+        name::SIGNED_NONCE_KEY,
+        &signature,
+        FIELD_MANAGER,
+    )
+    .await
+    .map_err(Error::Write)?;
+    tracing::info!(cluster_id, "nonce signed");
+    ctx.event(
+        &*secret,
+        EventType::Normal,
+        "NonceSigned",
+        format!("nonce of cluster {cluster_id} signed"),
+    )
+    .await;
+    Ok(Action::await_change())
+}
+
+fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
+    tracing::warn!(error = %error, "nonce signing failed, retrying");
+    ctx.metrics.count("nonce-signer", false);
+    Action::requeue(RETRY)
+}
+
+/// Runs the controller until the stream ends.
+pub async fn run(ctx: Arc<Context>) {
+    let secrets: Api<Secret> = Api::all(ctx.client.clone());
+    Controller::new(
+        secrets,
+        watcher::Config::default().labels(label::SIGNED_NONCE),
+    )
+    .run(reconcile, error_policy, ctx.clone())
+    .for_each(|result| {
+        if result.is_ok() {
+            ctx.metrics.count("nonce-signer", true);
+        }
+        std::future::ready(())
+    })
+    .await;
+}
