@@ -124,6 +124,24 @@ pub fn verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(),
         .map_err(|_| CryptoError::BadSignature)
 }
 
+/// The raw key bytes of a Tenant public key (PEM SPKI, or legacy raw Ed25519), as a CSR
+/// carries them, for comparing the two.
+///
+/// # Errors
+/// [`CryptoError::Key`] when the key is neither.
+pub fn public_key_raw(public_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    match std::str::from_utf8(public_key)
+        .ok()
+        .and_then(|t| pem_decode(t, "PUBLIC KEY").ok())
+    {
+        Some(der) => parse_spki(&der)
+            .map(|(_, key)| key)
+            .ok_or(CryptoError::Key("public")),
+        None if public_key.len() == 32 => Ok(public_key.to_vec()),
+        None => Err(CryptoError::Key("public")),
+    }
+}
+
 fn pem_encode(der: &[u8], label: &str) -> String {
     let body = STANDARD.encode(der);
     let lines: Vec<&str> = body

@@ -2,6 +2,7 @@
 //! server-side apply, watch-based waits, and the pure planning helpers they feed.
 
 pub mod apply;
+pub mod auth;
 pub mod client;
 pub mod crypto;
 pub mod install;
