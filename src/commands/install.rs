@@ -28,6 +28,9 @@ pub struct InstallArgs {
     /// Control-plane image (default: this release's image).
     #[arg(long)]
     image: Option<String>,
+    /// API server URL consumers reach this cluster at (default: the kubeconfig's server).
+    #[arg(long)]
+    api_server_url: Option<String>,
     /// Bound on the whole installation.
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]
     timeout: Duration,
@@ -60,6 +63,7 @@ impl InstallArgs {
             pod_cidrs,
             service_cidr,
             image,
+            api_server_url,
             timeout,
             dry_run,
             output,
@@ -82,6 +86,7 @@ impl InstallArgs {
             service_cidr,
             image,
             keys: None,
+            api_server_url: api_server_url.clone(),
         };
         if dry_run {
             params.cluster_id = match cluster_id {
@@ -98,6 +103,16 @@ impl InstallArgs {
             return Ok(ExitStatus::Success);
         }
         let cluster = ctx.local().await?;
+        if params.api_server_url.is_none() {
+            params.api_server_url = Some(
+                cluster
+                    .config
+                    .cluster_url
+                    .to_string()
+                    .trim_end_matches('/')
+                    .to_string(),
+            );
+        }
         let client = cluster.client;
         let spinner = ctx.printer.spinner("Initializing installer");
         let existing = plan::observe_cluster_id(&client, &params.namespace)

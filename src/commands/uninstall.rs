@@ -131,6 +131,7 @@ async fn remove_installation(client: &Client, namespace: &str) -> anyhow::Result
         pod_cidrs: Vec::new(),
         service_cidr: String::new(),
         image: String::new(),
+        api_server_url: None,
         keys: Some(keys),
     };
     for m in plan::render(&params)?.iter().rev() {

@@ -62,6 +62,8 @@ pub struct Context {
     pub liqo_namespace: String,
     /// Metrics.
     pub metrics: Metrics,
+    /// The API server address consumers use (`--api-server-address-override`).
+    pub api_server: Option<String>,
 }
 
 impl std::fmt::Debug for Context {
@@ -90,6 +92,7 @@ impl Context {
         cluster_id: String,
         liqo_namespace: String,
         metrics: Metrics,
+        api_server: Option<String>,
     ) -> Arc<Self> {
         let reporter = Reporter {
             controller: "liqo-controller-manager".into(),
@@ -102,6 +105,7 @@ impl Context {
             cluster_id,
             liqo_namespace,
             metrics,
+            api_server,
         })
     }
 

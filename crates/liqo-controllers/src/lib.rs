@@ -7,11 +7,16 @@ pub mod manager;
 pub mod nonce_creator;
 pub mod nonce_signer;
 mod secret_data;
+pub mod tenant;
 mod tenant_secret;
 
 use std::sync::Arc;
 
 /// Runs every reconciler until one stops (they run until the process ends).
 pub async fn run_controllers(ctx: Arc<context::Context>) {
-    tokio::join!(nonce_creator::run(ctx.clone()), nonce_signer::run(ctx));
+    tokio::join!(
+        nonce_creator::run(ctx.clone()),
+        nonce_signer::run(ctx.clone()),
+        tenant::run(ctx)
+    );
 }

@@ -32,6 +32,8 @@ pub struct ManagerConfig {
     pub leader_elect: bool,
     /// This replica's identity for leader election (the pod name).
     pub identity: String,
+    /// The API server URL consumers are given (`--api-server-address-override`).
+    pub api_server: Option<String>,
 }
 
 /// Runs the manager until `shutdown` resolves.
@@ -85,6 +87,7 @@ pub async fn run(
         config.cluster_id.clone(),
         config.liqo_namespace.clone(),
         reconcile_metrics,
+        config.api_server.clone(),
     );
     let controllers = crate::run_controllers(ctx);
     tokio::pin!(controllers);

@@ -33,6 +33,9 @@ struct Args {
     /// Identity for leader election.
     #[arg(long, env = "POD_NAME", default_value = "liqo-controller-manager")]
     identity: String,
+    /// API server URL handed to consumers (default: none; set by `liqoctl install`).
+    #[arg(long)]
+    api_server_address_override: Option<String>,
     /// Log as JSON lines.
     #[arg(long)]
     log_json: bool,
@@ -68,6 +71,13 @@ async fn main() -> anyhow::Result<()> {
         metrics_addr: args.metrics_bind_address,
         leader_elect: args.leader_elect,
         identity: args.identity,
+        api_server: args.api_server_address_override.map(|a| {
+            if a.starts_with("https://") {
+                a
+            } else {
+                format!("https://{a}")
+            }
+        }),
     };
     let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
     let shutdown = async move {

@@ -1,5 +1,6 @@
 //! The authentication handshake: Tenants built by the consumer and checked by the provider
 //! (pure), and certificates issued through the Kubernetes CSR API (I/O).
 
+pub mod bindings;
 pub mod certificate;
 pub mod tenant;

@@ -70,6 +70,8 @@ pub struct InstallParams {
     pub image: String,
     /// The key pair to store; `None` keeps the existing Secret (keys are never rotated).
     pub keys: Option<AuthKeys>,
+    /// The API server URL consumers of this cluster reach it at.
+    pub api_server_url: Option<String>,
 }
 
 /// Every object of an installation, in apply order: namespace and CRDs first (templates need
@@ -184,6 +186,19 @@ fn render_controller_manager(params: &InstallParams) -> Deployment {
         .collect();
     let pod_ip = |port: i32| format!("$(POD_IP):{port}");
     let probe = |path: &str| json!({"httpGet": {"path": path, "port": PROBE_PORT}, "periodSeconds": 1, "failureThreshold": 3});
+    let mut args: Vec<String> = vec![
+        "--cluster-id=$(CLUSTER_ID)".into(),
+        format!("--liqo-namespace={}", params.namespace),
+        format!("--health-probe-bind-address={}", pod_ip(PROBE_PORT)),
+        format!("--metrics-bind-address={}", pod_ip(METRICS_PORT)),
+        "--leader-elect".into(),
+    ];
+    args.extend(
+        params
+            .api_server_url
+            .iter()
+            .map(|u| format!("--api-server-address-override={u}")),
+    );
     let value = json!({
         "metadata": meta(CONTROLLER_MANAGER, Some(&params.namespace), &labels),
         "spec": {
@@ -199,13 +214,7 @@ fn render_controller_manager(params: &InstallParams) -> Deployment {
                         "name": CONTROLLER_MANAGER_CONTAINER,
                         "image": params.image,
                         "command": ["/usr/local/bin/liqo-controller-manager"],
-                        "args": [
-                            "--cluster-id=$(CLUSTER_ID)",
-                            format!("--liqo-namespace={}", params.namespace),
-                            format!("--health-probe-bind-address={}", pod_ip(PROBE_PORT)),
-                            format!("--metrics-bind-address={}", pod_ip(METRICS_PORT)),
-                            "--leader-elect",
-                        ],
+                        "args": args,
                         "env": [
                             {"name": "CLUSTER_ID", "valueFrom": {"configMapKeyRef": {"name": name::CLUSTER_ID_CONFIGMAP, "key": name::CLUSTER_ID_KEY}}},
                             {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
@@ -243,6 +252,7 @@ mod tests {
             pod_cidrs: vec!["10.100.0.0/16".into()],
             service_cidr: "10.96.0.0/16".into(),
             image: default_image("0.1.0"),
+            api_server_url: Some("https://203.0.113.7:6443".into()),
             keys: Some(AuthKeys {
                 private_pem: "PRIV".into(),
                 public_pem: "PUB".into(),

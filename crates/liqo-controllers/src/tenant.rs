@@ -1,0 +1,289 @@
+//! Tenant controller (provider side): checks the consumer's handshake, issues its control-plane
+//! certificate, binds its roles and fills the Tenant status; on deletion removes the
+//! cluster-wide bindings (the namespaced ones go with the Tenant by owner reference).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
+use kube::api::{ListParams, Patch, PatchParams};
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::EventType;
+use kube::runtime::watcher;
+use kube::{Api, Resource, ResourceExt};
+use liqo_api::authentication::{AuthParams, AuthzPolicy, Tenant, TenantStatus};
+use liqo_api::consts::{field_manager, finalizer, label, name};
+use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
+use liqo_kube::auth::{bindings, certificate};
+use liqo_kube::tenant_namespace;
+use serde_json::json;
+use tracing::instrument;
+
+use crate::context::Context;
+
+/// Field manager of this controller.
+pub const FIELD_MANAGER: &str = field_manager::TENANT;
+const RETRY: Duration = Duration::from_secs(5);
+
+/// A failed reconcile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An API call failed.
+    #[error("failed to {0}")]
+    Api(&'static str, #[source] kube::Error),
+    /// The consumer's nonce is missing.
+    #[error("no nonce for cluster {0} in its tenant namespace")]
+    NonceNotFound(String),
+    /// The tenant namespace could not be resolved.
+    #[error(transparent)]
+    TenantNamespace(#[from] tenant_namespace::TenantNamespaceError),
+    /// The certificate could not be issued.
+    #[error(transparent)]
+    Certificate(#[from] certificate::CertificateError),
+    /// A required ClusterRole is not installed.
+    #[error(
+        "required ClusterRole resources with app.kubernetes.io/name={0:?} not found: reinstall with `liqoctl install`"
+    )]
+    MissingRoles(&'static str),
+}
+
+#[instrument(skip_all, fields(name = %tenant.name_any(), ns = tenant.namespace()))]
+async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let consumer = tenant.spec.cluster_id.clone().unwrap_or_default();
+    let namespaced_roles = roles(&ctx, label::APP_NAME_REMOTE_CONTROLPLANE).await?;
+    let clusterwide_roles = roles(&ctx, label::APP_NAME_VIRTUAL_KUBELET_REMOTE_CLUSTERWIDE).await?;
+    if tenant.metadata.deletion_timestamp.is_some() {
+        unbind_clusterwide(&ctx, &clusterwide_roles, &consumer).await?;
+        set_finalizer(&ctx, &tenant, false).await?;
+        return Ok(Action::await_change());
+    }
+    if !tenant.finalizers().iter().any(|f| f == finalizer::TENANT) {
+        set_finalizer(&ctx, &tenant, true).await?;
+        return Ok(Action::await_change());
+    }
+    let tenant_ns = tenant_namespace::ensure(&ctx.client, &consumer, FIELD_MANAGER)
+        .await?
+        .name_any();
+    let policy = tenant.spec.authz_policy.unwrap_or_default();
+    let mut status = tenant.status.clone().unwrap_or_default();
+    status.tenant_namespace = Some(tenant_ns.clone());
+    if policy == AuthzPolicy::KeysExchange {
+        // Upstream accepts a Tenant anywhere and its nonce from any namespace; here both must
+        // be in the consumer's tenant namespace.
+        if tenant.namespace().as_deref() != Some(tenant_ns.as_str()) {
+            let note =
+                format!("Tenant must be in the tenant namespace {tenant_ns} of cluster {consumer}");
+            ctx.event(&*tenant, EventType::Warning, "WrongNamespace", note)
+                .await;
+            return Ok(Action::await_change());
+        }
+        let nonce = nonce(&ctx, &tenant_ns, &consumer).await?;
+        if let Err(e) = verify_tenant(&tenant, &nonce) {
+            let reason = match e {
+                HandshakeError::Csr(_) => "InvalidCSR",
+                _ => "SignatureVerificationFailed",
+            };
+            tracing::warn!(consumer, error = %e, "tenant refused");
+            ctx.event(&*tenant, EventType::Warning, reason, e.to_string())
+                .await;
+            return Ok(Action::await_change());
+        }
+        let csr = tenant.spec.csr.clone().map(|c| c.0).unwrap_or_default();
+        let cert = certificate::ensure(
+            &ctx.client,
+            &tenant_ns,
+            name::REMOTE_CERTIFICATE_SECRET,
+            &consumer,
+            &csr,
+            FIELD_MANAGER,
+        )
+        .await?;
+        status.auth_params = Some(auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
+        let owner = tenant.controller_owner_ref(&());
+        for role in &namespaced_roles {
+            let binding = bindings::render_role_binding(role, &tenant_ns, &consumer, owner.clone());
+            let api: Api<RoleBinding> = Api::namespaced(ctx.client.clone(), &tenant_ns);
+            apply(
+                &api,
+                &binding.name_any(),
+                &binding,
+                "bind the namespaced roles",
+            )
+            .await?;
+        }
+    }
+    for role in &clusterwide_roles {
+        let binding = bindings::render_cluster_role_binding(role, &consumer);
+        let api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
+        apply(
+            &api,
+            &binding.name_any(),
+            &binding,
+            "bind the cluster-wide roles",
+        )
+        .await?;
+    }
+    if tenant.status.as_ref() != Some(&status) {
+        write_status(&ctx, &tenant, &status).await?;
+        ctx.event(
+            &*tenant,
+            EventType::Normal,
+            "Reconciled",
+            format!("Tenant of cluster {consumer} authenticated"),
+        )
+        .await;
+    }
+    Ok(Action::await_change())
+}
+
+fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {
+    tracing::warn!(error = %error, "tenant reconcile failed, retrying");
+    ctx.metrics.count("tenant", false);
+    Action::requeue(RETRY)
+}
+
+/// Runs the controller until the stream ends.
+pub async fn run(ctx: Arc<Context>) {
+    let tenants: Api<Tenant> = Api::all(ctx.client.clone());
+    Controller::new(tenants, watcher::Config::default())
+        .run(reconcile, error_policy, ctx.clone())
+        .for_each(|result| {
+            if result.is_ok() {
+                ctx.metrics.count("tenant", true);
+            }
+            std::future::ready(())
+        })
+        .await;
+}
+
+async fn roles(ctx: &Context, app_name: &'static str) -> Result<Vec<String>, Error> {
+    let api: Api<ClusterRole> = Api::all(ctx.client.clone());
+    let list = api
+        .list(&ListParams::default().labels(&format!("{}={app_name}", label::APP_NAME)))
+        .await
+        .map_err(|e| Error::Api("list ClusterRoles", e))?;
+    if list.items.is_empty() {
+        return Err(Error::MissingRoles(app_name));
+    }
+    Ok(list.items.iter().map(ResourceExt::name_any).collect())
+}
+
+/// The nonce this provider issued to `consumer`, from its tenant namespace only.
+async fn nonce(ctx: &Context, tenant_ns: &str, consumer: &str) -> Result<Vec<u8>, Error> {
+    let api: Api<Secret> = Api::namespaced(ctx.client.clone(), tenant_ns);
+    let selector = format!("{}={consumer},{}", label::REMOTE_CLUSTER_ID, label::NONCE);
+    let list = api
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| Error::Api("list nonce Secrets", e))?;
+    let nonce = match list.items.as_slice() {
+        [secret] => secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(name::NONCE_KEY))
+            .map(|n| n.0.clone()),
+        _ => None,
+    };
+    nonce
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::NonceNotFound(consumer.into()))
+}
+
+async fn auth_params(
+    ctx: &Context,
+    cert: Vec<u8>,
+    proxy_url: Option<String>,
+) -> Result<AuthParams, Error> {
+    // Every namespace holds the cluster CA in kube-root-ca.crt.
+    let ca = Api::<ConfigMap>::namespaced(ctx.client.clone(), &ctx.liqo_namespace)
+        .get("kube-root-ca.crt")
+        .await
+        .map_err(|e| Error::Api("read the cluster CA", e))?
+        .data
+        .and_then(|d| d.get("ca.crt").cloned())
+        .unwrap_or_default();
+    Ok(AuthParams {
+        ca: Some(ByteString(ca.into_bytes())),
+        signed_crt: Some(ByteString(cert)),
+        api_server: ctx.api_server.clone(),
+        proxy_url,
+        aws_config: None,
+    })
+}
+
+async fn set_finalizer(ctx: &Context, tenant: &Tenant, present: bool) -> Result<(), Error> {
+    let mut finalizers: Vec<String> = tenant
+        .finalizers()
+        .iter()
+        .filter(|f| *f != finalizer::TENANT)
+        .cloned()
+        .collect();
+    if present {
+        finalizers.push(finalizer::TENANT.into());
+    }
+    let api: Api<Tenant> =
+        Api::namespaced(ctx.client.clone(), &tenant.namespace().unwrap_or_default());
+    let patch = json!({"metadata": {"finalizers": finalizers, "resourceVersion": tenant.resource_version()}});
+    match api
+        .patch(
+            &tenant.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(e)) if e.code == 404 && !present => Ok(()),
+        Err(e) => Err(Error::Api("update the Tenant finalizers", e)),
+    }
+}
+
+async fn unbind_clusterwide(ctx: &Context, roles: &[String], consumer: &str) -> Result<(), Error> {
+    let api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
+    for role in roles {
+        match api
+            .delete(
+                &bindings::cluster_role_binding_name(role, consumer),
+                &Default::default(),
+            )
+            .await
+        {
+            Ok(_) => {}
+            Err(kube::Error::Api(e)) if e.code == 404 => {}
+            Err(e) => return Err(Error::Api("delete a ClusterRoleBinding", e)),
+        }
+    }
+    Ok(())
+}
+
+async fn apply<K>(api: &Api<K>, name: &str, object: &K, action: &'static str) -> Result<(), Error>
+where
+    K: Resource + Clone + serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    api.patch(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(object),
+    )
+    .await
+    .map_err(|e| Error::Api(action, e))?;
+    Ok(())
+}
+
+async fn write_status(ctx: &Context, tenant: &Tenant, status: &TenantStatus) -> Result<(), Error> {
+    let api: Api<Tenant> =
+        Api::namespaced(ctx.client.clone(), &tenant.namespace().unwrap_or_default());
+    let patch =
+        json!({"apiVersion": "authentication.liqo.io/v1beta1", "kind": "Tenant", "status": status});
+    api.patch_status(
+        &tenant.name_any(),
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(&patch),
+    )
+    .await
+    .map_err(|e| Error::Api("write the Tenant status", e))?;
+    Ok(())
+}
