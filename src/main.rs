@@ -5,6 +5,7 @@ mod commands;
 mod confirm;
 mod ctx;
 mod exit;
+mod peers;
 mod printer;
 
 use std::process::ExitCode;

@@ -19,7 +19,7 @@ use kube::runtime::wait::{await_condition, conditions};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::Tenant;
-use liqo_kube::auth::tenant::render_tenant;
+use liqo_kube::auth::tenant;
 use liqo_testenv::Env;
 use serde_json::json;
 
@@ -57,6 +57,18 @@ async fn nonce_for(client: &Client, consumer: &str) -> (String, Vec<u8>) {
         .unwrap()
         .unwrap();
     (ns, secret.data.unwrap()["nonce"].0.clone())
+}
+
+/// The Tenant a consumer with `key` builds after signing `nonce`.
+fn render_tenant(
+    consumer: &str,
+    ns: &str,
+    key: &str,
+    nonce: &[u8],
+    proxy: Option<&str>,
+) -> Result<Tenant, tenant::HandshakeError> {
+    let signature = liqo_kube::crypto::sign(key, nonce).unwrap();
+    tenant::render_tenant(consumer, ns, key, &signature, proxy)
 }
 
 fn consumer_key() -> String {

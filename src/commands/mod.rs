@@ -1,5 +1,6 @@
 //! One module per subcommand; this file only dispatches.
 
+mod authenticate;
 mod install;
 mod uninstall;
 mod version;
@@ -14,6 +15,9 @@ use crate::printer::Printer;
 /// liqoctl's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Authenticate with a provider cluster (local = consumer, remote = provider).
+    #[command(alias = "auth")]
+    Authenticate(authenticate::AuthenticateArgs),
     /// Install or upgrade Liqo in the selected cluster.
     #[command(alias = "upgrade")]
     Install(install::InstallArgs),
@@ -30,6 +34,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         global: cli.global,
     };
     match cli.command {
+        Command::Authenticate(args) => args.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod health;
+pub mod identity;
 pub mod manager;
 pub mod nonce_creator;
 pub mod nonce_signer;
@@ -17,6 +18,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
     tokio::join!(
         nonce_creator::run(ctx.clone()),
         nonce_signer::run(ctx.clone()),
-        tenant::run(ctx)
+        tenant::run(ctx.clone()),
+        identity::run(ctx),
     );
 }

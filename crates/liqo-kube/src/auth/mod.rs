@@ -3,4 +3,6 @@
 
 pub mod bindings;
 pub mod certificate;
+pub mod identity;
+pub mod steps;
 pub mod tenant;

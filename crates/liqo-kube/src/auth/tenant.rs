@@ -51,19 +51,19 @@ pub fn render_controlplane_csr(
     csr.pem().map_err(|e| HandshakeError::Csr(e.to_string()))
 }
 
-/// The Tenant the consumer `consumer_id` applies in the provider's tenant namespace.
+/// The Tenant the consumer `consumer_id` applies in the provider's tenant namespace:
+/// `signature` is the provider's nonce signed with the cluster key (by the nonce signer).
 ///
 /// # Errors
-/// [`HandshakeError::Key`] when the cluster key cannot sign.
+/// [`HandshakeError::Key`] when the cluster key is unusable.
 pub fn render_tenant(
     consumer_id: &str,
     tenant_namespace: &str,
     private_key_pem: &str,
-    nonce: &[u8],
+    signature: &[u8],
     proxy_url: Option<&str>,
 ) -> Result<Tenant, HandshakeError> {
     let public_key = crypto::public_key_pem(private_key_pem).map_err(HandshakeError::Key)?;
-    let signature = crypto::sign(private_key_pem, nonce).map_err(HandshakeError::Key)?;
     let csr = render_controlplane_csr(consumer_id, private_key_pem)?;
     let mut tenant = Tenant::new(
         consumer_id,
@@ -72,7 +72,7 @@ pub fn render_tenant(
             authz_policy: Some(AuthzPolicy::KeysExchange),
             public_key: Some(ByteString(public_key.into_bytes())),
             csr: Some(ByteString(csr.into_bytes())),
-            signature: Some(ByteString(signature)),
+            signature: Some(ByteString(signature.to_vec())),
             proxy_url: proxy_url.filter(|u| !u.is_empty()).map(Into::into),
             tenant_condition: Some(TenantCondition::Active),
         },
@@ -183,18 +183,19 @@ mod tests {
     fn a_tenant_built_by_the_consumer_passes_the_providers_checks() {
         let key = key();
         let nonce = crypto::generate_nonce().unwrap();
+        let signature = crypto::sign(&key, nonce.as_bytes()).unwrap();
         let tenant = render_tenant(
             "cool-firefly",
             "liqo-tenant-cool-firefly",
             &key,
-            nonce.as_bytes(),
+            &signature,
             None,
         )
         .unwrap();
         assert_eq!(tenant.metadata.name.as_deref(), Some("cool-firefly"));
         verify_tenant(&tenant, nonce.as_bytes()).unwrap();
         // Deterministic: the same inputs give the same CSR (the provider caches certificates on it).
-        let again = render_tenant("cool-firefly", "ns", &key, nonce.as_bytes(), None).unwrap();
+        let again = render_tenant("cool-firefly", "ns", &key, &signature, None).unwrap();
         assert_eq!(tenant.spec.csr, again.spec.csr);
     }
 
@@ -202,7 +203,8 @@ mod tests {
     fn wrong_key_other_nonce_and_foreign_csr_are_refused() {
         let (key, other) = (key(), key());
         let nonce = crypto::generate_nonce().unwrap();
-        let tenant = render_tenant("cool-firefly", "ns", &key, nonce.as_bytes(), None).unwrap();
+        let signature = crypto::sign(&key, nonce.as_bytes()).unwrap();
+        let tenant = render_tenant("cool-firefly", "ns", &key, &signature, None).unwrap();
         assert_eq!(
             verify_tenant(&tenant, b"another nonce"),
             Err(HandshakeError::Signature("cool-firefly".into()))

@@ -1,0 +1,296 @@
+//! The handshake steps the CLI drives on each cluster: server-side apply of the exchanged
+//! objects and watch-based waits for the controllers' answers.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::api::{Patch, PatchParams};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::authentication::{Identity, Tenant};
+use liqo_api::consts::{label, name};
+
+use crate::wait::{self, WaitError};
+
+/// A failed step.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// An API call failed.
+    #[error("failed to {0}")]
+    Api(String, #[source] kube::Error),
+    /// A controller did not answer in time.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+    /// The cluster key is missing.
+    #[error("Secret {0}/{1} has no privateKey: reinstall Liqo with `liqoctl install`")]
+    MissingKey(String, &'static str),
+}
+
+fn secret(
+    name: &str,
+    namespace: &str,
+    labels: [(&str, &str); 2],
+    data: Option<(&str, &[u8])>,
+) -> Secret {
+    Secret {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(namespace.into()),
+            labels: Some(
+                labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            ..Default::default()
+        },
+        data: data
+            .map(|(k, v)| BTreeMap::from([(k.to_string(), k8s_openapi::ByteString(v.to_vec()))])),
+        ..Default::default()
+    }
+}
+
+async fn apply<K>(api: Api<K>, object: &K, field_manager: &str, what: &str) -> Result<K, StepError>
+where
+    K: kube::Resource + Clone + serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    api.patch(
+        &object.name_any(),
+        &PatchParams::apply(field_manager),
+        &Patch::Apply(object),
+    )
+    .await
+    .map_err(|e| StepError::Api(format!("apply {what}"), e))
+}
+
+fn data(secret: Option<&Secret>, key: &str) -> Option<Vec<u8>> {
+    secret?
+        .data
+        .as_ref()?
+        .get(key)
+        .map(|v| v.0.clone())
+        .filter(|v| !v.is_empty())
+}
+
+/// Provider: the empty nonce Secret for `consumer_id` the nonce creator fills.
+///
+/// # Errors
+/// [`StepError::Api`].
+pub async fn ensure_nonce_secret(
+    client: &Client,
+    namespace: &str,
+    consumer_id: &str,
+    field_manager: &str,
+) -> Result<(), StepError> {
+    let object = secret(
+        name::NONCE_SECRET,
+        namespace,
+        [
+            (label::NONCE, label::TRUE),
+            (label::REMOTE_CLUSTER_ID, consumer_id),
+        ],
+        None,
+    );
+    apply(
+        Api::namespaced(client.clone(), namespace),
+        &object,
+        field_manager,
+        "the nonce Secret",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Provider: waits for the nonce creator and returns the nonce.
+///
+/// # Errors
+/// [`StepError::Wait`] naming the Secret.
+pub async fn await_nonce(
+    client: &Client,
+    namespace: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, StepError> {
+    let api: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let what = format!(
+        "the nonce creator to fill Secret {namespace}/{}",
+        name::NONCE_SECRET
+    );
+    let describe = |s: Option<&Secret>| {
+        if s.is_some() {
+            "data.nonce still empty".into()
+        } else {
+            "Secret absent".into()
+        }
+    };
+    let done = |s: Option<&Secret>| data(s, name::NONCE_KEY).is_some();
+    let secret = wait::object(api, name::NONCE_SECRET, &what, timeout, done, describe).await?;
+    Ok(data(secret.as_ref(), name::NONCE_KEY).unwrap_or_default())
+}
+
+/// Consumer: the signed-nonce Secret holding the provider's nonce, for the nonce signer.
+///
+/// # Errors
+/// [`StepError::Api`].
+pub async fn ensure_signed_nonce_secret(
+    client: &Client,
+    namespace: &str,
+    provider_id: &str,
+    nonce: &[u8],
+    field_manager: &str,
+) -> Result<(), StepError> {
+    let labels = [
+        (label::SIGNED_NONCE, label::TRUE),
+        (label::REMOTE_CLUSTER_ID, provider_id),
+    ];
+    let object = secret(
+        name::SIGNED_NONCE_SECRET,
+        namespace,
+        labels,
+        Some((name::NONCE_KEY, nonce)),
+    );
+    apply(
+        Api::namespaced(client.clone(), namespace),
+        &object,
+        field_manager,
+        "the signed-nonce Secret",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Consumer: waits until the nonce signer has signed exactly `nonce`; returns the signature.
+///
+/// # Errors
+/// [`StepError::Wait`] naming the Secret.
+pub async fn await_signature(
+    client: &Client,
+    namespace: &str,
+    nonce: &[u8],
+    timeout: Duration,
+) -> Result<Vec<u8>, StepError> {
+    let api: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let what = format!(
+        "the nonce signer to fill Secret {namespace}/{}",
+        name::SIGNED_NONCE_SECRET
+    );
+    let done = |s: Option<&Secret>| {
+        data(s, name::NONCE_KEY).as_deref() == Some(nonce)
+            && data(s, name::SIGNED_NONCE_KEY).is_some()
+    };
+    let describe = |s: Option<&Secret>| match s {
+        None => "Secret absent".into(),
+        Some(_) => "data.signedNonce still empty".into(),
+    };
+    let secret = wait::object(
+        api,
+        name::SIGNED_NONCE_SECRET,
+        &what,
+        timeout,
+        done,
+        describe,
+    )
+    .await?;
+    Ok(data(secret.as_ref(), name::SIGNED_NONCE_KEY).unwrap_or_default())
+}
+
+/// Consumer: this cluster's private key, read from `authentication-keys`. Never printed.
+///
+/// # Errors
+/// [`StepError`] when the Secret or key is missing.
+pub async fn read_private_key(client: &Client, liqo_namespace: &str) -> Result<String, StepError> {
+    let api: Api<Secret> = Api::namespaced(client.clone(), liqo_namespace);
+    let secret = api
+        .get_opt(name::AUTHENTICATION_KEYS_SECRET)
+        .await
+        .map_err(|e| StepError::Api("read the cluster key".into(), e))?;
+    let key = data(secret.as_ref(), name::PRIVATE_KEY_KEY).ok_or_else(|| {
+        StepError::MissingKey(liqo_namespace.into(), name::AUTHENTICATION_KEYS_SECRET)
+    })?;
+    Ok(String::from_utf8_lossy(&key).into_owned())
+}
+
+/// Provider: applies the Tenant and waits until its status carries the certificate.
+///
+/// # Errors
+/// [`StepError`]; a timeout names the status fields still empty.
+pub async fn apply_tenant(
+    client: &Client,
+    tenant: &Tenant,
+    field_manager: &str,
+) -> Result<(), StepError> {
+    let api: Api<Tenant> = Api::namespaced(client.clone(), &tenant.namespace().unwrap_or_default());
+    apply(api, tenant, field_manager, "the Tenant").await?;
+    Ok(())
+}
+
+/// Provider: waits for the tenant controller to fill the Tenant status.
+///
+/// # Errors
+/// [`StepError::Wait`] naming the empty status fields.
+pub async fn await_tenant_status(
+    client: &Client,
+    namespace: &str,
+    tenant: &str,
+    timeout: Duration,
+) -> Result<Tenant, StepError> {
+    let api: Api<Tenant> = Api::namespaced(client.clone(), namespace);
+    let done = |t: Option<&Tenant>| {
+        t.and_then(|t| t.status.as_ref()).is_some_and(|s| {
+            s.tenant_namespace.is_some()
+                && s.auth_params
+                    .as_ref()
+                    .is_some_and(|p| p.signed_crt.is_some())
+        })
+    };
+    let describe = |t: Option<&Tenant>| match t.and_then(|t| t.status.clone()) {
+        None => {
+            "status empty (see `kubectl get events` in the tenant namespace for the reason)".into()
+        }
+        Some(s) if s.auth_params.is_none() => {
+            "status.authParams empty (certificate not issued yet)".into()
+        }
+        Some(_) => "status.tenantNamespace empty".into(),
+    };
+    let what = format!("the tenant controller to fill Tenant {namespace}/{tenant}");
+    let tenant = wait::object(api, tenant, &what, timeout, done, describe).await?;
+    Ok(tenant.expect("invariant: the wait ends on a present Tenant"))
+}
+
+/// Consumer: applies the Identity.
+///
+/// # Errors
+/// [`StepError::Api`].
+pub async fn apply_identity(
+    client: &Client,
+    identity: &Identity,
+    field_manager: &str,
+) -> Result<(), StepError> {
+    let api: Api<Identity> =
+        Api::namespaced(client.clone(), &identity.namespace().unwrap_or_default());
+    apply(api, identity, field_manager, "the Identity").await?;
+    Ok(())
+}
+
+/// Consumer: waits for the identity controller to write the kubeconfig Secret.
+///
+/// # Errors
+/// [`StepError::Wait`].
+pub async fn await_identity_status(
+    client: &Client,
+    namespace: &str,
+    identity: &str,
+    timeout: Duration,
+) -> Result<(), StepError> {
+    let api: Api<Identity> = Api::namespaced(client.clone(), namespace);
+    let done = |i: Option<&Identity>| {
+        i.and_then(|i| i.status.as_ref()?.kubeconfig_secret_ref.as_ref())
+            .is_some()
+    };
+    let describe = |_: Option<&Identity>| "status.kubeconfigSecretRef empty".to_string();
+    let what = format!(
+        "the identity controller to write the kubeconfig of Identity {namespace}/{identity}"
+    );
+    wait::object(api, identity, &what, timeout, done, describe).await?;
+    Ok(())
+}

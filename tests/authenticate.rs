@@ -1,0 +1,250 @@
+//! `liqoctl authenticate` between two real clusters with Liqo installed by `liqoctl install`.
+
+mod common;
+
+use std::io::Write;
+use std::sync::LazyLock;
+
+use common::{kubeconfig, liqoctl, stderr, stdout};
+use k8s_openapi::api::authentication::v1::SelfSubjectReview;
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+use k8s_openapi::api::core::v1::{Namespace, Secret};
+use kube::api::{ListParams, PostParams};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::authentication::{Identity, Tenant};
+use liqo_testenv::Env;
+
+/// consumer and provider installed; `bare` has no Liqo.
+static ENV: LazyLock<Env> = LazyLock::new(|| {
+    let env = Env::builder()
+        .cluster("consumer")
+        .cluster("provider")
+        .cluster("bare")
+        .start_blocking()
+        .expect("clusters start");
+    for (cluster, id) in [("consumer", "consumer-id"), ("provider", "provider-id")] {
+        let out = liqoctl(&[
+            &kubeconfig(env.cluster(cluster).kubeconfig()),
+            "install",
+            &format!("--cluster-id={id}"),
+        ]);
+        assert!(
+            out.status.success(),
+            "install on {cluster} failed: {}",
+            stderr(&out)
+        );
+    }
+    env
+});
+
+fn kc(cluster: &str) -> String {
+    kubeconfig(ENV.cluster(cluster).kubeconfig())
+}
+
+fn remote(cluster: &str) -> String {
+    format!(
+        "--remote-kubeconfig={}",
+        ENV.cluster(cluster).kubeconfig().display()
+    )
+}
+
+const TRANSCRIPT: &str = "INFO: Tenant namespace correctly ensured
+INFO: Tenant namespace correctly ensured
+INFO: Nonce secret ensured
+INFO: Nonce generated successfully
+INFO: Nonce retrieved
+INFO: Signed nonce secret ensured
+INFO: Nonce is signed
+INFO: Signed nonce retrieved
+INFO: Tenant correctly generated
+INFO: Tenant correctly applied on provider cluster
+INFO: Tenant status is filled
+INFO: Identity correctly generated
+INFO: Identity correctly applied on consumer cluster
+INFO: Identity status is filled
+";
+
+async fn versions(consumer: &Client, provider: &Client) -> Vec<String> {
+    let tenant = Api::<Tenant>::namespaced(provider.clone(), "liqo-tenant-consumer-id")
+        .get("consumer-id")
+        .await
+        .unwrap();
+    let identity = Api::<Identity>::namespaced(consumer.clone(), "liqo-tenant-provider-id")
+        .get("controlplane-provider-id")
+        .await
+        .unwrap();
+    let secret = Api::<Secret>::namespaced(consumer.clone(), "liqo-tenant-provider-id")
+        .get("kubeconfig-controlplane-provider-id")
+        .await
+        .unwrap();
+    [
+        tenant.resource_version(),
+        identity.resource_version(),
+        secret.resource_version(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+#[tokio::test]
+async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() {
+    let (consumer, provider) = (
+        ENV.cluster("consumer").client(),
+        ENV.cluster("provider").client(),
+    );
+    let out = liqoctl(&[&kc("consumer"), "authenticate", &remote("provider")]);
+    assert!(
+        out.status.success(),
+        "authenticate failed: {}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out), TRANSCRIPT);
+    assert!(stdout(&out).is_empty());
+
+    // The kubeconfig Secret works against the provider as the consumer, in its tenant namespace.
+    let secret = Api::<Secret>::namespaced(consumer.clone(), "liqo-tenant-provider-id")
+        .get("kubeconfig-controlplane-provider-id")
+        .await
+        .unwrap();
+    assert_eq!(secret.labels()["liqo.io/identity-type"], "ControlPlane");
+    assert_eq!(
+        secret.annotations()["liqo.io/remote-tenant-namespace"],
+        "liqo-tenant-consumer-id"
+    );
+    let text = String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::from_yaml(&text).unwrap(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(config.default_namespace, "liqo-tenant-consumer-id");
+    let as_consumer = Client::try_from(config).unwrap();
+    let review: SelfSubjectReview = serde_json::from_value(serde_json::json!({})).unwrap();
+    let me = Api::<SelfSubjectReview>::all(as_consumer.clone())
+        .create(&PostParams::default(), &review)
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status.unwrap().user_info.unwrap().username.as_deref(),
+        Some("consumer-id")
+    );
+    let forbidden = Api::<Secret>::default_namespaced(as_consumer)
+        .list(&ListParams::default())
+        .await;
+    assert!(
+        matches!(forbidden, Err(kube::Error::Api(ref e)) if e.code == 403),
+        "{forbidden:?}"
+    );
+
+    // Running it again changes nothing and asks for no new certificate.
+    let before = versions(&consumer, &provider).await;
+    let csrs = Api::<CertificateSigningRequest>::all(provider.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .len();
+    let out = liqoctl(&[&kc("consumer"), "auth", &remote("provider")]);
+    assert!(
+        out.status.success(),
+        "second authenticate failed: {}",
+        stderr(&out)
+    );
+    assert_eq!(versions(&consumer, &provider).await, before);
+    let after = Api::<CertificateSigningRequest>::all(provider)
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert_eq!(after, csrs, "no new certificate on a re-run");
+}
+
+#[tokio::test]
+async fn bad_input_fails_clearly_and_creates_nothing() {
+    let bare = ENV.cluster("bare").client();
+    let malformed = tempfile_with("this: is: not: a kubeconfig");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![kc("consumer"), "authenticate".into(), remote("consumer")],
+            "local and remote clusters must be different",
+        ),
+        (
+            vec![kc("consumer"), "authenticate".into(), remote("bare")],
+            "Liqo is not installed in the remote cluster",
+        ),
+        (
+            vec![kc("bare"), "authenticate".into(), remote("provider")],
+            "Liqo is not installed in the local cluster",
+        ),
+        (
+            vec![kc("consumer"), "authenticate".into()],
+            "--remote-kubeconfig",
+        ),
+        (
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                remote("provider"),
+                "--remote-context=nope".into(),
+            ],
+            "nope",
+        ),
+        (
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                format!("--remote-kubeconfig={}", malformed.display()),
+            ],
+            "failed to read kubeconfig",
+        ),
+        (
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                remote("provider"),
+                "--timeout=0s".into(),
+            ],
+            "greater than zero",
+        ),
+        (
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                remote("provider"),
+                "--timeout=-3s".into(),
+            ],
+            "positive duration",
+        ),
+    ];
+    for (args, message) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = liqoctl(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?} must fail");
+        assert!(
+            stderr(&out).contains(message),
+            "{args:?}: expected {message:?} in:\n{}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("PRIVATE KEY"));
+    }
+    let tenant_namespaces = Api::<Namespace>::all(bare)
+        .list(&ListParams::default().labels("liqo.io/tenant-namespace"))
+        .await
+        .unwrap();
+    assert!(
+        tenant_namespaces.items.is_empty(),
+        "nothing created on refused input"
+    );
+}
+
+fn tempfile_with(text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("liqoctl-malformed-{}.yaml", std::process::id()));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    path
+}
