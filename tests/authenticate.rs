@@ -153,13 +153,88 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         stderr(&out)
     );
     assert_eq!(versions(&consumer, &provider).await, before);
-    let after = Api::<CertificateSigningRequest>::all(provider)
+    let after = Api::<CertificateSigningRequest>::all(provider.clone())
         .list(&ListParams::default())
         .await
         .unwrap()
         .items
         .len();
     assert_eq!(after, csrs, "no new certificate on a re-run");
+
+    // unauthenticate removes what authenticate made, and waits for the Tenant's finalizer.
+    let out = liqoctl(&[&kc("consumer"), "unauthenticate", &remote("provider")]);
+    assert!(
+        out.status.success(),
+        "unauthenticate failed: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stderr(&out),
+        "Checking for leftover ResourceSlices\nINFO: No leftover resourceslices on consumer cluster\n\
+         Deleting identity control plane\nINFO: Identity control plane correctly deleted\n\
+         Deleting tenant\nINFO: Tenant correctly deleted\n"
+    );
+    let identities = Api::<Identity>::namespaced(consumer.clone(), "liqo-tenant-provider-id");
+    assert!(
+        identities
+            .get_opt("controlplane-provider-id")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let tenants = Api::<Tenant>::namespaced(provider.clone(), "liqo-tenant-consumer-id");
+    assert!(
+        tenants.get_opt("consumer-id").await.unwrap().is_none(),
+        "--wait waited for the finalizer"
+    );
+    let crbs = Api::<k8s_openapi::api::rbac::v1::ClusterRoleBinding>::all(provider.clone());
+    assert!(
+        crbs.get_opt("liqo-binding-liqo-virtual-kubelet-remote-clusterwide-consumer-id")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let out = liqoctl(&[&kc("consumer"), "unauth", &remote("provider")]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("INFO: Identity control plane already deleted")
+            && stderr(&out).contains("INFO: Tenant already deleted")
+    );
+
+    // A later authentication starts from a fresh nonce and works again.
+    let out = liqoctl(&[&kc("consumer"), "authenticate", &remote("provider")]);
+    assert!(
+        out.status.success(),
+        "re-authenticate failed: {}",
+        stderr(&out)
+    );
+
+    // No key, token, certificate or kubeconfig in any controller log.
+    for cluster in ["consumer", "provider"] {
+        let pods_dir = ENV.cluster(cluster).dir().join("pods");
+        for pod in std::fs::read_dir(&pods_dir).unwrap().flatten() {
+            for file in std::fs::read_dir(pod.path())
+                .unwrap()
+                .flatten()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "log"))
+            {
+                let log = std::fs::read_to_string(file.path()).unwrap();
+                for secret in [
+                    "PRIVATE KEY",
+                    "BEGIN CERTIFICATE",
+                    "client-key-data",
+                    "token:",
+                ] {
+                    assert!(
+                        !log.contains(secret),
+                        "{secret} in {}",
+                        file.path().display()
+                    );
+                }
+                assert!(!log.is_empty(), "{} is empty", file.path().display());
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 mod authenticate;
 mod install;
+mod unauthenticate;
 mod uninstall;
 mod version;
 
@@ -21,6 +22,9 @@ pub enum Command {
     /// Install or upgrade Liqo in the selected cluster.
     #[command(alias = "upgrade")]
     Install(install::InstallArgs),
+    /// Remove the authentication with a provider cluster.
+    #[command(alias = "unauth")]
+    Unauthenticate(unauthenticate::UnauthenticateArgs),
     /// Uninstall Liqo from the selected cluster.
     Uninstall(uninstall::UninstallArgs),
     /// Print the client and server versions.
@@ -36,6 +40,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Authenticate(args) => args.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
+        Command::Unauthenticate(args) => args.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,
     }
