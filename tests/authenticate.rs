@@ -10,8 +10,10 @@ use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::{Namespace, Secret};
 use kube::api::{ListParams, PostParams};
+use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, Tenant};
+use liqo_api::core::{ConditionStatusType, ForeignCluster, RoleType};
 use liqo_testenv::Env;
 
 /// consumer and provider installed; `bare` has no Liqo.
@@ -136,6 +138,50 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
     assert!(
         matches!(forbidden, Err(kube::Error::Api(ref e)) if e.code == 403),
         "{forbidden:?}"
+    );
+
+    // Each side has a ForeignCluster for the other, with the role the handshake gives it.
+    for (client, peer, role) in [
+        (&consumer, "provider-id", RoleType::Provider),
+        (&provider, "consumer-id", RoleType::Consumer),
+    ] {
+        let api: Api<ForeignCluster> = Api::all(client.clone());
+        let ready = |fc: Option<&ForeignCluster>| {
+            fc.and_then(|f| f.status.as_ref()).is_some_and(|s| {
+                s.role == role
+                    && s.modules.as_ref().is_some_and(|m| {
+                        m.authentication.enabled
+                            && m.authentication
+                                .conditions
+                                .iter()
+                                .flatten()
+                                .all(|c| c.status == ConditionStatusType::Ready)
+                    })
+            })
+        };
+        let fc = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            await_condition(api, peer, ready),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("ForeignCluster {peer} never became {role:?}"))
+        .unwrap()
+        .unwrap();
+        assert_eq!(fc.labels()["liqo.io/remote-cluster-id"], peer);
+    }
+    let fc = Api::<ForeignCluster>::all(consumer.clone())
+        .get("provider-id")
+        .await
+        .unwrap()
+        .status
+        .unwrap();
+    assert_eq!(
+        fc.tenant_namespace.unwrap().remote.as_deref(),
+        Some("liqo-tenant-consumer-id")
+    );
+    assert_eq!(
+        fc.api_server_url.as_deref(),
+        Some(ENV.cluster("provider").server())
     );
 
     // Running it again changes nothing and asks for no new certificate.

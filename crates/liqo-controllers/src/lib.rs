@@ -2,6 +2,7 @@
 //! `liqo-controller-manager` binary, and the virtual node agent.
 
 pub mod context;
+pub mod foreign_cluster;
 pub mod health;
 pub mod identity;
 pub mod manager;
@@ -19,6 +20,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         nonce_creator::run(ctx.clone()),
         nonce_signer::run(ctx.clone()),
         tenant::run(ctx.clone()),
-        identity::run(ctx),
+        identity::run(ctx.clone()),
+        foreign_cluster::run(ctx),
     );
 }

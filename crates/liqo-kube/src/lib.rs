@@ -5,6 +5,7 @@ pub mod apply;
 pub mod auth;
 pub mod client;
 pub mod crypto;
+pub mod foreign_cluster;
 pub mod install;
 pub mod leader;
 pub mod tenant_namespace;
