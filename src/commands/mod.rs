@@ -1,6 +1,9 @@
 //! One module per subcommand; this file only dispatches.
 
 mod authenticate;
+mod create;
+mod generate;
+mod get;
 mod install;
 mod unauthenticate;
 mod uninstall;
@@ -19,6 +22,15 @@ pub enum Command {
     /// Authenticate with a provider cluster (local = consumer, remote = provider).
     #[command(alias = "auth")]
     Authenticate(authenticate::AuthenticateArgs),
+    /// Create Liqo objects (out-of-band authentication).
+    #[command(subcommand)]
+    Create(create::Create),
+    /// Generate objects to apply in another cluster.
+    #[command(subcommand)]
+    Generate(generate::Generate),
+    /// Print Liqo data.
+    #[command(subcommand)]
+    Get(get::Get),
     /// Install or upgrade Liqo in the selected cluster.
     #[command(alias = "upgrade")]
     Install(install::InstallArgs),
@@ -39,6 +51,9 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     };
     match cli.command {
         Command::Authenticate(args) => args.run(&ctx).await,
+        Command::Create(cmd) => cmd.run(&ctx).await,
+        Command::Generate(cmd) => cmd.run(&ctx).await,
+        Command::Get(cmd) => cmd.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,

@@ -1,0 +1,168 @@
+//! The out-of-band authentication procedure of docs/authentication.md: each administrator runs
+//! liqoctl on their own cluster only, and the two exchange a nonce and two manifests.
+
+mod common;
+
+use std::process::Command;
+use std::sync::LazyLock;
+
+use common::{kubeconfig, liqoctl, stderr, stdout};
+use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
+use liqo_api::authentication::Identity;
+use liqo_testenv::{Binaries, Env};
+
+static ENV: LazyLock<Env> = LazyLock::new(|| {
+    let env = Env::builder()
+        .cluster("oob-consumer")
+        .cluster("oob-provider")
+        .start_blocking()
+        .expect("clusters start");
+    for (cluster, id) in [
+        ("oob-consumer", "oob-consumer-id"),
+        ("oob-provider", "oob-provider-id"),
+    ] {
+        let out = liqoctl(&[
+            &kubeconfig(env.cluster(cluster).kubeconfig()),
+            "install",
+            &format!("--cluster-id={id}"),
+        ]);
+        assert!(
+            out.status.success(),
+            "install on {cluster} failed: {}",
+            stderr(&out)
+        );
+    }
+    env
+});
+
+/// `kubectl apply -f -` with `manifest` on `cluster`, as an administrator would.
+fn kubectl_apply(cluster: &str, manifest: &str) {
+    use std::io::Write;
+    let kubectl = Binaries::locate(&Binaries::default_dir()).unwrap().kubectl;
+    let mut child = Command::new(kubectl)
+        .arg(kubeconfig(ENV.cluster(cluster).kubeconfig()))
+        .args(["apply", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .output_piped();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(manifest.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl apply failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+trait OutputPiped {
+    fn output_piped(&mut self) -> std::process::Child;
+}
+
+impl OutputPiped for Command {
+    fn output_piped(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_manual_procedure_reaches_the_same_end_state_as_authenticate() {
+    let (p, c) = (
+        kubeconfig(ENV.cluster("oob-provider").kubeconfig()),
+        kubeconfig(ENV.cluster("oob-consumer").kubeconfig()),
+    );
+
+    // 1. Provider: a nonce for the consumer.
+    let out = liqoctl(&[&p, "create", "nonce", "--remote-cluster-id=oob-consumer-id"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("INFO: Nonce generated successfully"));
+    let out = liqoctl(&[&p, "get", "nonce", "--remote-cluster-id=oob-consumer-id"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nonce = stdout(&out);
+    assert_eq!(nonce.len(), 88, "printed without a newline");
+
+    // 2. Consumer: the Tenant, signed by its nonce signer.
+    let out = liqoctl(&[
+        &c,
+        "generate",
+        "tenant",
+        "--remote-cluster-id=oob-provider-id",
+        &format!("--nonce={nonce}"),
+        "--remote-tenant-namespace=liqo-tenant-oob-consumer-id",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tenant_yaml = stdout(&out);
+    assert!(tenant_yaml.contains("kind: Tenant") && !tenant_yaml.contains("PRIVATE KEY"));
+
+    // 3. Provider: apply it; the Identity comes back.
+    kubectl_apply("oob-provider", &tenant_yaml);
+    let tenants: Api<liqo_api::authentication::Tenant> = Api::namespaced(
+        ENV.cluster("oob-provider").client(),
+        "liqo-tenant-oob-consumer-id",
+    );
+    let authenticated = |t: Option<&liqo_api::authentication::Tenant>| {
+        t.and_then(|t| t.status.as_ref()?.auth_params.as_ref())
+            .is_some()
+    };
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        kube::runtime::wait::await_condition(tenants, "oob-consumer-id", authenticated),
+    )
+    .await
+    .expect("the tenant controller authenticates the Tenant")
+    .unwrap();
+    let out = liqoctl(&[
+        &p,
+        "generate",
+        "identity",
+        "--remote-cluster-id=oob-consumer-id",
+        "--remote-tenant-namespace=liqo-tenant-oob-provider-id",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let identity_yaml = stdout(&out);
+    assert!(
+        identity_yaml.contains("kind: Identity")
+            && identity_yaml.contains("controlplane-oob-provider-id")
+    );
+
+    // 4. Consumer: apply it; its identity controller writes a kubeconfig that works on the provider.
+    kubectl_apply("oob-consumer", &identity_yaml);
+    let consumer = ENV.cluster("oob-consumer").client();
+    let identities: Api<Identity> =
+        Api::namespaced(consumer.clone(), "liqo-tenant-oob-provider-id");
+    let filled = |i: Option<&Identity>| {
+        i.and_then(|i| i.status.as_ref()?.kubeconfig_secret_ref.as_ref())
+            .is_some()
+    };
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        kube::runtime::wait::await_condition(identities, "controlplane-oob-provider-id", filled),
+    )
+    .await
+    .expect("the identity controller writes the kubeconfig")
+    .unwrap();
+    let secret = Api::<Secret>::namespaced(consumer, "liqo-tenant-oob-provider-id")
+        .get("kubeconfig-controlplane-oob-provider-id")
+        .await
+        .unwrap();
+    let text = String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::from_yaml(&text).unwrap(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let version = kube::Client::try_from(config)
+        .unwrap()
+        .apiserver_version()
+        .await
+        .expect("the identity reaches the provider");
+    assert!(!version.git_version.is_empty());
+}
