@@ -286,7 +286,11 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
 #[tokio::test]
 async fn bad_input_fails_clearly_and_creates_nothing() {
     let bare = ENV.cluster("bare").client();
-    let malformed = tempfile_with("this: is: not: a kubeconfig");
+    let malformed = tempfile_with("malformed", "this: is: not: a kubeconfig");
+    // The consumer again, through another address: only the cluster IDs can tell.
+    let consumer_text = std::fs::read_to_string(ENV.cluster("consumer").kubeconfig()).unwrap();
+    let alias = tempfile_with("alias", &consumer_text.replace("https://127.0.0.1:", "https://localhost:"));
+    let unreachable = tempfile_with("unreachable", &consumer_text.replace(ENV.cluster("consumer").server(), "https://127.0.0.1:1"));
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![kc("consumer"), "authenticate".into(), remote("consumer")],
@@ -331,6 +335,14 @@ async fn bad_input_fails_clearly_and_creates_nothing() {
             "greater than zero",
         ),
         (
+            vec![kc("consumer"), "authenticate".into(), format!("--remote-kubeconfig={}", alias.display())],
+            "both have cluster ID \"consumer-id\"",
+        ),
+        (
+            vec![kc("consumer"), "authenticate".into(), format!("--remote-kubeconfig={}", unreachable.display())],
+            "cannot reach the remote cluster at https://127.0.0.1:1",
+        ),
+        (
             vec![
                 kc("consumer"),
                 "authenticate".into(),
@@ -361,8 +373,8 @@ async fn bad_input_fails_clearly_and_creates_nothing() {
     );
 }
 
-fn tempfile_with(text: &str) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("liqoctl-malformed-{}.yaml", std::process::id()));
+fn tempfile_with(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("liqoctl-{name}-{}.yaml", std::process::id()));
     std::fs::File::create(&path)
         .unwrap()
         .write_all(text.as_bytes())
