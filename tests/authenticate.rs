@@ -140,6 +140,62 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         "{forbidden:?}"
     );
 
+    // Least privilege: exactly the spec's RBAC (authentication.md §8), everywhere else nothing
+    // beyond what every authenticated user may do.
+    let other_tenant = liqo_kube::tenant_namespace::ensure(&provider, "someone-else", "test")
+        .await
+        .unwrap()
+        .name_any();
+    let namespaces = ["liqo-tenant-consumer-id", other_tenant.as_str(), "liqo", ""];
+    let consumer_client = Client::try_from(
+        kube::Config::from_custom_kubeconfig(
+            kube::config::Kubeconfig::from_yaml(&text).unwrap(),
+            &Default::default(),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let allowed = common::allowed_matrix(&provider, &consumer_client, &namespaces).await;
+    let mut expected = std::collections::BTreeSet::new();
+    for path in [
+        "authentication.liqo.io/renews",
+        "authentication.liqo.io/renews/status",
+        "authentication.liqo.io/resourceslices",
+        "authentication.liqo.io/resourceslices/status",
+        "offloading.liqo.io/namespacemaps",
+        "offloading.liqo.io/namespacemaps/status",
+    ] {
+        for verb in [
+            "get",
+            "list",
+            "watch",
+            "create",
+            "update",
+            "patch",
+            "delete",
+            "deletecollection",
+        ] {
+            expected.insert(format!("{verb} {path} in \"liqo-tenant-consumer-id\""));
+        }
+    }
+    // What Kubernetes grants every authenticated user (system:basic-user), in every namespace.
+    for path in [
+        "authorization.k8s.io/selfsubjectaccessreviews",
+        "authorization.k8s.io/selfsubjectrulesreviews",
+        "authentication.k8s.io/selfsubjectreviews",
+    ] {
+        for ns in namespaces {
+            expected.insert(format!("create {path} in {ns:?}"));
+        }
+    }
+    let extra: Vec<_> = allowed.difference(&expected).collect();
+    let missing: Vec<_> = expected.difference(&allowed).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "RBAC differs from the spec: extra {extra:?}, missing {missing:?}"
+    );
+
     // Each side has a ForeignCluster for the other, with the role the handshake gives it.
     for (client, peer, role) in [
         (&consumer, "provider-id", RoleType::Provider),
@@ -289,8 +345,14 @@ async fn bad_input_fails_clearly_and_creates_nothing() {
     let malformed = tempfile_with("malformed", "this: is: not: a kubeconfig");
     // The consumer again, through another address: only the cluster IDs can tell.
     let consumer_text = std::fs::read_to_string(ENV.cluster("consumer").kubeconfig()).unwrap();
-    let alias = tempfile_with("alias", &consumer_text.replace("https://127.0.0.1:", "https://localhost:"));
-    let unreachable = tempfile_with("unreachable", &consumer_text.replace(ENV.cluster("consumer").server(), "https://127.0.0.1:1"));
+    let alias = tempfile_with(
+        "alias",
+        &consumer_text.replace("https://127.0.0.1:", "https://localhost:"),
+    );
+    let unreachable = tempfile_with(
+        "unreachable",
+        &consumer_text.replace(ENV.cluster("consumer").server(), "https://127.0.0.1:1"),
+    );
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec![kc("consumer"), "authenticate".into(), remote("consumer")],
@@ -335,11 +397,19 @@ async fn bad_input_fails_clearly_and_creates_nothing() {
             "greater than zero",
         ),
         (
-            vec![kc("consumer"), "authenticate".into(), format!("--remote-kubeconfig={}", alias.display())],
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                format!("--remote-kubeconfig={}", alias.display()),
+            ],
             "both have cluster ID \"consumer-id\"",
         ),
         (
-            vec![kc("consumer"), "authenticate".into(), format!("--remote-kubeconfig={}", unreachable.display())],
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                format!("--remote-kubeconfig={}", unreachable.display()),
+            ],
             "cannot reach the remote cluster at https://127.0.0.1:1",
         ),
         (

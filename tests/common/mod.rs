@@ -79,3 +79,70 @@ pub async fn snapshot(client: &Client) -> BTreeSet<String> {
     }
     out
 }
+
+/// Every (verb, group/resource[/subresource], namespace) `client` may do, from a
+/// SelfSubjectAccessReview per combination of every served resource × `namespaces` (the empty
+/// string is cluster scope) × the usual verbs. `admin` runs discovery.
+pub async fn allowed_matrix(
+    admin: &Client,
+    client: &Client,
+    namespaces: &[&str],
+) -> BTreeSet<String> {
+    use futures::StreamExt;
+    use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
+    const VERBS: [&str; 8] = [
+        "get",
+        "list",
+        "watch",
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "deletecollection",
+    ];
+    let discovery = Discovery::new(admin.clone())
+        .run()
+        .await
+        .expect("discovery");
+    let mut checks = Vec::new();
+    for group in discovery.groups() {
+        for (ar, caps) in group.recommended_resources() {
+            let mut resources = vec![(ar.plural.clone(), String::new())];
+            resources.extend(
+                caps.subresources
+                    .iter()
+                    .map(|(sub, _)| (ar.plural.clone(), sub.plural.clone())),
+            );
+            for (resource, sub) in resources {
+                for ns in namespaces {
+                    for verb in VERBS {
+                        checks.push((
+                            ar.group.clone(),
+                            resource.clone(),
+                            sub.clone(),
+                            ns.to_string(),
+                            verb,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
+    futures::stream::iter(checks)
+        .map(|(group, resource, sub, ns, verb)| {
+            let api = api.clone();
+            async move {
+                let review: SelfSubjectAccessReview = serde_json::from_value(serde_json::json!({"spec": {"resourceAttributes": {
+                    "verb": verb, "group": group, "resource": resource, "subresource": sub, "namespace": ns}}}))
+                .expect("review");
+                let answer = api.create(&Default::default(), &review).await.expect("access review");
+                let path = if sub.is_empty() { format!("{group}/{resource}") } else { format!("{group}/{resource}/{sub}") };
+                answer.status.is_some_and(|s| s.allowed).then(|| format!("{verb} {path} in {ns:?}"))
+            }
+        })
+        .buffer_unordered(16)
+        .filter_map(std::future::ready)
+        .collect()
+        .await
+}
