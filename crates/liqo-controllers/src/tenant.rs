@@ -16,6 +16,7 @@ use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::authentication::{AuthParams, AuthzPolicy, Tenant, TenantStatus};
 use liqo_api::consts::{field_manager, finalizer, label, name};
+use liqo_kube::auth::renewal::renewal_delay;
 use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
 use liqo_kube::auth::{bindings, certificate};
 use liqo_kube::tenant_namespace;
@@ -69,6 +70,7 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         .name_any();
     let policy = tenant.spec.authz_policy.unwrap_or_default();
     let mut status = tenant.status.clone().unwrap_or_default();
+    let mut next_renewal = None;
     status.tenant_namespace = Some(tenant_ns.clone());
     if policy == AuthzPolicy::KeysExchange {
         // Upstream accepts a Tenant anywhere and its nonce from any namespace; here both must
@@ -92,6 +94,13 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
             return Ok(Action::await_change());
         }
         let csr = tenant.spec.csr.clone().map(|c| c.0).unwrap_or_default();
+        // Renew at two thirds of the certificate's lifetime (authentication.md §5.5).
+        let now = k8s_openapi::jiff::Timestamp::now().as_second();
+        let current = status
+            .auth_params
+            .as_ref()
+            .and_then(|p| p.signed_crt.as_ref());
+        let renew = current.is_some_and(|c| renewal_delay(&c.0, now).is_none_or(|d| d.is_zero()));
         let cert = certificate::ensure(
             &ctx.client,
             &tenant_ns,
@@ -99,8 +108,19 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
             &consumer,
             &csr,
             FIELD_MANAGER,
+            renew,
         )
         .await?;
+        if renew {
+            ctx.event(
+                &*tenant,
+                EventType::Normal,
+                "CertificateRenewed",
+                format!("certificate of cluster {consumer} renewed"),
+            )
+            .await;
+        }
+        next_renewal = renewal_delay(&cert, now);
         status.auth_params = Some(auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
         let owner = tenant.controller_owner_ref(&());
         for role in &namespaced_roles {
@@ -136,7 +156,10 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         )
         .await;
     }
-    Ok(Action::await_change())
+    Ok(match next_renewal {
+        Some(delay) => Action::requeue(delay.max(RETRY)),
+        None => Action::await_change(),
+    })
 }
 
 fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {

@@ -34,7 +34,8 @@ pub enum CertificateError {
 }
 
 /// The certificate for `csr_pem`, from the cache Secret `cache_name` in `namespace` or newly
-/// issued (CSR created, approved as the controller, signed by the cluster's signer).
+/// issued (CSR created, approved as the controller, signed by the cluster's signer); `renew`
+/// always issues a new one.
 ///
 /// # Errors
 /// [`CertificateError`] naming the failed step.
@@ -45,13 +46,15 @@ pub async fn ensure(
     consumer_id: &str,
     csr_pem: &[u8],
     field_manager: &str,
+    renew: bool,
 ) -> Result<Vec<u8>, CertificateError> {
     let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
     let cached = secrets
         .get_opt(cache_name)
         .await
         .map_err(|e| CertificateError::Api("read the certificate cache", e))?;
-    if let Some(data) = cached.and_then(|s| s.data) {
+    // A renewal skips the cache: the same CSR gets a fresh certificate.
+    if let Some(data) = cached.and_then(|s| s.data).filter(|_| !renew) {
         match (
             data.get(name::CERTIFICATE_CACHE_CSR_KEY),
             data.get(name::CERTIFICATE_CACHE_CERTIFICATE_KEY),

@@ -4,5 +4,6 @@
 pub mod bindings;
 pub mod certificate;
 pub mod identity;
+pub mod renewal;
 pub mod steps;
 pub mod tenant;
