@@ -22,9 +22,14 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
         .cluster("consumer")
         .cluster("provider")
         .cluster("bare")
+        .cluster("frozen")
         .start_blocking()
         .expect("clusters start");
-    for (cluster, id) in [("consumer", "consumer-id"), ("provider", "provider-id")] {
+    for (cluster, id) in [
+        ("consumer", "consumer-id"),
+        ("provider", "provider-id"),
+        ("frozen", "frozen-id"),
+    ] {
         let out = liqoctl(&[
             &kubeconfig(env.cluster(cluster).kubeconfig()),
             "install",
@@ -450,4 +455,33 @@ fn tempfile_with(name: &str, text: &str) -> std::path::PathBuf {
         .write_all(text.as_bytes())
         .unwrap();
     path
+}
+
+#[tokio::test]
+async fn a_timeout_names_the_awaited_condition_and_the_last_state() {
+    // A provider whose control plane is stopped never generates the nonce.
+    let frozen = ENV.cluster("frozen").client();
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> = Api::namespaced(frozen, "liqo");
+    let scale = serde_json::json!({"spec": {"replicas": 0}});
+    deployments
+        .patch(
+            "liqo-controller-manager",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&scale),
+        )
+        .await
+        .unwrap();
+    let out = liqoctl(&[
+        &kc("consumer"),
+        "authenticate",
+        &remote("frozen"),
+        "--timeout=3s",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("timed out after 3s waiting for the nonce creator to fill Secret liqo-tenant-consumer-id/liqo-nonce")
+            && err.contains("last state: data.nonce still empty"),
+        "{err}"
+    );
 }

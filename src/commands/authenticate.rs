@@ -17,6 +17,7 @@ use crate::exit::ExitStatus;
 use crate::peers::Peers;
 
 const FIELD_MANAGER: &str = field_manager::LIQOCTL;
+const OUTER_GRACE: Duration = Duration::from_secs(2);
 
 /// Authenticate with a provider cluster (local = consumer, remote = provider).
 #[derive(Debug, clap::Args)]
@@ -47,12 +48,11 @@ impl AuthenticateArgs {
             remote,
         } = self;
         let peers = Peers::connect(ctx, &remote, &namespace, &remote_namespace).await?;
-        match tokio::time::timeout(
-            timeout,
-            authenticate(&peers, &namespace, proxy_url.as_deref(), timeout),
-        )
-        .await
-        {
+        // Each wait gets what is left of --timeout and names what it awaited; the outer bound
+        // (with a little grace) only catches API calls that hang.
+        let deadline = tokio::time::Instant::now() + timeout;
+        let flow = authenticate(&peers, &namespace, proxy_url.as_deref(), deadline);
+        match tokio::time::timeout(timeout + OUTER_GRACE, flow).await {
             Ok(result) => result.map(|()| ExitStatus::Success),
             Err(_) => bail!(
                 "timed out after {}s authenticating with cluster {}",
@@ -68,8 +68,9 @@ async fn authenticate(
     peers: &Peers,
     liqo_ns: &str,
     proxy_url: Option<&str>,
-    timeout: Duration,
+    deadline: tokio::time::Instant,
 ) -> anyhow::Result<()> {
+    let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
     let (local, remote) = (&peers.local.client, &peers.remote.client);
     let (lp, rp) = (&peers.local_printer, &peers.remote_printer);
     let local_tenant_ns = tenant_namespace::ensure(local, &peers.remote_id, FIELD_MANAGER)
@@ -83,7 +84,7 @@ async fn authenticate(
 
     steps::ensure_nonce_secret(remote, &remote_tenant_ns, &peers.local_id, FIELD_MANAGER).await?;
     rp.success("Nonce secret ensured");
-    let nonce = steps::await_nonce(remote, &remote_tenant_ns, timeout).await?;
+    let nonce = steps::await_nonce(remote, &remote_tenant_ns, left()).await?;
     rp.success("Nonce generated successfully");
     rp.success("Nonce retrieved");
 
@@ -96,7 +97,7 @@ async fn authenticate(
     )
     .await?;
     lp.success("Signed nonce secret ensured");
-    let signature = steps::await_signature(local, &local_tenant_ns, &nonce, timeout).await?;
+    let signature = steps::await_signature(local, &local_tenant_ns, &nonce, left()).await?;
     lp.success("Nonce is signed");
     lp.success("Signed nonce retrieved");
 
@@ -113,7 +114,7 @@ async fn authenticate(
     steps::apply_tenant(remote, &tenant, FIELD_MANAGER).await?;
     rp.success("Tenant correctly applied on provider cluster");
     let tenant =
-        steps::await_tenant_status(remote, &remote_tenant_ns, &tenant.name_any(), timeout).await?;
+        steps::await_tenant_status(remote, &remote_tenant_ns, &tenant.name_any(), left()).await?;
     rp.success("Tenant status is filled");
 
     let status = tenant.status.unwrap_or_default();
@@ -127,7 +128,7 @@ async fn authenticate(
     rp.success("Identity correctly generated");
     steps::apply_identity(local, &identity, FIELD_MANAGER).await?;
     lp.success("Identity correctly applied on consumer cluster");
-    steps::await_identity_status(local, &local_tenant_ns, &identity.name_any(), timeout).await?;
+    steps::await_identity_status(local, &local_tenant_ns, &identity.name_any(), left()).await?;
     lp.success("Identity status is filled");
     Ok(())
 }
