@@ -145,6 +145,17 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         "{forbidden:?}"
     );
 
+    // `get kubeconfig` prints the same kubeconfig (secrets only ever go to stdout on request).
+    let out = liqoctl(&[
+        &kc("consumer"),
+        "get",
+        "kubeconfig",
+        "controlplane-provider-id",
+        "--remote-cluster-id=provider-id",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{text}\n"));
+
     // Least privilege: exactly the spec's RBAC (authentication.md §8), everywhere else nothing
     // beyond what every authenticated user may do.
     let other_tenant = liqo_kube::tenant_namespace::ensure(&provider, "someone-else", "test")
