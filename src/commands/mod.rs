@@ -2,6 +2,7 @@
 
 mod authenticate;
 mod create;
+mod delete;
 mod generate;
 mod get;
 mod install;
@@ -25,6 +26,9 @@ pub enum Command {
     /// Create Liqo objects (out-of-band authentication).
     #[command(subcommand)]
     Create(create::Create),
+    /// Delete Liqo objects.
+    #[command(subcommand)]
+    Delete(delete::Delete),
     /// Generate objects to apply in another cluster.
     #[command(subcommand)]
     Generate(generate::Generate),
@@ -52,6 +56,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Authenticate(args) => args.run(&ctx).await,
         Command::Create(cmd) => cmd.run(&ctx).await,
+        Command::Delete(cmd) => cmd.run(&ctx).await,
         Command::Generate(cmd) => cmd.run(&ctx).await,
         Command::Get(cmd) => cmd.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,

@@ -1,6 +1,7 @@
 //! `liqoctl generate …`: objects for the other cluster, printed to stdout.
 
 mod identity;
+mod peering_user;
 mod tenant;
 
 use anyhow::Context as _;
@@ -18,6 +19,8 @@ pub enum Generate {
     /// Provider side: print the control-plane Identity a consumer applies.
     #[command(alias = "identities")]
     Identity(identity::GenerateIdentityArgs),
+    /// Provider side: create a user a consumer can peer with, and print its kubeconfig.
+    PeeringUser(peering_user::GeneratePeeringUserArgs),
 }
 
 impl Generate {
@@ -25,6 +28,7 @@ impl Generate {
         match self {
             Generate::Tenant(args) => args.run(ctx).await,
             Generate::Identity(args) => args.run(ctx).await,
+            Generate::PeeringUser(args) => args.run(ctx).await,
         }
     }
 }

@@ -101,16 +101,37 @@ pub async fn ensure(
 }
 
 async fn issue(client: &Client, csr_pem: &[u8]) -> Result<Vec<u8>, CertificateError> {
+    let metadata = ObjectMeta {
+        generate_name: Some(name::CSR_GENERATE_NAME.into()),
+        labels: Some(BTreeMap::from([(
+            label::REMOTE_TENANT_CSR.to_string(),
+            label::TRUE.to_string(),
+        )])),
+        ..Default::default()
+    };
+    issue_with(
+        client,
+        csr_pem,
+        metadata,
+        "This CSR was approved by Liqo Identity Manager",
+    )
+    .await
+}
+
+/// Submits `csr_pem` as a client-certificate CSR with `metadata`, approves it with `message`
+/// and waits for the cluster's signer.
+///
+/// # Errors
+/// [`CertificateError`] naming the failed step (409 when a CSR of that name exists).
+pub async fn issue_with(
+    client: &Client,
+    csr_pem: &[u8],
+    metadata: ObjectMeta,
+    message: &str,
+) -> Result<Vec<u8>, CertificateError> {
     let csrs: Api<CertificateSigningRequest> = Api::all(client.clone());
     let request = CertificateSigningRequest {
-        metadata: ObjectMeta {
-            generate_name: Some(name::CSR_GENERATE_NAME.into()),
-            labels: Some(BTreeMap::from([(
-                label::REMOTE_TENANT_CSR.to_string(),
-                label::TRUE.to_string(),
-            )])),
-            ..Default::default()
-        },
+        metadata,
         spec: CertificateSigningRequestSpec {
             request: ByteString(csr_pem.to_vec()),
             signer_name: name::CSR_SIGNER.into(),
@@ -130,7 +151,7 @@ async fn issue(client: &Client, csr_pem: &[u8]) -> Result<Vec<u8>, CertificateEr
     let csr_name = created.name_any();
     let approval = json!({"status": {"conditions": [{
         "type": "Approved", "status": "True", "reason": "IdentityManagerApproval",
-        "message": "This CSR was approved by Liqo Identity Manager",
+        "message": message,
     }]}});
     csrs.patch_approval(&csr_name, &PatchParams::default(), &Patch::Merge(&approval))
         .await

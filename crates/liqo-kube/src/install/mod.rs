@@ -21,6 +21,7 @@ pub use liqo_api::consts::name::LIQO_NAMESPACE;
 pub use observe::{
     await_crd_established, await_deployment_available, observe_cluster_id, observe_keys,
 };
+pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
 
 /// Field manager of everything liqoctl writes.
 pub const FIELD_MANAGER: &str = "liqoctl";

@@ -164,10 +164,83 @@ pub(super) fn render(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
         )]),
         ..Default::default()
     };
-    Ok(vec![
+    let mut out = vec![
         Manifest::from_typed(&manager)?,
         Manifest::from_typed(&binding)?,
         Manifest::from_typed(&remote_controlplane)?,
         Manifest::from_typed(&remote_clusterwide)?,
+    ];
+    out.extend(peering_user_roles(namespace)?);
+    Ok(out)
+}
+
+/// Role in the Liqo namespace of a peering user (authentication.md §9.4).
+pub const PEERING_USER_LIQO_NS: &str = "liqo-peering-user-liqo-ns";
+/// ClusterRole a peering user gets in its tenant namespace.
+pub const PEERING_USER_TENANT_NS: &str = "liqo-peering-user-tenant-ns";
+
+/// What `generate peering-user` binds. Beyond upstream's verbs, `patch` and `watch` where
+/// liqoctl writes by server-side apply and waits by watch.
+fn peering_user_roles(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
+    let component = [(label::APP_COMPONENT, label::APP_COMPONENT_PEERING_USER)];
+    const WRITE: &[&str] = &[
+        "create", "delete", "get", "list", "watch", "update", "patch",
+    ];
+    let liqo_ns = k8s_openapi::api::rbac::v1::Role {
+        metadata: meta(PEERING_USER_LIQO_NS, Some(namespace), &component),
+        rules: Some(vec![
+            rule(&[""], &["configmaps"], &["get", "list", "watch"]),
+            rule(&["ipam.liqo.io"], &["ips"], &["get"]),
+            rule(&["ipam.liqo.io"], &["networks"], &["get", "list"]),
+            rule(
+                &["networking.liqo.io"],
+                &["wggatewayclienttemplates", "wggatewayservertemplates"],
+                &["get", "list"],
+            ),
+        ]),
+    };
+    let tenant_ns = ClusterRole {
+        metadata: meta(PEERING_USER_TENANT_NS, None, &component),
+        rules: Some(vec![
+            rule(&[""], &["namespaces", "services"], &["get"]),
+            rule(&[""], &["secrets"], WRITE),
+            rule(
+                &["", "events.k8s.io"],
+                &["events"],
+                &["get", "list", "watch"],
+            ),
+            rule(&["apps"], &["deployments"], &["get"]),
+            rule(&["authentication.liqo.io"], &["tenants"], WRITE),
+            rule(
+                &["ipam.liqo.io"],
+                &["ips"],
+                &["create", "delete", "get", "update", "patch"],
+            ),
+            rule(
+                &["networking.liqo.io"],
+                &[
+                    "configurations",
+                    "gatewayclients",
+                    "gatewayservers",
+                    "publickeies",
+                ],
+                WRITE,
+            ),
+            rule(
+                &["networking.liqo.io"],
+                &["connections"],
+                &["get", "list", "watch"],
+            ),
+            rule(
+                &["networking.liqo.io"],
+                &["gatewayclients/status", "gatewayservers/status"],
+                &["get"],
+            ),
+        ]),
+        ..Default::default()
+    };
+    Ok(vec![
+        Manifest::from_typed(&liqo_ns)?,
+        Manifest::from_typed(&tenant_ns)?,
     ])
 }

@@ -1,0 +1,107 @@
+//! `liqoctl generate peering-user`: a restricted user of this (provider) cluster for one
+//! consumer, printed as a kubeconfig (not stored anywhere).
+
+use anyhow::{Context as _, bail};
+use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::api::{ObjectMeta, PostParams};
+use kube::{Api, ResourceExt};
+use liqo_api::consts::{condition, field_manager, label, name};
+use liqo_kube::auth::{certificate, peering_user};
+use liqo_kube::install::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
+use liqo_kube::tenant_namespace;
+
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+
+/// Create a user allowed to peer with this cluster from one consumer, and print its kubeconfig.
+#[derive(Debug, clap::Args)]
+pub struct GeneratePeeringUserArgs {
+    /// The consumer's cluster ID.
+    #[arg(long)]
+    consumer_cluster_id: String,
+    /// The Liqo namespace.
+    #[arg(long, default_value = name::LIQO_NAMESPACE)]
+    liqo_namespace: String,
+}
+
+impl GeneratePeeringUserArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let Self {
+            consumer_cluster_id: consumer,
+            liqo_namespace,
+        } = self;
+        ctx.printer
+            .warn("Note that this functionality is currently not supported in EKS clusters");
+        ctx.printer
+            .warn("Please take note of this kubeconfig as it is not stored.");
+        ctx.printer.warn(format_args!("Note that it can only be used to peer with this cluster from a cluster with ID {consumer}"));
+        let cluster = ctx.local().await?;
+        let client = cluster.client;
+        let tenant_ns = tenant_namespace::ensure(&client, &consumer, field_manager::LIQOCTL)
+            .await
+            .context("unable to create the tenant namespace")?
+            .name_any();
+        let spinner = ctx
+            .printer
+            .spinner("Generating a user for peering with this cluster");
+        let (key, csr, common_name) =
+            peering_user::render_csr(&consumer).map_err(anyhow::Error::msg)?;
+        let user = peering_user::user_name(&consumer);
+        let metadata = ObjectMeta {
+            name: Some(user.clone()),
+            labels: Some([(label::PEERING_USER_NAME.to_string(), user.clone())].into()),
+            ..Default::default()
+        };
+        let cert = match certificate::issue_with(
+            &client,
+            csr.as_bytes(),
+            metadata,
+            condition::csr::MESSAGE_APPROVED_BY_LIQOCTL,
+        )
+        .await
+        {
+            Ok(cert) => cert,
+            Err(certificate::CertificateError::Api(_, kube::Error::Api(e))) if e.code == 409 => {
+                spinner.fail("Generating a user for peering with this cluster");
+                bail!(
+                    "a peering user for cluster {consumer} already exists: remove it with `liqoctl delete peering-user --consumer-cluster-id {consumer}` first"
+                );
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for binding in peering_user::render_bindings(
+            &consumer,
+            &common_name,
+            &liqo_namespace,
+            &tenant_ns,
+            PEERING_USER_LIQO_NS,
+            PEERING_USER_TENANT_NS,
+        ) {
+            let api: Api<RoleBinding> =
+                Api::namespaced(client.clone(), &binding.namespace().unwrap_or_default());
+            api.create(&PostParams::default(), &binding)
+                .await
+                .with_context(|| format!("failed to create RoleBinding {}", binding.name_any()))?;
+        }
+        let ca = Api::<ConfigMap>::namespaced(client, &liqo_namespace)
+            .get("kube-root-ca.crt")
+            .await
+            .context("failed to read the cluster CA")?
+            .data
+            .and_then(|d| d.get("ca.crt").cloned())
+            .unwrap_or_default();
+        let server = cluster.config.cluster_url.to_string();
+        spinner.success("User generated successfully");
+        let kubeconfig = peering_user::render_kubeconfig(
+            &consumer,
+            server.trim_end_matches('/'),
+            &ca,
+            &cert,
+            &key,
+            &tenant_ns,
+        );
+        ctx.printer.data(kubeconfig);
+        Ok(ExitStatus::Success)
+    }
+}
