@@ -53,7 +53,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-## demo: two local clusters with Liqo installed on both, then teardown.
+## demo: two local clusters with Liqo installed on both, authenticated, then teardown.
 demo: deps k8s
 	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
@@ -68,14 +68,20 @@ demo: deps k8s
 	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get nodes -o wide; \
 	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get pods -n liqo -o wide; \
 	done; \
+	echo "== liqoctl authenticate (alpha consumes from beta)"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig authenticate --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get foreignclusters,identities -A; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get foreignclusters,tenants -A; \
 	echo "== liqoctl version (alpha, remote beta)"; \
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig version --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	target/debug/testenv status --dir $(DEMO_DIR)
 
-## bench: start-up time and memory of two test clusters.
+## bench: start-up time and memory of two test clusters; install and authenticate times.
 bench: deps k8s
 	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
+	cargo build -q --workspace --bins
+	bash scripts/bench-auth.sh target/debug/testenv target/debug/liqoctl
 
 clean:
 	cargo clean
