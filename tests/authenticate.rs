@@ -18,30 +18,14 @@ use liqo_testenv::Env;
 
 /// consumer and provider installed; `bare` has no Liqo.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    let env = Env::builder()
-        .cluster("consumer")
-        .cluster("provider")
-        .cluster("bare")
-        .cluster("frozen")
-        .start_blocking()
-        .expect("clusters start");
-    for (cluster, id) in [
-        ("consumer", "consumer-id"),
-        ("provider", "provider-id"),
-        ("frozen", "frozen-id"),
-    ] {
-        let out = liqoctl(&[
-            &kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install",
-            &format!("--cluster-id={id}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "install on {cluster} failed: {}",
-            stderr(&out)
-        );
-    }
-    env
+    common::installed_env(
+        &[
+            ("consumer", "consumer-id"),
+            ("provider", "provider-id"),
+            ("frozen", "frozen-id"),
+        ],
+        &["bare"],
+    )
 });
 
 fn kc(cluster: &str) -> String {

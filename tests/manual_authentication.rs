@@ -13,27 +13,13 @@ use liqo_api::authentication::Identity;
 use liqo_testenv::{Binaries, Env};
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    let env = Env::builder()
-        .cluster("oob-consumer")
-        .cluster("oob-provider")
-        .start_blocking()
-        .expect("clusters start");
-    for (cluster, id) in [
-        ("oob-consumer", "oob-consumer-id"),
-        ("oob-provider", "oob-provider-id"),
-    ] {
-        let out = liqoctl(&[
-            &kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install",
-            &format!("--cluster-id={id}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "install on {cluster} failed: {}",
-            stderr(&out)
-        );
-    }
-    env
+    common::installed_env(
+        &[
+            ("oob-consumer", "oob-consumer-id"),
+            ("oob-provider", "oob-provider-id"),
+        ],
+        &[],
+    )
 });
 
 /// `kubectl apply -f -` with `manifest` on `cluster`, as an administrator would.

@@ -5,48 +5,19 @@ mod common;
 
 use std::sync::LazyLock;
 
-use common::{kubeconfig, liqoctl, stderr, stdout};
-use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
-use kube::api::PostParams;
-use kube::{Api, Client};
+use common::{can, kubeconfig, liqoctl, stderr, stdout};
+use kube::Client;
 use liqo_testenv::Env;
-use serde_json::json;
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    let env = Env::builder()
-        .cluster("pu-consumer")
-        .cluster("pu-provider")
-        .start_blocking()
-        .expect("clusters start");
-    for (cluster, id) in [
-        ("pu-consumer", "pu-consumer-id"),
-        ("pu-provider", "pu-provider-id"),
-    ] {
-        let out = liqoctl(&[
-            &kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install",
-            &format!("--cluster-id={id}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "install on {cluster} failed: {}",
-            stderr(&out)
-        );
-    }
-    env
+    common::installed_env(
+        &[
+            ("pu-consumer", "pu-consumer-id"),
+            ("pu-provider", "pu-provider-id"),
+        ],
+        &[],
+    )
 });
-
-async fn can(client: &Client, verb: &str, group: &str, resource: &str, namespace: &str) -> bool {
-    let review: SelfSubjectAccessReview =
-        serde_json::from_value(json!({"spec": {"resourceAttributes": {
-        "verb": verb, "group": group, "resource": resource, "namespace": namespace}}}))
-        .unwrap();
-    let answer = Api::<SelfSubjectAccessReview>::all(client.clone())
-        .create(&PostParams::default(), &review)
-        .await
-        .unwrap();
-    answer.status.unwrap().allowed
-}
 
 #[tokio::test]
 async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
@@ -100,7 +71,7 @@ async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
         .await
     );
     assert!(
-        !can(&user, "get", "", "secrets", "liqo").await,
+        !common::can(&user, "get", "", "secrets", "liqo").await,
         "no Secrets in the Liqo namespace"
     );
     assert!(

@@ -10,7 +10,6 @@ use std::time::Duration;
 use common::{kubeconfig, liqoctl, stderr};
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
-use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
@@ -108,24 +107,6 @@ async fn as_consumer(tenant: &Tenant, key: &str) -> Client {
     Client::try_from(config).unwrap()
 }
 
-async fn allowed(
-    client: &Client,
-    verb: &str,
-    group: &str,
-    resource: &str,
-    namespace: &str,
-) -> bool {
-    let review: SelfSubjectAccessReview =
-        serde_json::from_value(json!({"spec": {"resourceAttributes": {
-        "verb": verb, "group": group, "resource": resource, "namespace": namespace}}}))
-        .unwrap();
-    let answer = Api::<SelfSubjectAccessReview>::all(client.clone())
-        .create(&PostParams::default(), &review)
-        .await
-        .unwrap();
-    answer.status.unwrap().allowed
-}
-
 #[tokio::test]
 async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds_it() {
     let provider = ENV.cluster("provider").client();
@@ -162,7 +143,7 @@ async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds
     assert_eq!(user.username.as_deref(), Some("consumer-good"));
     assert!(user.groups.unwrap().contains(&"liqo.io".to_string()));
     assert!(
-        allowed(
+        common::can(
             &consumer,
             "create",
             "authentication.liqo.io",
@@ -172,7 +153,7 @@ async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds
         .await
     );
     assert!(
-        allowed(
+        common::can(
             &consumer,
             "watch",
             "offloading.liqo.io",
@@ -182,11 +163,11 @@ async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds
         .await
     );
     assert!(
-        !allowed(&consumer, "get", "", "secrets", &ns).await,
+        !common::can(&consumer, "get", "", "secrets", &ns).await,
         "no Secrets in its tenant namespace"
     );
     assert!(
-        !allowed(
+        !common::can(
             &consumer,
             "create",
             "authentication.liqo.io",
@@ -196,7 +177,7 @@ async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds
         .await
     );
     assert!(
-        !allowed(
+        !common::can(
             &consumer,
             "list",
             "authentication.liqo.io",

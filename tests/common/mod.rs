@@ -146,3 +146,46 @@ pub async fn allowed_matrix(
         .collect()
         .await
 }
+
+/// Test clusters with Liqo installed by `liqoctl install`: `installed` are (cluster, cluster ID)
+/// pairs; `bare` clusters get no Liqo.
+pub fn installed_env(installed: &[(&str, &str)], bare: &[&str]) -> liqo_testenv::Env {
+    let mut builder = liqo_testenv::Env::builder();
+    for name in installed.iter().map(|(c, _)| c).chain(bare) {
+        builder = builder.cluster(name);
+    }
+    let env = builder.start_blocking().expect("test clusters start");
+    for (cluster, id) in installed {
+        let out = liqoctl(&[
+            &kubeconfig(env.cluster(cluster).kubeconfig()),
+            "install",
+            &format!("--cluster-id={id}"),
+        ]);
+        assert!(
+            out.status.success(),
+            "install on {cluster} failed: {}",
+            stderr(&out)
+        );
+    }
+    env
+}
+
+/// Whether `client` may `verb` `group/resource` in `namespace` (a SelfSubjectAccessReview).
+pub async fn can(
+    client: &Client,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    namespace: &str,
+) -> bool {
+    use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
+    let review: SelfSubjectAccessReview =
+        serde_json::from_value(serde_json::json!({"spec": {"resourceAttributes": {
+        "verb": verb, "group": group, "resource": resource, "namespace": namespace}}}))
+        .expect("review");
+    let answer = Api::<SelfSubjectAccessReview>::all(client.clone())
+        .create(&Default::default(), &review)
+        .await
+        .expect("access review");
+    answer.status.is_some_and(|s| s.allowed)
+}

@@ -152,3 +152,34 @@ impl Context {
         Ok(String::from_utf8_lossy(&key).into_owned())
     }
 }
+
+impl Context {
+    /// Drives a controller's result stream to its end, counting successful reconciles
+    /// (failures are counted by each `error_policy`).
+    pub async fn drive<S, T, E>(&self, controller: &'static str, results: S)
+    where
+        S: futures::Stream<Item = Result<T, E>>,
+    {
+        use futures::StreamExt;
+        results
+            .for_each(|result| {
+                if result.is_ok() {
+                    self.metrics.count(controller, true);
+                }
+                std::future::ready(())
+            })
+            .await;
+    }
+
+    /// What every `error_policy` does: log, count, retry after `retry`.
+    pub fn retry_after(
+        &self,
+        controller: &'static str,
+        error: &dyn std::fmt::Display,
+        retry: std::time::Duration,
+    ) -> kube::runtime::controller::Action {
+        tracing::warn!(controller, error = %error, "reconcile failed, retrying");
+        self.metrics.count(controller, false);
+        kube::runtime::controller::Action::requeue(retry)
+    }
+}

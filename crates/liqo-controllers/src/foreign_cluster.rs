@@ -73,9 +73,7 @@ async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action,
 }
 
 fn error_policy(_fc: Arc<ForeignCluster>, error: &Error, ctx: Arc<Context>) -> Action {
-    tracing::warn!(error = %error, "foreign cluster reconcile failed, retrying");
-    ctx.metrics.count("foreigncluster", false);
-    Action::requeue(RETRY)
+    ctx.retry_after("foreigncluster", error, RETRY)
 }
 
 /// Creates the ForeignCluster of every peer a Tenant or Identity names (never deletes one).
@@ -143,12 +141,7 @@ pub async fn run(ctx: Arc<Context>) {
             watcher::Config::default(),
             move |i| to_fc(peer_of(&i)),
         )
-        .run(reconcile, error_policy, ctx.clone())
-        .for_each(|result| {
-            if result.is_ok() {
-                ctx.metrics.count("foreigncluster", true);
-            }
-            std::future::ready(())
-        });
+        .run(reconcile, error_policy, ctx.clone());
+    let controller = ctx.drive("foreigncluster", controller);
     tokio::join!(controller, create_missing(ctx.clone()));
 }

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
@@ -93,26 +92,20 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
 }
 
 fn error_policy(_identity: Arc<Identity>, error: &Error, ctx: Arc<Context>) -> Action {
-    tracing::warn!(error = %error, "identity reconcile failed, retrying");
-    ctx.metrics.count("identity", false);
-    Action::requeue(RETRY)
+    ctx.retry_after("identity", error, RETRY)
 }
 
 /// Runs the controller until the stream ends.
 pub async fn run(ctx: Arc<Context>) {
     let identities: Api<Identity> = Api::all(ctx.client.clone());
     let secrets: Api<Secret> = Api::all(ctx.client.clone());
-    Controller::new(identities, watcher::Config::default())
-        .owns(
-            secrets,
-            watcher::Config::default().labels(liqo_api::consts::label::IDENTITY_TYPE),
-        )
-        .run(reconcile, error_policy, ctx.clone())
-        .for_each(|result| {
-            if result.is_ok() {
-                ctx.metrics.count("identity", true);
-            }
-            std::future::ready(())
-        })
-        .await;
+    let controller = Controller::new(identities, watcher::Config::default()).owns(
+        secrets,
+        watcher::Config::default().labels(liqo_api::consts::label::IDENTITY_TYPE),
+    );
+    ctx.drive(
+        "identity",
+        controller.run(reconcile, error_policy, ctx.clone()),
+    )
+    .await;
 }

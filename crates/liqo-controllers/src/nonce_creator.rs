@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
 use kube::runtime::controller::{Action, Controller};
@@ -69,21 +68,19 @@ async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Err
 }
 
 fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
-    tracing::warn!(error = %error, "nonce creation failed, retrying");
-    ctx.metrics.count("nonce-creator", false);
-    Action::requeue(RETRY)
+    ctx.retry_after("nonce-creator", error, RETRY)
 }
 
 /// Runs the controller until the stream ends.
 pub async fn run(ctx: Arc<Context>) {
     let secrets: Api<Secret> = Api::all(ctx.client.clone());
-    Controller::new(secrets, watcher::Config::default().labels(label::NONCE))
-        .run(reconcile, error_policy, ctx.clone())
-        .for_each(|result| {
-            if result.is_ok() {
-                ctx.metrics.count("nonce-creator", true);
-            }
-            std::future::ready(())
-        })
-        .await;
+    ctx.drive(
+        "nonce-creator",
+        Controller::new(secrets, watcher::Config::default().labels(label::NONCE)).run(
+            reconcile,
+            error_policy,
+            ctx.clone(),
+        ),
+    )
+    .await;
 }

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
 use kube::runtime::controller::{Action, Controller};
@@ -80,24 +79,16 @@ async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Err
 }
 
 fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
-    tracing::warn!(error = %error, "nonce signing failed, retrying");
-    ctx.metrics.count("nonce-signer", false);
-    Action::requeue(RETRY)
+    ctx.retry_after("nonce-signer", error, RETRY)
 }
 
 /// Runs the controller until the stream ends.
 pub async fn run(ctx: Arc<Context>) {
     let secrets: Api<Secret> = Api::all(ctx.client.clone());
-    Controller::new(
-        secrets,
-        watcher::Config::default().labels(label::SIGNED_NONCE),
+    let config = watcher::Config::default().labels(label::SIGNED_NONCE);
+    ctx.drive(
+        "nonce-signer",
+        Controller::new(secrets, config).run(reconcile, error_policy, ctx.clone()),
     )
-    .run(reconcile, error_policy, ctx.clone())
-    .for_each(|result| {
-        if result.is_ok() {
-            ctx.metrics.count("nonce-signer", true);
-        }
-        std::future::ready(())
-    })
     .await;
 }

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
@@ -163,23 +162,18 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
 }
 
 fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {
-    tracing::warn!(error = %error, "tenant reconcile failed, retrying");
-    ctx.metrics.count("tenant", false);
-    Action::requeue(RETRY)
+    ctx.retry_after("tenant", error, RETRY)
 }
 
 /// Runs the controller until the stream ends.
 pub async fn run(ctx: Arc<Context>) {
     let tenants: Api<Tenant> = Api::all(ctx.client.clone());
-    Controller::new(tenants, watcher::Config::default())
-        .run(reconcile, error_policy, ctx.clone())
-        .for_each(|result| {
-            if result.is_ok() {
-                ctx.metrics.count("tenant", true);
-            }
-            std::future::ready(())
-        })
-        .await;
+    let controller = Controller::new(tenants, watcher::Config::default());
+    ctx.drive(
+        "tenant",
+        controller.run(reconcile, error_policy, ctx.clone()),
+    )
+    .await;
 }
 
 async fn roles(ctx: &Context, app_name: &'static str) -> Result<Vec<String>, Error> {
