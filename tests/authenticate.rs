@@ -311,6 +311,73 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         stderr(&out)
     );
 
+    // Renewal reaches the consumer: the provider re-issues (forced here by a certificate it
+    // cannot parse), mirrors it into the consumer's Renew, and the consumer's local renewer
+    // adopts it into the Identity, whose kubeconfig then carries the new certificate.
+    let renews: Api<liqo_api::authentication::Renew> =
+        Api::namespaced(provider.clone(), "liqo-tenant-consumer-id");
+    let mirrored = |r: Option<&liqo_api::authentication::Renew>| {
+        r.and_then(|r| r.status.as_ref()?.auth_params.as_ref())
+            .is_some()
+    };
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        await_condition(renews, "controlplane-provider-id", mirrored),
+    )
+    .await
+    .expect("the consumer's Renew exists in the provider with the current certificate")
+    .unwrap();
+    let secrets: Api<Secret> = Api::namespaced(consumer.clone(), "liqo-tenant-provider-id");
+    let old_kubeconfig = secrets
+        .get("kubeconfig-controlplane-provider-id")
+        .await
+        .unwrap()
+        .data
+        .unwrap()["kubeconfig"]
+        .0
+        .clone();
+    let garbage = serde_json::json!({"status": {"authParams": {"signedCRT": "Z2FyYmFnZQ=="}}});
+    Api::<Tenant>::namespaced(provider.clone(), "liqo-tenant-consumer-id")
+        .patch_status(
+            "consumer-id",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&garbage),
+        )
+        .await
+        .unwrap();
+    let renewed = |s: Option<&Secret>| {
+        s.and_then(|s| s.data.as_ref()?.get("kubeconfig"))
+            .is_some_and(|k| k.0 != old_kubeconfig && !k.0.is_empty())
+    };
+    let secret = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        await_condition(secrets, "kubeconfig-controlplane-provider-id", renewed),
+    )
+    .await
+    .expect("the renewed certificate reaches the consumer's kubeconfig")
+    .unwrap()
+    .unwrap();
+    let text = String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap();
+    let renewed_client = Client::try_from(
+        kube::Config::from_custom_kubeconfig(
+            kube::config::Kubeconfig::from_yaml(&text).unwrap(),
+            &Default::default(),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        common::can(
+            &renewed_client,
+            "create",
+            "authentication.liqo.io",
+            "resourceslices",
+            "liqo-tenant-consumer-id"
+        )
+        .await
+    );
+
     // No key, token, certificate or kubeconfig in any controller log.
     for cluster in ["consumer", "provider"] {
         let pods_dir = ENV.cluster(cluster).dir().join("pods");
@@ -395,6 +462,15 @@ async fn bad_input_fails_clearly_and_creates_nothing() {
                 "--timeout=0s".into(),
             ],
             "greater than zero",
+        ),
+        (
+            vec![
+                kc("consumer"),
+                "authenticate".into(),
+                remote("provider"),
+                "--in-band".into(),
+            ],
+            "no IP found, make sure the Liqo Networking module is enabled and working",
         ),
         (
             vec![

@@ -31,6 +31,10 @@ pub struct AuthenticateArgs {
     /// Proxy URL the consumer reaches the provider's API server through.
     #[arg(long)]
     proxy_url: Option<String>,
+    /// Reach the provider's API server through the network tunnel (its API-server proxy),
+    /// unless --proxy-url is given. Needs the networking module connected.
+    #[arg(long)]
+    in_band: bool,
     /// Bound on the whole authentication.
     #[arg(long, default_value = "2m", value_parser = parse_timeout)]
     timeout: Duration,
@@ -44,10 +48,15 @@ impl AuthenticateArgs {
             namespace,
             remote_namespace,
             proxy_url,
+            in_band,
             timeout,
             remote,
         } = self;
         let peers = Peers::connect(ctx, &remote, &namespace, &remote_namespace).await?;
+        let proxy_url = match (proxy_url, in_band) {
+            (None, true) => Some(in_band_proxy(&peers, &remote_namespace).await?),
+            (url, _) => url,
+        };
         // Each wait gets what is left of --timeout and names what it awaited; the outer bound
         // (with a little grace) only catches API calls that hang.
         let deadline = tokio::time::Instant::now() + timeout;
@@ -131,4 +140,48 @@ async fn authenticate(
     steps::await_identity_status(local, &local_tenant_ns, &identity.name_any(), left()).await?;
     lp.success("Identity status is filled");
     Ok(())
+}
+
+/// The provider's API-server proxy as the consumer reaches it through the tunnel.
+async fn in_band_proxy(peers: &Peers, remote_liqo_ns: &str) -> anyhow::Result<String> {
+    use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
+    use liqo_api::networking::Configuration;
+    let no_ip = || {
+        anyhow::anyhow!(
+            "no IP found, make sure the Liqo Networking module is enabled and working (liqoctl network connect)"
+        )
+    };
+    let ar = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("ipam.liqo.io", "v1alpha1", "IP"),
+        "ips",
+    );
+    let ips: kube::Api<DynamicObject> =
+        kube::Api::namespaced_with(peers.remote.client.clone(), remote_liqo_ns, &ar);
+    let ip = match ips.get_opt(name::API_SERVER_PROXY_IP).await {
+        Ok(found) => found.and_then(|o| o.data["status"]["ip"].as_str().map(String::from)),
+        Err(kube::Error::Api(e)) if e.code == 404 => None,
+        Err(e) => return Err(e).context("failed to read the provider's API-server proxy IP"),
+    };
+    let ip: std::net::Ipv4Addr = ip
+        .filter(|i| !i.is_empty())
+        .ok_or_else(no_ip)?
+        .parse()
+        .map_err(|_| no_ip())?;
+    let ns = tenant_namespace::lookup(&peers.local.client, &peers.remote_id)
+        .await?
+        .ok_or_else(no_ip)?
+        .name_any();
+    let selector = format!(
+        "{}={}",
+        liqo_api::consts::label::REMOTE_CLUSTER_ID,
+        peers.remote_id
+    );
+    let configurations = kube::Api::<Configuration>::namespaced(peers.local.client.clone(), &ns)
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .context("failed to read the network Configuration")?;
+    let configuration = configurations.items.into_iter().next().ok_or_else(no_ip)?;
+    let remapped =
+        liqo_kube::auth::in_band::remap(ip, &configuration).map_err(anyhow::Error::msg)?;
+    Ok(liqo_kube::auth::in_band::proxy_url(remapped))
 }

@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{DeleteParams, ListParams};
 use kube::{Api, Client, ResourceExt};
-use liqo_api::authentication::{Identity, ResourceSlice, Tenant};
+use liqo_api::authentication::{Identity, Renew, ResourceSlice, Tenant};
 use liqo_api::consts::{label, name};
 use liqo_kube::auth::identity::controlplane_name;
 use liqo_kube::tenant_namespace;
@@ -104,6 +104,9 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         let spinner = rp.spinner("Deleting tenant");
         let api: Api<Tenant> = Api::namespaced(remote.clone(), &ns);
         let existed = delete(&api, &peers.local_id, wait).await?;
+        // The consumer's Renew (made through its identity) goes with the Tenant.
+        let renews: Api<Renew> = Api::namespaced(remote.clone(), &ns);
+        delete(&renews, &controlplane_name(&peers.remote_id), wait).await?;
         // A fresh nonce for any later authentication.
         delete_secret(remote, &ns, name::NONCE_SECRET).await?;
         spinner.success(if existed {

@@ -8,6 +8,7 @@ pub mod identity;
 pub mod manager;
 pub mod nonce_creator;
 pub mod nonce_signer;
+pub mod renew_local;
 mod secret_data;
 pub mod tenant;
 mod tenant_secret;
@@ -21,6 +22,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         nonce_signer::run(ctx.clone()),
         tenant::run(ctx.clone()),
         identity::run(ctx.clone()),
-        foreign_cluster::run(ctx),
+        foreign_cluster::run(ctx.clone()),
+        renew_local::run(ctx),
     );
 }

@@ -11,9 +11,12 @@ use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
 use kube::api::{ListParams, Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
+use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
-use liqo_api::authentication::{AuthParams, AuthzPolicy, Tenant, TenantStatus};
+use liqo_api::authentication::{
+    AuthParams, AuthzPolicy, IdentityType, Renew, Tenant, TenantStatus,
+};
 use liqo_api::consts::{field_manager, finalizer, label, name};
 use liqo_kube::auth::renewal::renewal_delay;
 use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
@@ -145,6 +148,9 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         )
         .await?;
     }
+    if let Some(params) = &status.auth_params {
+        mirror_into_renews(&ctx, &tenant_ns, &consumer, params).await?;
+    }
     if tenant.status.as_ref() != Some(&status) {
         write_status(&ctx, &tenant, &status).await?;
         ctx.event(
@@ -168,7 +174,16 @@ fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Actio
 /// Runs the controller until the stream ends.
 pub async fn run(ctx: Arc<Context>) {
     let tenants: Api<Tenant> = Api::all(ctx.client.clone());
-    let controller = Controller::new(tenants, watcher::Config::default());
+    // A consumer's Renew (created through its identity) asks for the current certificate.
+    let renews: Api<Renew> = Api::all(ctx.client.clone());
+    let controller = Controller::new(tenants, watcher::Config::default()).watches(
+        renews,
+        watcher::Config::default(),
+        |renew| {
+            let consumer = renew.spec.consumer_cluster_id.clone()?;
+            Some(ObjectRef::<Tenant>::new(&consumer).within(&renew.namespace()?))
+        },
+    );
     ctx.drive(
         "tenant",
         controller.run(reconcile, error_policy, ctx.clone()),
@@ -302,5 +317,46 @@ async fn write_status(ctx: &Context, tenant: &Tenant, status: &TenantStatus) -> 
     )
     .await
     .map_err(|e| Error::Api("write the Tenant status", e))?;
+    Ok(())
+}
+
+/// The provider half of certificate renewal (upstream's remote renewer): every control-plane
+/// Renew of the consumer in its tenant namespace carries the Tenant's current auth params, so
+/// the consumer picks a renewed certificate up through its own identity.
+async fn mirror_into_renews(
+    ctx: &Context,
+    tenant_ns: &str,
+    consumer: &str,
+    params: &AuthParams,
+) -> Result<(), Error> {
+    let api: Api<Renew> = Api::namespaced(ctx.client.clone(), tenant_ns);
+    let renews = api
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| Error::Api("list Renews", e))?;
+    for renew in renews.items {
+        let ours = renew.spec.consumer_cluster_id.as_deref() == Some(consumer)
+            && renew
+                .spec
+                .identity_type
+                .unwrap_or(IdentityType::ControlPlane)
+                == IdentityType::ControlPlane;
+        let current = renew
+            .status
+            .as_ref()
+            .and_then(|s| s.auth_params.as_ref())
+            .and_then(|p| p.signed_crt.as_ref());
+        if !ours || current == params.signed_crt.as_ref() {
+            continue;
+        }
+        let patch = json!({"apiVersion": "authentication.liqo.io/v1beta1", "kind": "Renew", "status": {"authParams": params}});
+        api.patch_status(
+            &renew.name_any(),
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(&patch),
+        )
+        .await
+        .map_err(|e| Error::Api("write a Renew status", e))?;
+    }
     Ok(())
 }

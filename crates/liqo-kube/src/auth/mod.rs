@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod certificate;
 pub mod identity;
+pub mod in_band;
 pub mod peering_user;
 pub mod renewal;
 pub mod steps;
