@@ -75,7 +75,6 @@ mod tests {
                 pod: Some(vec![pod.into()]),
                 external: Some(vec![ext.into()]),
             }),
-            ..Default::default()
         };
         let mut c = Configuration::new(
             "p",
