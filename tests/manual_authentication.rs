@@ -65,6 +65,36 @@ async fn the_manual_procedure_reaches_the_same_end_state_as_authenticate() {
         kubeconfig(ENV.cluster("oob-consumer").kubeconfig()),
     );
 
+    // 0. Provider: what `create nonce` would apply, applying nothing.
+    let out = liqoctl(&[
+        &p,
+        "create",
+        "nonce",
+        "--remote-cluster-id=oob-consumer-id",
+        "-o",
+        "yaml",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifests = stdout(&out);
+    assert!(
+        manifests.contains("kind: Namespace") && manifests.contains("kind: Secret"),
+        "{manifests}"
+    );
+    assert!(
+        manifests.contains("name: liqo-tenant-oob-consumer-id")
+            && manifests.contains("liqo.io/nonce")
+    );
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> =
+        Api::all(ENV.cluster("oob-provider").client());
+    assert!(
+        namespaces
+            .get_opt("liqo-tenant-oob-consumer-id")
+            .await
+            .unwrap()
+            .is_none(),
+        "-o applies nothing"
+    );
+
     // 1. Provider: a nonce for the consumer.
     let out = liqoctl(&[&p, "create", "nonce", "--remote-cluster-id=oob-consumer-id"]);
     assert!(out.status.success(), "{}", stderr(&out));

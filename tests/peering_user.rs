@@ -22,6 +22,21 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
 #[tokio::test]
 async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
     let provider = kubeconfig(ENV.cluster("pu-provider").kubeconfig());
+    for (mode, message) in [
+        ("true", "RSA peering users are not supported"),
+        ("maybe", "invalid value 'maybe'"),
+    ] {
+        let flag = format!("--tls-compatibility-mode={mode}");
+        let out = liqoctl(&[
+            &provider,
+            "generate",
+            "peering-user",
+            "--consumer-cluster-id=pu-consumer-id",
+            &flag,
+        ]);
+        assert_ne!(out.status.code(), Some(0));
+        assert!(stderr(&out).contains(message), "{mode}: {}", stderr(&out));
+    }
     let out = liqoctl(&[
         &provider,
         "generate",

@@ -21,6 +21,9 @@ pub struct CreateNonceArgs {
     /// The Liqo namespace.
     #[arg(long, default_value = name::LIQO_NAMESPACE)]
     liqo_namespace: String,
+    /// Print the tenant Namespace and nonce Secret that would be applied, and apply nothing.
+    #[arg(short = 'o', long, value_enum)]
+    output: Option<crate::commands::generate::Format>,
     /// Bound on the wait for the nonce creator.
     #[arg(long, default_value = "2m", value_parser = parse_timeout)]
     timeout: Duration,
@@ -31,9 +34,24 @@ impl CreateNonceArgs {
         let Self {
             remote_cluster_id,
             liqo_namespace: _,
+            output,
             timeout,
         } = self;
         let client = ctx.local().await?.client;
+        if let Some(format) = output {
+            // The existing tenant namespace if any, else the one that would be created.
+            let ns = match tenant_namespace::lookup(&client, &remote_cluster_id).await? {
+                Some(ns) => ns,
+                None => tenant_namespace::render(&remote_cluster_id),
+            };
+            let secret = steps::render_nonce_secret(&ns.name_any(), &remote_cluster_id);
+            crate::commands::generate::print_object(ctx, &ns, format)?;
+            if matches!(format, crate::commands::generate::Format::Yaml) {
+                ctx.printer.data("---\n");
+            }
+            crate::commands::generate::print_object(ctx, &secret, format)?;
+            return Ok(ExitStatus::Success);
+        }
         let ns = tenant_namespace::ensure(&client, &remote_cluster_id, field_manager::LIQOCTL)
             .await
             .context("unable to create tenant namespace")?

@@ -23,6 +23,18 @@ pub struct GeneratePeeringUserArgs {
     /// The Liqo namespace.
     #[arg(long, default_value = name::LIQO_NAMESPACE)]
     liqo_namespace: String,
+    /// Key type of the user: `true` asks for RSA-2048 (for clusters in TLS compatibility mode),
+    /// `false` for Ed25519, `auto` follows the controller manager's `--tls-compatibility-mode`.
+    #[arg(long, value_enum, default_value = "auto")]
+    tls_compatibility_mode: TlsMode,
+}
+
+/// `--tls-compatibility-mode` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TlsMode {
+    Auto,
+    True,
+    False,
 }
 
 impl GeneratePeeringUserArgs {
@@ -30,6 +42,7 @@ impl GeneratePeeringUserArgs {
         let Self {
             consumer_cluster_id: consumer,
             liqo_namespace,
+            tls_compatibility_mode,
         } = self;
         ctx.printer
             .warn("Note that this functionality is currently not supported in EKS clusters");
@@ -38,6 +51,17 @@ impl GeneratePeeringUserArgs {
         ctx.printer.warn(format_args!("Note that it can only be used to peer with this cluster from a cluster with ID {consumer}"));
         let cluster = ctx.local().await?;
         let client = cluster.client;
+        let wants_rsa = match tls_compatibility_mode {
+            TlsMode::True => true,
+            TlsMode::False => false,
+            TlsMode::Auto => controller_manager_wants_rsa(&client, &liqo_namespace).await?,
+        };
+        if wants_rsa {
+            // ring, our crypto backend, cannot generate RSA keys.
+            bail!(
+                "RSA peering users are not supported by this liqoctl: pass --tls-compatibility-mode=false for an Ed25519 user"
+            );
+        }
         let tenant_ns = tenant_namespace::ensure(&client, &consumer, field_manager::LIQOCTL)
             .await
             .context("unable to create the tenant namespace")?
@@ -104,4 +128,31 @@ impl GeneratePeeringUserArgs {
         ctx.printer.data(kubeconfig);
         Ok(ExitStatus::Success)
     }
+}
+
+/// Whether the controller manager runs with `--tls-compatibility-mode` (bare or `=true`).
+async fn controller_manager_wants_rsa(
+    client: &kube::Client,
+    namespace: &str,
+) -> anyhow::Result<bool> {
+    use k8s_openapi::api::apps::v1::Deployment;
+    let selector =
+        kube::api::ListParams::default().labels(liqo_kube::install::CONTROLLER_MANAGER_SELECTOR);
+    let deployments = Api::<Deployment>::namespaced(client.clone(), namespace)
+        .list(&selector)
+        .await?;
+    let args = deployments
+        .items
+        .iter()
+        .flat_map(|d| {
+            d.spec
+                .iter()
+                .flat_map(|s| s.template.spec.iter().flat_map(|p| p.containers.iter()))
+        })
+        .filter(|c| c.name == name::CONTROLLER_MANAGER_CONTAINER)
+        .flat_map(|c| c.args.clone().unwrap_or_default());
+    Ok(args.into_iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "--tls-compatibility-mode" || a == "--tls-compatibility-mode=true"
+    }))
 }

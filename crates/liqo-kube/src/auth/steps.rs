@@ -73,6 +73,21 @@ fn data(secret: Option<&Secret>, key: &str) -> Option<Vec<u8>> {
         .filter(|v| !v.is_empty())
 }
 
+/// The empty nonce Secret for `consumer_id` in its tenant namespace (pure).
+pub fn render_nonce_secret(namespace: &str, consumer_id: &str) -> Secret {
+    let mut object = secret(
+        name::NONCE_SECRET,
+        namespace,
+        [
+            (label::NONCE, label::TRUE),
+            (label::REMOTE_CLUSTER_ID, consumer_id),
+        ],
+        None,
+    );
+    object.metadata.namespace = Some(namespace.into());
+    object
+}
+
 /// Provider: the empty nonce Secret for `consumer_id` the nonce creator fills.
 ///
 /// # Errors
