@@ -42,13 +42,17 @@ pub struct PodsConfig {
 }
 
 impl PodsConfig {
-    /// The default project binaries directory: `$LIQO_TESTENV_PROJECT_BIN`, else the
-    /// workspace's `target/debug`.
+    /// The default project binaries directory: `$LIQO_TESTENV_PROJECT_BIN`, else
+    /// `$CARGO_TARGET_DIR/debug`, else the workspace's `target/debug`.
     pub fn default_bin_dir() -> PathBuf {
         match std::env::var_os(PROJECT_BIN_ENV) {
             Some(dir) => PathBuf::from(dir),
             None => {
-                let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug");
+                // Honour a relocated target directory, as cargo does.
+                let target = std::env::var_os("CARGO_TARGET_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+                let dir = target.join("debug");
                 dir.canonicalize().unwrap_or(dir)
             }
         }
