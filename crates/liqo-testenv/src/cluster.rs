@@ -133,11 +133,37 @@ impl Cluster {
     }
 
     /// Starts the control plane in `env_dir/<name>` and waits until the API server is ready
-    /// and the controller manager has created the `default` ServiceAccount.
+    /// and the controller manager has created the `default` ServiceAccount. A component that
+    /// lost its port to another process is retried on fresh ports.
     ///
     /// # Errors
     /// A missing binary, a component that exits (with its log tail), or `timeout` passing.
     pub async fn start(
+        config: ClusterConfig,
+        env_dir: &Path,
+        bins: &Binaries,
+        lifetime: Lifetime,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 1;
+        loop {
+            match Self::start_once(config.clone(), env_dir, bins, lifetime, timeout).await {
+                Err(Error::Component(failure))
+                    if attempt < ATTEMPTS && failure.tail.contains("address already in use") =>
+                {
+                    tracing::warn!(cluster = %config.name, component = %failure.component, "port taken, retrying on new ports");
+                    let dir = env_dir.join(&config.name);
+                    let _ = std::fs::remove_dir_all(&dir);
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// One start-up attempt.
+    async fn start_once(
         config: ClusterConfig,
         env_dir: &Path,
         bins: &Binaries,
