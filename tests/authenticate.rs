@@ -147,15 +147,7 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         .unwrap()
         .name_any();
     let namespaces = ["liqo-tenant-consumer-id", other_tenant.as_str(), "liqo", ""];
-    let consumer_client = Client::try_from(
-        kube::Config::from_custom_kubeconfig(
-            kube::config::Kubeconfig::from_yaml(&text).unwrap(),
-            &Default::default(),
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let consumer_client = common::client_from_kubeconfig(&text).await;
     let allowed = common::allowed_matrix(&provider, &consumer_client, &namespaces).await;
     let mut expected = std::collections::BTreeSet::new();
     for path in [
@@ -166,16 +158,7 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
         "offloading.liqo.io/namespacemaps",
         "offloading.liqo.io/namespacemaps/status",
     ] {
-        for verb in [
-            "get",
-            "list",
-            "watch",
-            "create",
-            "update",
-            "patch",
-            "delete",
-            "deletecollection",
-        ] {
+        for verb in common::VERBS {
             expected.insert(format!("{verb} {path} in \"liqo-tenant-consumer-id\""));
         }
     }
@@ -358,15 +341,7 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
     .unwrap()
     .unwrap();
     let text = String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap();
-    let renewed_client = Client::try_from(
-        kube::Config::from_custom_kubeconfig(
-            kube::config::Kubeconfig::from_yaml(&text).unwrap(),
-            &Default::default(),
-        )
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let renewed_client = common::client_from_kubeconfig(&text).await;
     assert!(
         common::can(
             &renewed_client,

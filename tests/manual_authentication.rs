@@ -169,14 +169,8 @@ async fn the_manual_procedure_reaches_the_same_end_state_as_authenticate() {
         .await
         .unwrap();
     let text = String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(
-        kube::config::Kubeconfig::from_yaml(&text).unwrap(),
-        &Default::default(),
-    )
-    .await
-    .unwrap();
-    let version = kube::Client::try_from(config)
-        .unwrap()
+    let version = common::client_from_kubeconfig(&text)
+        .await
         .apiserver_version()
         .await
         .expect("the identity reaches the provider");

@@ -1,9 +1,6 @@
 //! `liqoctl version`: client version, and the control-plane version of one or two clusters.
 
 use anyhow::Context as _;
-use k8s_openapi::api::apps::v1::Deployment;
-use kube::Api;
-use kube::api::ListParams;
 
 use crate::cli::RemoteClusterArgs;
 use crate::ctx::{ClusterHandle, Ctx};
@@ -92,24 +89,11 @@ async fn server_version(
     namespace: &str,
 ) -> anyhow::Result<String> {
     let cluster = cluster?;
-    let deployments: Api<Deployment> = Api::namespaced(cluster.client, namespace);
-    let selector = liqo_kube::install::CONTROLLER_MANAGER_SELECTOR;
-    let list = deployments
-        .list(&ListParams::default().labels(selector))
+    let container = liqo_kube::install::observe_controller_manager(&cluster.client, namespace)
         .await
-        .with_context(|| {
-            format!("failed to list Deployments {selector} in namespace {namespace}")
-        })?;
-    let image = list
-        .items
-        .iter()
-        .flat_map(|d| {
-            d.spec
-                .iter()
-                .flat_map(|s| s.template.spec.iter().flat_map(|p| p.containers.iter()))
-        })
-        .find(|c| c.name == liqo_kube::install::CONTROLLER_MANAGER_CONTAINER)
-        .and_then(|c| c.image.clone())
+        .with_context(|| format!("failed to list the Liqo Deployments in namespace {namespace}"))?;
+    let image = container
+        .and_then(|c| c.image)
         .with_context(|| format!("no Liqo controller manager found in namespace {namespace}"))?;
     Ok(image
         .rsplit_once(':')

@@ -90,16 +90,6 @@ pub async fn allowed_matrix(
 ) -> BTreeSet<String> {
     use futures::StreamExt;
     use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
-    const VERBS: [&str; 8] = [
-        "get",
-        "list",
-        "watch",
-        "create",
-        "update",
-        "patch",
-        "delete",
-        "deletecollection",
-    ];
     let discovery = Discovery::new(admin.clone())
         .run()
         .await
@@ -188,4 +178,25 @@ pub async fn can(
         .await
         .expect("access review");
     answer.status.is_some_and(|s| s.allowed)
+}
+
+/// The verbs the access matrix checks.
+pub const VERBS: [&str; 8] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+];
+
+/// A client from kubeconfig text (an identity's or a peering user's).
+pub async fn client_from_kubeconfig(text: &str) -> Client {
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(text).expect("kubeconfig parses");
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .expect("kubeconfig is usable");
+    Client::try_from(config).expect("client builds")
 }

@@ -7,6 +7,7 @@ pub mod client;
 pub mod crypto;
 pub mod foreign_cluster;
 pub mod install;
+pub mod kubeconfig;
 pub mod leader;
 pub mod tenant_namespace;
 pub mod wait;

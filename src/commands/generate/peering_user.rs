@@ -135,22 +135,8 @@ async fn controller_manager_wants_rsa(
     client: &kube::Client,
     namespace: &str,
 ) -> anyhow::Result<bool> {
-    use k8s_openapi::api::apps::v1::Deployment;
-    let selector =
-        kube::api::ListParams::default().labels(liqo_kube::install::CONTROLLER_MANAGER_SELECTOR);
-    let deployments = Api::<Deployment>::namespaced(client.clone(), namespace)
-        .list(&selector)
-        .await?;
-    let args = deployments
-        .items
-        .iter()
-        .flat_map(|d| {
-            d.spec
-                .iter()
-                .flat_map(|s| s.template.spec.iter().flat_map(|p| p.containers.iter()))
-        })
-        .filter(|c| c.name == name::CONTROLLER_MANAGER_CONTAINER)
-        .flat_map(|c| c.args.clone().unwrap_or_default());
+    let container = liqo_kube::install::observe_controller_manager(client, namespace).await?;
+    let args = container.and_then(|c| c.args).unwrap_or_default();
     Ok(args.into_iter().any(|a| {
         let a = a.to_ascii_lowercase();
         a == "--tls-compatibility-mode" || a == "--tls-compatibility-mode=true"

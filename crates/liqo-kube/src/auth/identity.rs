@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -49,43 +47,21 @@ pub fn render_kubeconfig(
     private_key_pem: &str,
 ) -> String {
     let params = spec.auth_params.clone().unwrap_or_default();
-    let cluster = spec.cluster_id.clone().unwrap_or_default();
-    let b64 = |b: Option<ByteString>| STANDARD.encode(b.map(|b| b.0).unwrap_or_default());
-    let proxy = params
-        .proxy_url
-        .as_ref()
-        .map(|p| format!("\n    proxy-url: {p}"))
-        .unwrap_or_default();
-    let namespace = match (&spec.type_, &spec.namespace) {
-        (Some(IdentityType::ControlPlane), Some(ns)) => format!("\n    namespace: {ns}"),
-        _ => String::new(),
+    let bytes = |b: &Option<ByteString>| b.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+    let namespace = match spec.type_ {
+        Some(IdentityType::ControlPlane) => spec.namespace.as_deref(),
+        _ => None,
     };
-    format!(
-        "apiVersion: v1
-kind: Config
-clusters:
-- name: {cluster}
-  cluster:
-    server: {server}
-    certificate-authority-data: {ca}{proxy}
-users:
-- name: {identity_name}
-  user:
-    client-certificate-data: {cert}
-    client-key-data: {key}
-contexts:
-- name: {context}
-  context:
-    cluster: {cluster}
-    user: {identity_name}{namespace}
-current-context: {context}
-",
-        server = params.api_server.clone().unwrap_or_default(),
-        ca = b64(params.ca),
-        cert = b64(params.signed_crt),
-        key = STANDARD.encode(private_key_pem),
-        context = name::KUBECONFIG_CONTEXT,
-    )
+    crate::kubeconfig::render(&crate::kubeconfig::KubeconfigParts {
+        cluster: spec.cluster_id.as_deref().unwrap_or_default(),
+        server: params.api_server.as_deref().unwrap_or_default(),
+        ca_pem: &bytes(&params.ca),
+        proxy_url: params.proxy_url.as_deref(),
+        user: identity_name,
+        cert_pem: &bytes(&params.signed_crt),
+        key_pem: private_key_pem.as_bytes(),
+        namespace,
+    })
 }
 
 /// The kubeconfig Secret `kubeconfig-<identity>` owned by the Identity.

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use k8s_openapi::api::rbac::v1::{RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use liqo_api::consts::{label, name};
@@ -96,32 +94,16 @@ pub fn render_kubeconfig(
     key_pem: &str,
     tenant_ns: &str,
 ) -> String {
-    format!(
-        "apiVersion: v1
-kind: Config
-clusters:
-- name: {consumer_id}
-  cluster:
-    server: {server}
-    certificate-authority-data: {ca}
-users:
-- name: {consumer_id}-user
-  user:
-    client-certificate-data: {cert}
-    client-key-data: {key}
-contexts:
-- name: {context}
-  context:
-    cluster: {consumer_id}
-    user: {consumer_id}-user
-    namespace: {tenant_ns}
-current-context: {context}
-",
-        ca = STANDARD.encode(ca_pem),
-        cert = STANDARD.encode(cert_pem),
-        key = STANDARD.encode(key_pem),
-        context = name::KUBECONFIG_CONTEXT,
-    )
+    crate::kubeconfig::render(&crate::kubeconfig::KubeconfigParts {
+        cluster: consumer_id,
+        server,
+        ca_pem: ca_pem.as_bytes(),
+        proxy_url: None,
+        user: &format!("{consumer_id}-user"),
+        cert_pem,
+        key_pem: key_pem.as_bytes(),
+        namespace: Some(tenant_ns),
+    })
 }
 
 #[cfg(test)]

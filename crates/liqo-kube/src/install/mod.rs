@@ -19,7 +19,8 @@ use crate::apply::{ApplyError, Manifest};
 pub use identity::{generate_cluster_id, generate_keys, is_dns_label};
 pub use liqo_api::consts::name::LIQO_NAMESPACE;
 pub use observe::{
-    await_crd_established, await_deployment_available, observe_cluster_id, observe_keys,
+    await_crd_established, await_deployment_available, observe_cluster_id,
+    observe_controller_manager, observe_keys,
 };
 pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
 

@@ -112,3 +112,26 @@ pub async fn await_deployment_available(
     wait::object(api, deployment, &what, timeout, available, describe).await?;
     Ok(())
 }
+
+/// The controller-manager container of the installation in `namespace`, if any.
+///
+/// # Errors
+/// When the Deployments cannot be listed.
+pub async fn observe_controller_manager(
+    client: &Client,
+    namespace: &str,
+) -> Result<Option<k8s_openapi::api::core::v1::Container>, kube::Error> {
+    let params = kube::api::ListParams::default().labels(super::CONTROLLER_MANAGER_SELECTOR);
+    let list = Api::<Deployment>::namespaced(client.clone(), namespace)
+        .list(&params)
+        .await?;
+    Ok(list
+        .items
+        .into_iter()
+        .flat_map(|d| {
+            d.spec
+                .into_iter()
+                .flat_map(|s| s.template.spec.into_iter().flat_map(|p| p.containers))
+        })
+        .find(|c| c.name == super::CONTROLLER_MANAGER_CONTAINER))
+}
