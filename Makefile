@@ -13,7 +13,7 @@ K8S_STAMP   := $(BIN_DIR)/.pins-$(shell cat $(K8S_MOD_DIR)/go.mod $(K8S_MOD_DIR)
 K8S_PKGS    := k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
                k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 # Debian packages the tests and demo use (binary → package).
-DEB_PKGS    := setpriv:util-linux ip:iproute2 update-ca-certificates:ca-certificates
+DEB_PKGS    := setpriv:util-linux ip:iproute2 update-ca-certificates:ca-certificates nft:nftables ping:iputils-ping tcpdump:tcpdump iperf3:iperf3 wg:wireguard-tools wireguard-go:wireguard-go
 DEMO_DIR    ?= $(ROOT)/.testenv/demo
 
 export LIQO_TESTENV_BIN := $(BIN_DIR)

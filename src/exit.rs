@@ -30,8 +30,16 @@ impl From<ExitStatus> for ExitCode {
 #[error("internal error: {0}")]
 pub struct Internal(pub String);
 
+/// A failure already printed as a step's failure line: nothing more to say, exit 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Reported(pub String);
+
 /// Prints `error: <message>` and the indented cause chain; returns the exit status.
 pub fn report(printer: &Printer, err: &anyhow::Error) -> ExitStatus {
+    if err.downcast_ref::<Reported>().is_some() {
+        return ExitStatus::Failure;
+    }
     let mut text = format!("error: {err}");
     let causes: Vec<String> = err.chain().skip(1).map(ToString::to_string).collect();
     if !causes.is_empty() {

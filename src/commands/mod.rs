@@ -6,6 +6,7 @@ mod delete;
 mod generate;
 mod get;
 mod install;
+mod network;
 mod unauthenticate;
 mod uninstall;
 mod version;
@@ -38,6 +39,9 @@ pub enum Command {
     /// Install or upgrade Liqo in the selected cluster.
     #[command(alias = "upgrade")]
     Install(install::InstallArgs),
+    /// Manage the network between two clusters.
+    #[command(subcommand)]
+    Network(network::Network),
     /// Remove the authentication with a provider cluster.
     #[command(alias = "unauth")]
     Unauthenticate(unauthenticate::UnauthenticateArgs),
@@ -60,6 +64,7 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         Command::Generate(cmd) => cmd.run(&ctx).await,
         Command::Get(cmd) => cmd.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
+        Command::Network(cmd) => cmd.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,

@@ -23,6 +23,14 @@ pub enum WaitError {
         /// The last observation, described by the caller.
         last: String,
     },
+    /// What was observed can never satisfy the condition.
+    #[error("{message} (while waiting for {what})")]
+    Invalid {
+        /// The awaited condition.
+        what: String,
+        /// Why it cannot hold.
+        message: String,
+    },
     /// The watch failed.
     #[error("failed to watch while waiting for {what}")]
     Watch {
@@ -81,6 +89,86 @@ where
             what: what.into(),
             timeout,
             last: describe(last.as_ref()),
+        }),
+    }
+}
+
+/// Watches the objects of `api` matching `selector` until `done` holds for the whole set, for
+/// at most `timeout`. `done` may fail (e.g. more objects than allowed): the wait stops with
+/// that message.
+///
+/// # Errors
+/// [`WaitError::Timeout`] with `describe`'s rendering of the last set; [`WaitError::Invalid`]
+/// when `done` rejects the set.
+pub async fn list<K>(
+    api: Api<K>,
+    selector: &str,
+    what: &str,
+    timeout: Duration,
+    done: impl Fn(&[K]) -> Result<bool, String>,
+    describe: impl Fn(&[K]) -> String,
+) -> Result<Vec<K>, WaitError>
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+{
+    use std::collections::BTreeMap;
+    let config = watcher::Config::default().labels(selector);
+    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
+    let mut objects: BTreeMap<String, K> = BTreeMap::new();
+    let mut pending: BTreeMap<String, K> = BTreeMap::new();
+    let mut seen = false;
+    let key = |o: &K| {
+        format!(
+            "{}/{}",
+            o.meta().namespace.clone().unwrap_or_default(),
+            o.meta().name.clone().unwrap_or_default()
+        )
+    };
+    let watch = async {
+        while let Some(event) = stream.next().await {
+            match event {
+                Ok(Event::Init) => pending.clear(),
+                Ok(Event::InitApply(obj)) => {
+                    pending.insert(key(&obj), obj);
+                    continue;
+                }
+                Ok(Event::InitDone) => {
+                    objects = std::mem::take(&mut pending);
+                    seen = true;
+                }
+                Ok(Event::Apply(obj)) => {
+                    objects.insert(key(&obj), obj);
+                }
+                Ok(Event::Delete(obj)) => {
+                    objects.remove(&key(&obj));
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, what, "watch error, retrying");
+                    continue;
+                }
+            }
+            if !seen {
+                continue;
+            }
+            let items: Vec<K> = objects.values().cloned().collect();
+            match done(&items) {
+                Ok(true) => return Ok(items),
+                Ok(false) => {}
+                Err(message) => return Err(message),
+            }
+        }
+        Err("the watch ended".to_string())
+    };
+    match tokio::time::timeout(timeout, watch).await {
+        Ok(Ok(items)) => Ok(items),
+        Ok(Err(message)) => Err(WaitError::Invalid {
+            what: what.into(),
+            message,
+        }),
+        Err(_) => Err(WaitError::Timeout {
+            what: what.into(),
+            timeout,
+            last: describe(&objects.values().cloned().collect::<Vec<_>>()),
         }),
     }
 }

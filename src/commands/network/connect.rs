@@ -1,0 +1,894 @@
+//! `liqoctl network connect` (networking.md §7.2): configurations both ways, the gateway server
+//! in the remote cluster, the client in the local one, and their public keys swapped.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow, bail};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Secret, Service};
+use kube::api::{DeleteParams, DynamicObject, Patch, PatchParams};
+use kube::{Api, Resource, ResourceExt};
+use liqo_api::consts::name;
+use liqo_api::networking::{
+    Configuration, Connection, ConnectionStatusValue, EndpointStatus, GatewayClient, GatewayServer,
+    PublicKey, ServiceType,
+};
+use liqo_kube::network::configuration::{self as netcfg, is_configured};
+use liqo_kube::network::gateway::{self, ServerParams, TemplateRef};
+use liqo_kube::network::lookup::{by_peer, peer_selector};
+use liqo_kube::wait;
+
+use super::common::{CommonArgs, FIELD_MANAGER, Pair, Side, connect_peers, left, pair, step};
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+
+/// Connect two clusters' networks (local = gateway client, remote = gateway server).
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Skip the gateway template checks.
+    #[arg(long)]
+    skip_validation: bool,
+    /// Resource of the server template kind (group/version/resource).
+    #[arg(long, default_value = name::GATEWAY_SERVER_TEMPLATE_TYPE)]
+    gw_server_type: String,
+    /// Name of the server template.
+    #[arg(long, default_value = name::GATEWAY_SERVER_TEMPLATE)]
+    gw_server_template_name: String,
+    /// Namespace of the server template (default: the remote Liqo namespace).
+    #[arg(long, default_value = "")]
+    gw_server_template_namespace: String,
+    /// Service type of the gateway server.
+    #[arg(long, default_value = "LoadBalancer", value_parser = ["LoadBalancer", "NodePort", "ClusterIP"])]
+    gw_server_service_type: String,
+    /// UDP port of the gateway server Service.
+    #[arg(long, default_value_t = name::DEFAULT_GATEWAY_PORT)]
+    gw_server_service_port: u16,
+    /// Fixed node port of the gateway server Service (0: Kubernetes chooses).
+    #[arg(long, default_value_t = 0)]
+    gw_server_service_nodeport: u16,
+    /// Fixed load-balancer IP of the gateway server Service.
+    #[arg(long, default_value = "")]
+    gw_server_service_loadbalancerip: String,
+    /// Resource of the client template kind (group/version/resource).
+    #[arg(long, default_value = name::GATEWAY_CLIENT_TEMPLATE_TYPE)]
+    gw_client_type: String,
+    /// Name of the client template.
+    #[arg(long, default_value = name::GATEWAY_CLIENT_TEMPLATE)]
+    gw_client_template_name: String,
+    /// Namespace of the client template (default: the local Liqo namespace).
+    #[arg(long, default_value = "")]
+    gw_client_template_namespace: String,
+    /// Address the client dials instead of the server's (e.g. behind NAT).
+    #[arg(long, default_value = "")]
+    gw_client_address: String,
+    /// Port the client dials instead of the server's (0: the server's).
+    #[arg(long, default_value_t = 0)]
+    gw_client_port: u16,
+    /// Tunnel MTU (must be equal on both sides).
+    #[arg(long, default_value_t = name::DEFAULT_MTU)]
+    mtu: u32,
+    /// Do not exchange the gateways' public keys.
+    #[arg(long)]
+    disable_sharing_keys: bool,
+}
+
+impl ConnectArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let peers = connect_peers(ctx, &self.common).await?;
+        let timeout = self.common.timeout;
+        let deadline = tokio::time::Instant::now() + timeout;
+        let flow = async {
+            let pair = pair(&peers, &self.common, true).await?;
+            self.connect(&pair, deadline).await
+        };
+        // Each wait takes what is left of --timeout and names what it awaited; this bound only
+        // catches API calls that hang.
+        match tokio::time::timeout(timeout + Duration::from_secs(2), flow).await {
+            Ok(result) => result.map(|()| ExitStatus::Success),
+            Err(_) => bail!(
+                "timed out after {}s connecting the network with cluster {}",
+                timeout.as_secs(),
+                peers.remote_id
+            ),
+        }
+    }
+
+    async fn connect(&self, pair: &Pair<'_>, deadline: tokio::time::Instant) -> anyhow::Result<()> {
+        let (local, remote) = (&pair.local, &pair.remote);
+        let (local_ns, remote_ns) = (namespace(local)?, namespace(remote)?);
+        // Steps 1–4: each side's own Configuration, given to the other.
+        let local_cfg = retrieve(local).await?;
+        let remote_cfg = retrieve(remote).await?;
+        set_up(local, &local_ns, remote_cfg).await?;
+        set_up(remote, &remote_ns, local_cfg).await?;
+        // Steps 5–6.
+        await_configured(local, &local_ns, deadline).await?;
+        await_configured(remote, &remote_ns, deadline).await?;
+        // Steps 7–8.
+        let server_template = self.server_template(remote).await?;
+        let client_template = self.client_template(local).await?;
+        // Steps 9–10.
+        check_initialized(local, &local_ns).await?;
+        check_initialized(remote, &remote_ns).await?;
+        // Step 11: a peering in the other direction already owns the gateways.
+        if reverse_exists(local, &local_ns, remote, &remote_ns).await? {
+            // Upstream stops silently here (§12.1); say why nothing more happens.
+            local.printer.info(
+                "Gateways already exist in the reverse direction (the local cluster hosts the server): nothing to do",
+            );
+            return Ok(());
+        }
+        // Steps 12–14.
+        let server = self
+            .ensure_server(remote, &remote_ns, server_template)
+            .await?;
+        let server_name = server.name_any();
+        await_deployment(remote, &remote_ns, &server_name, deadline).await?;
+        let endpoint = await_server_endpoint(remote, &remote_ns, &server_name, deadline).await?;
+        // Steps 15–16.
+        let client = self
+            .ensure_client(local, &local_ns, endpoint, client_template)
+            .await?;
+        let client_name = client.name_any();
+        await_deployment(local, &local_ns, &client_name, deadline).await?;
+        if self.disable_sharing_keys {
+            return Ok(());
+        }
+        // Steps 17–21.
+        let server_key = await_key(
+            remote,
+            &remote_ns,
+            &server_name,
+            "server",
+            deadline,
+            |gw: &GatewayServer| gw.status.as_ref().and_then(|s| s.secret_ref.clone()),
+        )
+        .await?;
+        ensure_public_key(local, &local_ns, remote.id, server_key, &client).await?;
+        let client_key = await_key(
+            local,
+            &local_ns,
+            &client_name,
+            "client",
+            deadline,
+            |gw: &GatewayClient| gw.status.as_ref().and_then(|s| s.secret_ref.clone()),
+        )
+        .await?;
+        ensure_public_key(remote, &remote_ns, local.id, client_key, &server).await?;
+        if !self.common.wait {
+            return Ok(());
+        }
+        // Steps 22–23.
+        await_connection(remote, &remote_ns, deadline, false).await?;
+        await_connection(local, &local_ns, deadline, false).await?;
+        await_connection(local, &local_ns, deadline, true).await?;
+        await_connection(remote, &remote_ns, deadline, true).await?;
+        Ok(())
+    }
+
+    fn server_params(&self, template: TemplateRef) -> ServerParams {
+        let service_type = match self.gw_server_service_type.as_str() {
+            "NodePort" => ServiceType::NodePort,
+            "ClusterIP" => ServiceType::ClusterIP,
+            _ => ServiceType::LoadBalancer,
+        };
+        ServerParams {
+            service_type,
+            port: i32::from(self.gw_server_service_port),
+            node_port: (self.gw_server_service_nodeport != 0)
+                .then_some(i32::from(self.gw_server_service_nodeport)),
+            load_balancer_ip: Some(self.gw_server_service_loadbalancerip.clone())
+                .filter(|s| !s.is_empty()),
+            mtu: i64::from(self.mtu),
+            template,
+        }
+    }
+
+    /// Step 7 (and the template's kind, found by discovery, which the GatewayServer needs).
+    async fn server_template(&self, side: &Side<'_>) -> anyhow::Result<TemplateRef> {
+        let ns = or_default(&self.gw_server_template_namespace, &side.liqo_namespace);
+        let name = &self.gw_server_template_name;
+        let params = self.server_params(TemplateRef {
+            api_version: String::new(),
+            kind: String::new(),
+            name: name.clone(),
+            namespace: ns.clone(),
+        });
+        let check = async {
+            let (template, object) = template(side, &self.gw_server_type, name, &ns).await?;
+            if !self.skip_validation {
+                check_server_service(&object, &params)?;
+            }
+            anyhow::Ok(template)
+        };
+        if self.skip_validation {
+            return check.await;
+        }
+        step(
+            side.printer,
+            format!("Checking gateway server template \"{name}/{ns}\""),
+            format!("An error occurred while checking gateway server template \"{name}/{ns}\""),
+            |_| format!("Gateway server template \"{name}/{ns}\" correctly checked"),
+            check,
+        )
+        .await
+    }
+
+    /// Step 8.
+    async fn client_template(&self, side: &Side<'_>) -> anyhow::Result<TemplateRef> {
+        let ns = or_default(&self.gw_client_template_namespace, &side.liqo_namespace);
+        let name = &self.gw_client_template_name;
+        let check = async {
+            template(side, &self.gw_client_type, name, &ns)
+                .await
+                .map(|(t, _)| t)
+        };
+        if self.skip_validation {
+            return check.await;
+        }
+        step(
+            side.printer,
+            format!("Checking gateway client template \"{name}/{ns}\""),
+            format!("An error occurred while checking gateway client template \"{name}/{ns}\""),
+            |_| format!("Gateway client template \"{name}/{ns}\" correctly checked"),
+            check,
+        )
+        .await
+    }
+
+    /// Step 12: the GatewayServer, recreated when its Service no longer matches the flags.
+    async fn ensure_server(
+        &self,
+        side: &Side<'_>,
+        ns: &str,
+        template: TemplateRef,
+    ) -> anyhow::Result<GatewayServer> {
+        let params = self.server_params(template);
+        let api: Api<GatewayServer> = Api::namespaced(side.client.clone(), ns);
+        let printer = side.printer;
+        step(
+            printer,
+            "Setting up gateway server",
+            "An error occurred while setting up gateway server",
+            |_| "Gateway server correctly set up".into(),
+            async {
+                let existing = by_peer(&api, side.peer).await?;
+                let name = existing
+                    .as_ref()
+                    .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
+                if existing.is_some() {
+                    let services: Api<Service> = Api::namespaced(side.client.clone(), ns);
+                    let svc = services
+                        .get_opt(&format!("{}{name}", name::GATEWAY_PREFIX))
+                        .await
+                        .context("failed to read the gateway server Service")?;
+                    if svc.is_some_and(|s| gateway::service_differs(&s, &params)) {
+                        delete_and_wait(&api, &name, deadline_from_now()).await?;
+                        printer.info("Deleted existing gateway server");
+                    }
+                }
+                let gw = gateway::gateway_server(&name, ns, side.peer, &params);
+                apply(&api, &name, &gw).await
+            },
+        )
+        .await
+    }
+
+    /// Step 15: the GatewayClient dialling the server's endpoint (or the address/port flags).
+    async fn ensure_client(
+        &self,
+        side: &Side<'_>,
+        ns: &str,
+        server_endpoint: EndpointStatus,
+        template: TemplateRef,
+    ) -> anyhow::Result<GatewayClient> {
+        let api: Api<GatewayClient> = Api::namespaced(side.client.clone(), ns);
+        let mut endpoint = EndpointStatus {
+            ports: None,
+            ..server_endpoint
+        };
+        if !self.gw_client_address.is_empty() {
+            endpoint.addresses = Some(vec![self.gw_client_address.clone()]);
+        }
+        if self.gw_client_port != 0 {
+            endpoint.port = Some(i32::from(self.gw_client_port));
+        }
+        step(
+            side.printer,
+            "Setting up gateway client",
+            "An error occurred while setting up gateway client",
+            |_| "Gateway client correctly set up".into(),
+            async {
+                let name = by_peer(&api, side.peer)
+                    .await?
+                    .map_or_else(|| side.peer.to_string(), |g| g.name_any());
+                let gw = gateway::gateway_client(
+                    &name,
+                    ns,
+                    side.peer,
+                    endpoint,
+                    i64::from(self.mtu),
+                    &template,
+                );
+                apply(&api, &name, &gw).await
+            },
+        )
+        .await
+    }
+}
+
+/// Deletions inside a step get a fixed bound: the step's own deadline is the command's.
+fn deadline_from_now() -> Duration {
+    Duration::from_secs(60)
+}
+
+fn or_default(flag: &str, default: &str) -> String {
+    if flag.is_empty() {
+        default.to_string()
+    } else {
+        flag.to_string()
+    }
+}
+
+pub(super) fn namespace(side: &Side<'_>) -> anyhow::Result<String> {
+    side.namespace.clone().ok_or_else(|| {
+        anyhow!(
+            "the tenant namespace of cluster {} does not exist in cluster {}",
+            side.peer,
+            side.id
+        )
+    })
+}
+
+/// Server-side apply of a typed object, returning what the server holds.
+async fn apply<K>(api: &Api<K>, name: &str, object: &K) -> anyhow::Result<K>
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + serde::Serialize
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+{
+    api.patch(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(object),
+    )
+    .await
+    .with_context(|| format!("failed to apply {} {name}", K::kind(&())))
+}
+
+async fn delete_and_wait<K>(api: &Api<K>, name: &str, timeout: Duration) -> anyhow::Result<()>
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    match api.delete(name, &DeleteParams::background()).await {
+        Ok(_) => {}
+        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("failed to delete {name}")),
+    }
+    let what = format!("{} {name} to be deleted", K::kind(&()));
+    wait::object(
+        api.clone(),
+        name,
+        &what,
+        timeout,
+        |o| o.is_none(),
+        |_| "still present".into(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Steps 1–2.
+async fn retrieve(side: &Side<'_>) -> anyhow::Result<Configuration> {
+    step(
+        side.printer,
+        "Retrieving network configuration",
+        "An error occurred while retrieving network configuration",
+        |_| "Network configuration correctly retrieved".into(),
+        netcfg::forge_own(side.client, &side.liqo_namespace, side.id),
+    )
+    .await
+}
+
+/// Steps 3–4: the peer's Configuration in this side's network namespace (name kept if one
+/// exists under another name).
+async fn set_up(side: &Side<'_>, ns: &str, mut cfg: Configuration) -> anyhow::Result<()> {
+    let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
+    step(
+        side.printer,
+        "Setting up network configuration",
+        "An error occurred while setting up network configuration",
+        |_| "Network configuration correctly set up".into(),
+        async {
+            let name = by_peer(&api, side.peer)
+                .await?
+                .map_or_else(|| side.peer.to_string(), |c| c.name_any());
+            cfg.metadata.name = Some(name.clone());
+            cfg.metadata.namespace = Some(ns.into());
+            apply(&api, &name, &cfg).await
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Steps 5–6: the peer's Configuration is remapped (ConfiguredP).
+async fn await_configured(
+    side: &Side<'_>,
+    ns: &str,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<()> {
+    let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
+    step(
+        side.printer,
+        "Waiting for configuration to be applied",
+        "Failed waiting for configuration to be applied",
+        |_| "Configuration applied successfully".into(),
+        async {
+            let name = by_peer(&api, side.peer)
+                .await?
+                .map_or_else(|| side.peer.to_string(), |c| c.name_any());
+            let what = format!("Configuration {ns}/{name} to be NetworkCIDRsConfigured");
+            wait::object(
+                api.clone(),
+                &name,
+                &what,
+                left(deadline),
+                |c| c.is_some_and(is_configured),
+                netcfg::describe,
+            )
+            .await
+            .map_err(anyhow::Error::from)
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Steps 9–10.
+async fn check_initialized(side: &Side<'_>, ns: &str) -> anyhow::Result<()> {
+    let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
+    let spinner = side
+        .printer
+        .spinner("Checking network is initialized correctly");
+    let reset_hint =
+        "If the issue persist, you can try to reset the network with `liqoctl network reset`";
+    let message = match by_peer(&api, side.peer).await {
+        Ok(Some(cfg)) if is_configured(&cfg) => {
+            spinner.success("Network correctly initialized");
+            return Ok(());
+        }
+        Ok(Some(_)) => {
+            format!("network Configuration status is not set yet. Retry later. {reset_hint}")
+        }
+        Ok(None) => format!(
+            "Network Configuration not found. Retry to issue `liqoctl network connect`. {reset_hint}"
+        ),
+        Err(e) => format!(
+            "Network Configuration not found. Retry to issue `liqoctl network connect`. {reset_hint}: {e}"
+        ),
+    };
+    spinner.fail(&message);
+    Err(crate::exit::Reported(message).into())
+}
+
+/// Step 11.
+async fn reverse_exists(
+    local: &Side<'_>,
+    local_ns: &str,
+    remote: &Side<'_>,
+    remote_ns: &str,
+) -> anyhow::Result<bool> {
+    let servers: Api<GatewayServer> = Api::namespaced(local.client.clone(), local_ns);
+    let clients: Api<GatewayClient> = Api::namespaced(remote.client.clone(), remote_ns);
+    Ok(by_peer(&servers, local.peer).await?.is_some()
+        || by_peer(&clients, remote.peer).await?.is_some())
+}
+
+/// A template resource `group/version/resource`: its reference (kind from discovery) and body.
+async fn template(
+    side: &Side<'_>,
+    type_: &str,
+    name: &str,
+    ns: &str,
+) -> anyhow::Result<(TemplateRef, DynamicObject)> {
+    let (group, version, resource) = gateway::parse_type(type_).map_err(anyhow::Error::msg)?;
+    let gv = kube::core::GroupVersion::gv(&group, &version);
+    let api_group = kube::discovery::oneshot::pinned_group(side.client, &gv)
+        .await
+        .with_context(|| {
+            format!("API group {group}/{version} is not served: is Liqo installed?")
+        })?;
+    let (ar, _) = api_group
+        .recommended_resources()
+        .into_iter()
+        .find(|(ar, _)| ar.plural == resource)
+        .ok_or_else(|| anyhow!("resource {resource} is not served in {group}/{version}"))?;
+    let api: Api<DynamicObject> = Api::namespaced_with(side.client.clone(), ns, &ar);
+    let object = api
+        .get_opt(name)
+        .await
+        .with_context(|| format!("failed to read {} {ns}/{name}", ar.kind))?
+        .ok_or_else(|| anyhow!("{} {ns}/{name} not found", ar.kind))?;
+    let reference = TemplateRef {
+        api_version: ar.api_version.clone(),
+        kind: ar.kind.clone(),
+        name: name.into(),
+        namespace: ns.into(),
+    };
+    Ok((reference, object))
+}
+
+/// Step 7's checks: a requested node port or load-balancer IP must be used by the template.
+fn check_server_service(template: &DynamicObject, params: &ServerParams) -> anyhow::Result<()> {
+    let service = &template.data["spec"]["template"]["spec"]["service"]["spec"];
+    let has = |v: &serde_json::Value, key: &str| {
+        v.get(key).is_some() || v.get(format!("?{key}")).is_some()
+    };
+    if params.service_type == ServiceType::NodePort
+        && params.node_port.is_some()
+        && !has(&service["ports"][0], "nodePort")
+    {
+        bail!(
+            "the template's service has no nodePort field in its first port, so --gw-server-service-nodeport cannot be honoured"
+        );
+    }
+    if params.service_type == ServiceType::LoadBalancer
+        && params.load_balancer_ip.is_some()
+        && !has(service, "loadBalancerIP")
+    {
+        bail!(
+            "the template's service has no loadBalancerIP field, so --gw-server-service-loadbalancerip cannot be honoured"
+        );
+    }
+    Ok(())
+}
+
+/// Steps 13 and 16: the gateway Deployment has a ready replica.
+async fn await_deployment(
+    side: &Side<'_>,
+    ns: &str,
+    gateway: &str,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<()> {
+    let name = format!("{}{gateway}", name::GATEWAY_PREFIX);
+    let api: Api<Deployment> = Api::namespaced(side.client.clone(), ns);
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(side.client.clone(), ns);
+    let result = step(
+        side.printer,
+        format!("Waiting for gateway pod {name} to be ready"),
+        format!("Failed waiting for gateway pod {name} to be ready"),
+        |_| format!("Gateway pod {name} is ready"),
+        wait::object(
+            api,
+            &name,
+            &format!("Deployment {ns}/{name} to have a ready replica"),
+            left(deadline),
+            |d| ready_replicas(d) > 0,
+            |d| match d {
+                None => {
+                    "Deployment not created yet (is the liqo-controller-manager running?)".into()
+                }
+                Some(d) => format!("{} ready replicas", ready_replicas(Some(d))),
+            },
+        ),
+    )
+    .await;
+    if result.is_err() {
+        // The pod's own state says why (image, crash, …): print it after the failure line.
+        if let Some(why) = pod_state(&pods, gateway).await {
+            side.printer.info(why);
+        }
+    }
+    result.map(drop)
+}
+
+fn ready_replicas(d: Option<&Deployment>) -> i32 {
+    d.and_then(|d| d.status.as_ref())
+        .and_then(|s| s.ready_replicas)
+        .unwrap_or(0)
+}
+
+/// The gateway pods' waiting/terminated reasons, for a failed wait.
+async fn pod_state(pods: &Api<k8s_openapi::api::core::v1::Pod>, gateway: &str) -> Option<String> {
+    let selector = format!("{}={gateway}", liqo_api::consts::label::GATEWAY_NAME);
+    let list = pods
+        .list(&kube::api::ListParams::default().labels(&selector))
+        .await
+        .ok()?;
+    let lines: Vec<String> = list
+        .items
+        .iter()
+        .flat_map(|p| {
+            let pod = p.name_any();
+            p.status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+                .filter_map(move |c| {
+                    let state = c.state.as_ref()?;
+                    let (reason, message) = if let Some(w) = &state.waiting {
+                        (w.reason.clone(), w.message.clone())
+                    } else if let Some(t) =
+                        &c.last_state.as_ref().and_then(|l| l.terminated.clone())
+                    {
+                        (t.reason.clone(), t.message.clone())
+                    } else {
+                        return None;
+                    };
+                    Some(format!(
+                        "pod {pod} container {}: {} {}",
+                        c.name,
+                        reason.unwrap_or_default(),
+                        message.unwrap_or_default()
+                    ))
+                })
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Step 14: the server's endpoint, with at least one non-empty address (upstream accepts
+/// `[""]` from a NotReady node, §12.4).
+async fn await_server_endpoint(
+    side: &Side<'_>,
+    ns: &str,
+    name: &str,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<EndpointStatus> {
+    let api: Api<GatewayServer> = Api::namespaced(side.client.clone(), ns);
+    let endpoint = |gw: Option<&GatewayServer>| {
+        gw.and_then(|g| g.status.as_ref())
+            .and_then(|s| s.endpoint.clone())
+            .filter(|e| {
+                e.addresses
+                    .as_ref()
+                    .is_some_and(|a| a.first().is_some_and(|x| !x.is_empty()))
+            })
+    };
+    let gw = step(
+        side.printer,
+        "Waiting for gateway server Service to be created",
+        "Failed waiting for gateway server Service to be created",
+        |_| "Gateway server Service created successfully".into(),
+        wait::object(
+            api,
+            name,
+            &format!("GatewayServer {ns}/{name} to publish an endpoint address"),
+            left(deadline),
+            |g| endpoint(g).is_some(),
+            |g| match g.and_then(|g| g.status.as_ref()).and_then(|s| s.endpoint.as_ref()) {
+                None => "no endpoint in the status (is the Service's load balancer or node address there?)".into(),
+                Some(e) => format!("endpoint {:?}:{:?}", e.addresses, e.port),
+            },
+        ),
+    )
+    .await?;
+    endpoint(gw.as_ref()).ok_or_else(|| anyhow!("the GatewayServer {ns}/{name} disappeared"))
+}
+
+/// Steps 17/20 then 18: the gateway's keys Secret, and its public key.
+async fn await_key<K>(
+    side: &Side<'_>,
+    ns: &str,
+    name: &str,
+    role: &str,
+    deadline: tokio::time::Instant,
+    secret_ref: impl Fn(&K) -> Option<k8s_openapi::api::core::v1::ObjectReference>,
+) -> anyhow::Result<Vec<u8>>
+where
+    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let api: Api<K> = Api::namespaced(side.client.clone(), ns);
+    let found = step(
+        side.printer,
+        format!("Waiting for gateway {role} Secret to be created"),
+        format!("Failed waiting for gateway {role} Secret to be created"),
+        |_| format!("Gateway {role} Secret created successfully"),
+        wait::object(
+            api,
+            name,
+            &format!("{} {ns}/{name} to reference its keys Secret", K::kind(&())),
+            left(deadline),
+            |g| g.and_then(&secret_ref).is_some(),
+            |_| "no secretRef in the status yet".into(),
+        ),
+    )
+    .await?;
+    let reference = found
+        .as_ref()
+        .and_then(&secret_ref)
+        .ok_or_else(|| anyhow!("{} {ns}/{name} disappeared", K::kind(&())))?;
+    let secret_name = reference.name.unwrap_or_default();
+    let secret_ns = reference.namespace.unwrap_or_else(|| ns.to_string());
+    let secret = Api::<Secret>::namespaced(side.client.clone(), &secret_ns)
+        .get(&secret_name)
+        .await
+        .with_context(|| format!("failed to read secret {secret_ns}/{secret_name}"))?;
+    secret
+        .data
+        .and_then(|d| d.get(name::PUBLIC_KEY_KEY).map(|b| b.0.clone()))
+        .ok_or_else(|| anyhow!("secret {secret_ns}/{secret_name} does not contain publicKey field"))
+}
+
+/// Steps 19/21: the peer's key as a PublicKey owned by the local gateway.
+async fn ensure_public_key<G>(
+    side: &Side<'_>,
+    ns: &str,
+    key_owner: &str,
+    key: Vec<u8>,
+    gateway: &G,
+) -> anyhow::Result<()>
+where
+    G: Resource<DynamicType = ()>,
+{
+    let api: Api<PublicKey> = Api::namespaced(side.client.clone(), ns);
+    step(
+        side.printer,
+        "Creating public key",
+        "An error occurred while creating public key",
+        |_| "Public key correctly created".into(),
+        async {
+            let name = by_peer(&api, key_owner)
+                .await?
+                .map_or_else(|| key_owner.to_string(), |k| k.name_any());
+            let pk =
+                gateway::public_key(&name, ns, key_owner, key, gateway::owner_reference(gateway));
+            apply(&api, &name, &pk).await
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// Steps 22 (`established` false) and 23 (true).
+async fn await_connection(
+    side: &Side<'_>,
+    ns: &str,
+    deadline: tokio::time::Instant,
+    established: bool,
+) -> anyhow::Result<()> {
+    let api: Api<Connection> = Api::namespaced(side.client.clone(), ns);
+    let peer = side.peer.to_string();
+    let (start, fail, ok, what) = if established {
+        (
+            "Waiting for Connection status to be established",
+            "Failed waiting for Connection status to be established",
+            "Connection is established",
+            format!("the Connection to cluster {peer} in {ns} to be Connected"),
+        )
+    } else {
+        (
+            "Waiting for Connection to be created",
+            "Failed waiting for Connection to be created",
+            "Connection created successfully",
+            format!("a Connection to cluster {peer} in {ns}"),
+        )
+    };
+    step(
+        side.printer,
+        start,
+        fail,
+        |_| ok.into(),
+        wait::list(
+            api,
+            &peer_selector(&peer),
+            &what,
+            left(deadline),
+            move |conns: &[Connection]| match conns {
+                [] => Ok(false),
+                [conn] => Ok(!established || connected(conn)),
+                _ => Err(format!(
+                    "more than one Connection resource found for remote cluster {peer}"
+                )),
+            },
+            |conns| match conns {
+                [] => {
+                    "no Connection yet (the gateway creates it when it gets the peer's public key)"
+                        .into()
+                }
+                [conn] => format!(
+                    "Connection {} is {}",
+                    conn.name_any(),
+                    conn.status
+                        .as_ref()
+                        .and_then(|s| s.value.as_ref())
+                        .map_or("without status".to_string(), |v| format!("{v:?}"))
+                ),
+                many => format!("{} Connections", many.len()),
+            },
+        ),
+    )
+    .await
+    .map(drop)
+}
+
+fn connected(conn: &Connection) -> bool {
+    conn.status
+        .as_ref()
+        .and_then(|s| s.value.as_ref())
+        .is_some_and(|v| *v == ConnectionStatusValue::Connected)
+}
+
+#[cfg(test)]
+mod tests {
+    use kube::api::{ApiResource, GroupVersionKind};
+
+    use super::*;
+
+    fn template_with(service_spec: serde_json::Value) -> DynamicObject {
+        let ar = ApiResource::from_gvk(&GroupVersionKind::gvk(
+            "networking.liqo.io",
+            "v1beta1",
+            "WgGatewayServerTemplate",
+        ));
+        let mut o = DynamicObject::new("t", &ar);
+        o.data = serde_json::json!({"spec": {"template": {"spec": {"service": {"spec": service_spec}}}}});
+        o
+    }
+
+    fn params(service_type: ServiceType, node_port: Option<i32>, lb: Option<&str>) -> ServerParams {
+        ServerParams {
+            service_type,
+            port: 51840,
+            node_port,
+            load_balancer_ip: lb.map(String::from),
+            mtu: 1340,
+            template: TemplateRef {
+                api_version: String::new(),
+                kind: String::new(),
+                name: String::new(),
+                namespace: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn template_checks_need_the_fields_the_flags_set() {
+        let with = template_with(
+            serde_json::json!({"?loadBalancerIP": "x", "ports": [{"?nodePort": "y"}]}),
+        );
+        let without = template_with(serde_json::json!({"ports": [{"port": 1}]}));
+        for t in [&with, &without] {
+            assert!(
+                check_server_service(t, &params(ServiceType::LoadBalancer, None, None)).is_ok()
+            );
+        }
+        assert!(
+            check_server_service(&with, &params(ServiceType::NodePort, Some(30000), None)).is_ok()
+        );
+        assert!(
+            check_server_service(&without, &params(ServiceType::NodePort, Some(30000), None))
+                .is_err()
+        );
+        assert!(
+            check_server_service(
+                &with,
+                &params(ServiceType::LoadBalancer, None, Some("1.2.3.4"))
+            )
+            .is_ok()
+        );
+        assert!(
+            check_server_service(
+                &without,
+                &params(ServiceType::LoadBalancer, None, Some("1.2.3.4"))
+            )
+            .is_err()
+        );
+    }
+}
