@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client;
 pub mod crypto;
 pub mod foreign_cluster;
+pub mod gotemplate;
 pub mod install;
 pub mod ipam;
 pub mod kubeconfig;
