@@ -10,10 +10,11 @@ use kube::runtime::wait::await_condition;
 use kube::{Api, Client, Config};
 
 use crate::error::ComponentFailure;
+use crate::net::{ClusterNet, DEFAULT_POD_CIDR, Ipv4Cidr, NodeNetwork, TestPod};
 pub use crate::node::NodeCapacity;
 use crate::pki::{ClusterPki, Subject};
 use crate::process::{self, Lifetime, Proc};
-use crate::state::{ClusterState, ComponentState};
+use crate::state::{ClusterState, ComponentState, NodeNetworkState};
 use crate::{Binaries, Error, kubeconfig, ports};
 
 /// How many log lines an error shows.
@@ -23,6 +24,8 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// How often `/readyz` is probed while the API server starts: nothing can be watched before
 /// the server is up, so this one wait polls, on a short bounded interval.
 const READYZ_PROBE_INTERVAL: Duration = Duration::from_millis(100);
+/// Longest pod CIDR prefix: room for the pod bridge and some test pods.
+const MAX_POD_PREFIX: u8 = 28;
 
 /// What to start.
 #[derive(Debug, Clone)]
@@ -33,6 +36,9 @@ pub struct ClusterConfig {
     pub service_cidr: String,
     /// Capacity of the registered worker Node.
     pub node: NodeCapacity,
+    /// Pod CIDR, used when the environment has a network (default
+    /// [`DEFAULT_POD_CIDR`](crate::net::DEFAULT_POD_CIDR)). Clusters may share one.
+    pub pod_cidr: Option<String>,
 }
 
 impl ClusterConfig {
@@ -42,7 +48,30 @@ impl ClusterConfig {
             name: name.into(),
             service_cidr: "10.96.0.0/16".into(),
             node: NodeCapacity::default(),
+            pod_cidr: None,
         }
+    }
+
+    /// Sets the pod CIDR (`10.243.0.0/16`).
+    #[must_use]
+    pub fn pod_cidr(mut self, cidr: impl Into<String>) -> Self {
+        self.pod_cidr = Some(cidr.into());
+        self
+    }
+
+    /// The pod CIDR a network gives this cluster.
+    pub(crate) fn effective_pod_cidr(&self) -> Result<Ipv4Cidr, Error> {
+        let text = self.pod_cidr.as_deref().unwrap_or(DEFAULT_POD_CIDR);
+        let cidr: Ipv4Cidr = text
+            .parse()
+            .map_err(|e| Error::State(format!("pod CIDR of cluster {}: {e}", self.name)))?;
+        if cidr.prefix() > MAX_POD_PREFIX {
+            return Err(Error::State(format!(
+                "pod CIDR {cidr} of cluster {} is too small (at most /{MAX_POD_PREFIX})",
+                self.name
+            )));
+        }
+        Ok(cidr)
     }
 
     /// Name of the worker Node.
@@ -71,6 +100,7 @@ pub struct Cluster {
     server: String,
     kube_config: Config,
     procs: Vec<Proc>,
+    net: Option<ClusterNet>,
 }
 
 impl Cluster {
@@ -109,6 +139,62 @@ impl Cluster {
             .expect("invariant: an admin kubeconfig makes a client")
     }
 
+    /// The node's address on the test network (its InternalIP), when the environment has one.
+    pub fn node_ip(&self) -> Option<Ipv4Addr> {
+        self.net.as_ref().map(|n| n.node.node_ip)
+    }
+
+    /// The node's network namespace (a name under `/run/netns`), when the environment has a
+    /// network. Gateway pods run in it.
+    pub fn node_netns(&self) -> Option<&str> {
+        self.net.as_ref().map(|n| n.node.netns.as_str())
+    }
+
+    /// The pod CIDR: the network's when the environment has one, else the configured one.
+    pub fn pod_cidr(&self) -> Option<String> {
+        match &self.net {
+            Some(net) => Some(net.pod_cidr.to_string()),
+            None => self.config.pod_cidr.clone(),
+        }
+    }
+
+    /// The API server URL as reached from the node's namespace (`https://<host ip on the
+    /// WAN>:<port>`), when the environment has a network.
+    pub fn node_server(&self) -> Option<String> {
+        self.net
+            .as_ref()
+            .map(|n| crate::net::server_at(&self.server, n.node.host_ip))
+    }
+
+    /// Creates a test pod behind the node: a network namespace on the pod bridge with the
+    /// next address of the pod CIDR (from `.10`).
+    ///
+    /// # Errors
+    /// When the environment has no network, `name` is not a DNS label or already used, or
+    /// `ip` fails.
+    pub fn add_test_pod(&self, name: &str) -> Result<TestPod, Error> {
+        self.net
+            .as_ref()
+            .ok_or_else(|| {
+                Error::State(format!(
+                    "cluster {} has no network: start the env with EnvBuilder::network(true)",
+                    self.config.name
+                ))
+            })?
+            .add_test_pod(name)
+    }
+
+    /// The node's network settings for the node agent.
+    pub(crate) fn node_network(&self) -> Option<NodeNetwork> {
+        self.net.as_ref().map(|n| n.node.clone())
+    }
+
+    /// Puts the cluster's node on the test network.
+    pub(crate) fn attach_network(&mut self, net: ClusterNet) -> Result<(), Error> {
+        self.net = Some(net);
+        self.state().save(&self.dir)
+    }
+
     /// Process ids of the control plane.
     pub fn pids(&self) -> Vec<u32> {
         self.procs.iter().map(|p| p.pid).collect()
@@ -129,12 +215,19 @@ impl Cluster {
                     log: p.log.clone(),
                 })
                 .collect(),
+            network: self.net.as_ref().map(|n| NodeNetworkState {
+                node_ip: n.node.node_ip,
+                netns: n.node.netns.clone(),
+                pod_cidr: n.pod_cidr.to_string(),
+                host_ip: n.node.host_ip,
+            }),
         }
     }
 
     /// Starts the control plane in `env_dir/<name>` and waits until the API server is ready
     /// and the controller manager has created the `default` ServiceAccount. A component that
-    /// lost its port to another process is retried on fresh ports.
+    /// lost its port to another process is retried on fresh ports. With `wan_ip` (the host's
+    /// address on a test network) the API server also serves there.
     ///
     /// # Errors
     /// A missing binary, a component that exits (with its log tail), or `timeout` passing.
@@ -144,11 +237,12 @@ impl Cluster {
         bins: &Binaries,
         lifetime: Lifetime,
         timeout: Duration,
+        wan_ip: Option<Ipv4Addr>,
     ) -> Result<Self, Error> {
         const ATTEMPTS: usize = 3;
         let mut attempt = 1;
         loop {
-            match Self::start_once(config.clone(), env_dir, bins, lifetime, timeout).await {
+            match Self::start_once(config.clone(), env_dir, bins, lifetime, timeout, wan_ip).await {
                 Err(Error::Component(failure))
                     if attempt < ATTEMPTS && failure.tail.contains("address already in use") =>
                 {
@@ -169,13 +263,16 @@ impl Cluster {
         bins: &Binaries,
         lifetime: Lifetime,
         timeout: Duration,
+        wan_ip: Option<Ipv4Addr>,
     ) -> Result<Self, Error> {
         let dir = env_dir.join(&config.name);
         for sub in ["etcd", "logs"] {
             let path = dir.join(sub);
             std::fs::create_dir_all(&path).map_err(|e| Error::io("create", &path, e))?;
         }
-        let pki = ClusterPki::generate(&config.name, config.kubernetes_service_ip()?)?;
+        let wan_ips: Vec<Ipv4Addr> = wan_ip.into_iter().collect();
+        let pki =
+            ClusterPki::generate_with_ips(&config.name, config.kubernetes_service_ip()?, &wan_ips)?;
         let paths = pki.write(&dir.join("pki"))?;
         let [etcd_port, peer_port, api_port]: [u16; 3] = ports::free_ports(3)
             .map_err(|e| Error::io("reserve ports on", Path::new("127.0.0.1"), e))?
@@ -220,8 +317,19 @@ impl Cluster {
         let apiserver_args = vec![
             format!("--etcd-servers={etcd_url}"),
             format!("--secure-port={api_port}"),
-            "--bind-address=127.0.0.1".into(),
-            "--advertise-address=127.0.0.1".into(),
+            // Nodes on a test network reach the API server at the host's WAN address.
+            format!(
+                "--bind-address={}",
+                if wan_ip.is_some() {
+                    "0.0.0.0"
+                } else {
+                    "127.0.0.1"
+                }
+            ),
+            format!(
+                "--advertise-address={}",
+                wan_ip.unwrap_or(Ipv4Addr::LOCALHOST)
+            ),
             format!("--tls-cert-file={}", p(&paths.apiserver_crt)),
             format!("--tls-private-key-file={}", p(&paths.apiserver_key)),
             format!("--client-ca-file={}", p(&paths.ca_crt)),
@@ -258,6 +366,7 @@ impl Cluster {
             kubeconfig: admin,
             server,
             procs: Vec::new(),
+            net: None,
         };
         // etcd and the API server start together (the API server retries etcd). The
         // controllers start once it is ready: they give up on an API server that stays

@@ -9,6 +9,7 @@ use kube::runtime::wait::await_condition;
 use kube::{Api, Client};
 
 use crate::cluster::{Cluster, ClusterConfig};
+use crate::net::Wan;
 use crate::node::{self, NodeAgentConfig};
 use crate::pods::PodsConfig;
 use crate::process::{self, Lifetime};
@@ -26,6 +27,7 @@ pub struct EnvBuilder {
     timeout: Duration,
     agent_exe: Option<PathBuf>,
     project_bin_dir: Option<PathBuf>,
+    network: bool,
 }
 
 impl Default for EnvBuilder {
@@ -44,6 +46,7 @@ impl EnvBuilder {
             timeout: DEFAULT_START_TIMEOUT,
             agent_exe: None,
             project_bin_dir: None,
+            network: false,
         }
     }
 
@@ -82,6 +85,16 @@ impl EnvBuilder {
         self
     }
 
+    /// Gives the clusters a real network (off by default): a bridge playing the internet, a
+    /// network namespace per node on it with a pod bridge for the cluster's pod CIDR. The
+    /// node agents then run gateway pods in their node's namespace, fill LoadBalancer
+    /// ingresses and forward NodePorts there. See [`crate::net`].
+    #[must_use]
+    pub fn network(mut self, on: bool) -> Self {
+        self.network = on;
+        self
+    }
+
     /// Bound on each cluster's start-up.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -100,12 +113,21 @@ impl EnvBuilder {
 
     /// Starts every cluster concurrently and waits until each is ready: API server `/readyz`,
     /// the `default` ServiceAccount created by the controller manager, and the Node registered.
+    /// With a network, its bridge comes first and each node's namespace once its cluster runs.
     ///
     /// # Errors
     /// The first cluster that fails, with its component's log tail; the clusters already
     /// started are stopped and the directory removed.
     pub async fn start(self) -> Result<Env, Error> {
         let bins = Binaries::locate(&self.bin_dir)?;
+        let pod_cidrs = if self.network {
+            self.clusters
+                .iter()
+                .map(|c| c.effective_pod_cidr().map(Some))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            vec![None; self.clusters.len()]
+        };
         let owns_dir = self.dir.is_none();
         let dir = match self.dir {
             Some(dir) => dir,
@@ -123,11 +145,16 @@ impl EnvBuilder {
             clusters: Vec::new(),
             agents: None,
             keep: false,
+            wan: None,
         };
+        if self.network {
+            env.wan = Some(Wan::create(&env.dir)?);
+        }
+        let wan_ip = env.wan.as_ref().map(Wan::host_ip);
         let starts = self
             .clusters
             .into_iter()
-            .map(|cfg| Cluster::start(cfg, &env.dir, &bins, lifetime, self.timeout));
+            .map(|cfg| Cluster::start(cfg, &env.dir, &bins, lifetime, self.timeout, wan_ip));
         let mut first_error = None;
         for result in futures::future::join_all(starts).await {
             match result {
@@ -137,6 +164,12 @@ impl EnvBuilder {
         }
         if let Some(e) = first_error {
             return Err(e);
+        }
+        if let Some(wan) = &env.wan {
+            for (i, (cluster, cidr)) in env.clusters.iter_mut().zip(pod_cidrs).enumerate() {
+                let cidr = cidr.expect("invariant: every cluster has a pod CIDR with a network");
+                cluster.attach_network(wan.add_node(cluster.name(), i, cidr)?)?;
+            }
         }
         let bin_dir = self
             .project_bin_dir
@@ -177,6 +210,7 @@ pub struct Env {
     clusters: Vec<Cluster>,
     agents: Option<AgentThread>,
     keep: bool,
+    wan: Option<Wan>,
 }
 
 impl Env {
@@ -206,6 +240,17 @@ impl Env {
             .unwrap_or_else(|| panic!("no test cluster named {name}"))
     }
 
+    /// The bridge playing the internet, when the environment has a network.
+    pub fn wan_bridge(&self) -> Option<&str> {
+        self.wan.as_ref().map(Wan::bridge)
+    }
+
+    /// The host's address on the WAN bridge (the nodes' default gateway, where they reach the
+    /// API servers), when the environment has a network.
+    pub fn wan_host_ip(&self) -> Option<std::net::Ipv4Addr> {
+        self.wan.as_ref().map(Wan::host_ip)
+    }
+
     /// Every process id of every cluster (control plane and detached node agents).
     pub fn pids(&self) -> Vec<u32> {
         self.clusters.iter().flat_map(Cluster::pids).collect()
@@ -221,7 +266,7 @@ impl Env {
             Some(exe) => {
                 for cluster in &mut self.clusters {
                     let cfg = cluster.config().clone();
-                    let args = vec![
+                    let mut args = vec![
                         "agent".to_string(),
                         format!("--kubeconfig={}", cluster.kubeconfig().display()),
                         format!("--cluster={}", cfg.name),
@@ -232,6 +277,13 @@ impl Env {
                         format!("--pods-dir={}", cluster.dir().join("pods").display()),
                         format!("--bin-dir={}", bin_dir.display()),
                     ];
+                    if let Some(net) = cluster.node_network() {
+                        args.extend([
+                            format!("--node-ip={}", net.node_ip),
+                            format!("--node-netns={}", net.netns),
+                            format!("--wan-host-ip={}", net.host_ip),
+                        ]);
+                    }
                     let log = cluster.dir().join("logs").join("node-agent.log");
                     let proc = process::spawn(
                         &cfg.name,
@@ -271,6 +323,10 @@ impl Drop for Env {
         for cluster in &mut self.clusters {
             cluster.stop();
         }
+        // After the processes: a namespace still in use would outlive its name.
+        if let Some(wan) = self.wan.take() {
+            wan.remove(&self.dir);
+        }
         if self.owns_dir || !self.clusters.is_empty() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
@@ -284,6 +340,7 @@ fn agent_config(cluster: &Cluster, bin_dir: &Path) -> NodeAgentConfig {
         node_name: cfg.node_name(),
         capacity: cfg.node.clone(),
         pods: Some(pods_placeholder(cluster.dir(), bin_dir)),
+        network: cluster.node_network(),
     }
 }
 
@@ -296,6 +353,7 @@ fn pods_placeholder(cluster_dir: &Path, bin_dir: &Path) -> PodsConfig {
         pods_dir: cluster_dir.join("pods"),
         server: String::new(),
         ca_pem: String::new(),
+        network: None,
     }
 }
 
@@ -381,6 +439,7 @@ pub async fn run_agent(
         pods.node_name.clone_from(&cfg.node_name);
         pods.server = server;
         pods.ca_pem = ca_pem;
+        pods.network.clone_from(&cfg.network);
     }
     let config = crate::cluster::load_config(&cfg.cluster, kubeconfig).await?;
     let client = Client::try_from(config).map_err(|source| Error::Kube {
@@ -432,6 +491,7 @@ fn fresh_dir() -> Result<PathBuf, Error> {
             let owner = name.split('-').next().and_then(|p| p.parse().ok());
             let alive = owner.is_some_and(process::is_alive);
             if !alive {
+                crate::net::remove_recorded(&entry.path());
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }

@@ -63,6 +63,14 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A network namespace, link, address or nftables operation failed.
+    #[error("failed to {action}: {detail}")]
+    Network {
+        /// What was attempted (the command).
+        action: String,
+        /// What the command printed on stderr.
+        detail: String,
+    },
     /// The environment's directory does not hold what it should.
     #[error("{0}")]
     State(String),

@@ -8,11 +8,13 @@ mod cluster;
 mod env;
 mod error;
 mod kubeconfig;
+pub mod net;
 pub mod node;
 pub mod pki;
 pub mod pods;
 mod ports;
 mod process;
+pub mod services;
 mod state;
 
 pub use binaries::Binaries;
@@ -20,8 +22,15 @@ pub use cluster::{Cluster, ClusterConfig, NodeCapacity};
 pub use env::run_agent;
 pub use env::{Env, EnvBuilder};
 pub use error::{ComponentFailure, Error};
+pub use net::{NodeNetwork, PingReport, TestPod};
 pub use process::is_alive;
-pub use state::{ClusterState, ComponentState};
+pub use state::{ClusterState, ComponentState, NodeNetworkState};
+
+/// Removes the test network recorded in an environment's directory (bridge, node and test
+/// pod namespaces), if it has one. For `testenv down`, after [`stop_components`].
+pub fn remove_network(env_dir: &std::path::Path) {
+    net::remove_recorded(env_dir);
+}
 
 /// Stops the processes of a cluster recorded on disk, node agent first.
 pub fn stop_components(state: &ClusterState) {

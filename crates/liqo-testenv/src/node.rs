@@ -14,6 +14,7 @@ use kube::{Api, Client, Resource};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::net::NodeNetwork;
 
 /// Field manager of everything the node agent writes.
 pub const FIELD_MANAGER: &str = "liqo-testenv-node-agent";
@@ -58,6 +59,10 @@ pub struct NodeAgentConfig {
     pub capacity: NodeCapacity,
     /// Runs the pods bound to the node, when set.
     pub pods: Option<crate::pods::PodsConfig>,
+    /// The node's place on the test network, when the environment has one: the Node's
+    /// InternalIP, where gateway pods run, and the agent acts as the cloud LoadBalancer
+    /// controller and kube-proxy's NodePort forwarding.
+    pub network: Option<NodeNetwork>,
 }
 
 /// Builds the Node object the agent registers (pure).
@@ -136,7 +141,10 @@ pub fn render_node_status(cfg: &NodeAgentConfig, now: Timestamp) -> NodeStatus {
         addresses: Some(vec![
             NodeAddress {
                 type_: "InternalIP".into(),
-                address: "127.0.0.1".into(),
+                address: cfg
+                    .network
+                    .as_ref()
+                    .map_or_else(|| "127.0.0.1".to_string(), |n| n.node_ip.to_string()),
             },
             NodeAddress {
                 type_: "Hostname".into(),
@@ -173,8 +181,15 @@ pub async fn run(
         Some(pods) => crate::pods::run(client.clone(), pods, shutdown.clone()).left_future(),
         None => std::future::ready(()).right_future(),
     };
+    let services = match cfg.network.clone() {
+        Some(net) => {
+            crate::services::run(client.clone(), cfg.cluster.clone(), net, shutdown.clone())
+                .left_future()
+        }
+        None => std::future::ready(()).right_future(),
+    };
     let heartbeat = heartbeat(&client, &cfg, &node, shutdown);
-    tokio::join!(pods, heartbeat);
+    tokio::join!(pods, services, heartbeat);
     Ok(())
 }
 
@@ -296,6 +311,7 @@ mod tests {
                 pods: 10,
             },
             pods: None,
+            network: None,
         };
         let status = render_node_status(&cfg, Timestamp::UNIX_EPOCH);
         let ready = status
@@ -309,5 +325,28 @@ mod tests {
         assert_eq!(alloc["cpu"].0, "2");
         assert_eq!(alloc["memory"].0, "1Gi");
         assert_eq!(alloc["pods"].0, "10");
+        let internal = |status: NodeStatus| {
+            status
+                .addresses
+                .unwrap()
+                .into_iter()
+                .find(|a| a.type_ == "InternalIP")
+                .unwrap()
+                .address
+        };
+        assert_eq!(internal(status_of(&cfg)), "127.0.0.1");
+        let networked = NodeAgentConfig {
+            network: Some(NodeNetwork {
+                node_ip: "172.31.9.2".parse().unwrap(),
+                netns: "lt-x-a".into(),
+                host_ip: "172.31.9.1".parse().unwrap(),
+            }),
+            ..cfg
+        };
+        assert_eq!(internal(status_of(&networked)), "172.31.9.2");
+    }
+
+    fn status_of(cfg: &NodeAgentConfig) -> NodeStatus {
+        render_node_status(cfg, Timestamp::UNIX_EPOCH)
     }
 }

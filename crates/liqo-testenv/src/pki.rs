@@ -80,6 +80,19 @@ impl ClusterPki {
     /// # Errors
     /// Fails only if rcgen rejects a parameter, which would be a bug here.
     pub fn generate(cluster: &str, service_ip: Ipv4Addr) -> Result<Self, Error> {
+        Self::generate_with_ips(cluster, service_ip, &[])
+    }
+
+    /// [`ClusterPki::generate`] with `extra_ips` in the serving certificate too (the host's
+    /// address on the test network, where nodes reach the API server).
+    ///
+    /// # Errors
+    /// Fails only if rcgen rejects a parameter, which would be a bug here.
+    pub fn generate_with_ips(
+        cluster: &str,
+        service_ip: Ipv4Addr,
+        extra_ips: &[Ipv4Addr],
+    ) -> Result<Self, Error> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(Error::Pki)?;
         ca_params
             .distinguished_name
@@ -110,8 +123,10 @@ impl ClusterPki {
         serving
             .distinguished_name
             .push(DnType::CommonName, "kube-apiserver");
-        for ip in [IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V4(service_ip)] {
-            serving.subject_alt_names.push(SanType::IpAddress(ip));
+        for ip in [Ipv4Addr::LOCALHOST, service_ip].iter().chain(extra_ips) {
+            serving
+                .subject_alt_names
+                .push(SanType::IpAddress(IpAddr::V4(*ip)));
         }
         serving.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let apiserver = sign(&issuer, serving)?;

@@ -1,6 +1,7 @@
 //! What a running cluster leaves in its directory, so `testenv status` and `testenv down` can
 //! find it from another process.
 
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,22 @@ pub struct ClusterState {
     pub server: String,
     /// Its processes.
     pub components: Vec<ComponentState>,
+    /// Its node's place on the test network, when the environment has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NodeNetworkState>,
+}
+
+/// A node on the test network, as recorded on disk.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct NodeNetworkState {
+    /// The node's address on the WAN.
+    pub node_ip: Ipv4Addr,
+    /// Its network namespace.
+    pub netns: String,
+    /// The cluster's pod CIDR.
+    pub pod_cidr: String,
+    /// The host's address on the WAN bridge.
+    pub host_ip: Ipv4Addr,
 }
 
 impl ClusterState {

@@ -1,5 +1,6 @@
 //! `testenv`: start, inspect and stop local test clusters from a shell.
 
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use liqo_testenv::node::{NodeAgentConfig, NodeCapacity};
-use liqo_testenv::{ClusterConfig, ClusterState, Env};
+use liqo_testenv::{ClusterConfig, ClusterState, Env, NodeNetwork};
 
 /// Real local Kubernetes clusters for liqoctl-rs tests and demos.
 #[derive(Debug, Parser)]
@@ -33,6 +34,13 @@ enum Command {
         /// Bound on start-up, in seconds.
         #[arg(long, default_value_t = 120)]
         timeout: u64,
+        /// Give the clusters a real network: a bridge as the internet, a network namespace per
+        /// node, gateway pods in it, LoadBalancer ingresses and NodePorts on the node's IP.
+        #[arg(long)]
+        network: bool,
+        /// Pod CIDR of a cluster, as `<cluster>=<cidr>` (repeatable; default 10.244.0.0/16).
+        #[arg(long = "pod-cidr", value_name = "CLUSTER=CIDR", requires = "network")]
+        pod_cidrs: Vec<String>,
     },
     /// Show each cluster's components and whether they run.
     Status {
@@ -65,6 +73,12 @@ enum Command {
         pods_dir: PathBuf,
         #[arg(long)]
         bin_dir: PathBuf,
+        #[arg(long, requires_all = ["node_netns", "wan_host_ip"])]
+        node_ip: Option<Ipv4Addr>,
+        #[arg(long)]
+        node_netns: Option<String>,
+        #[arg(long)]
+        wan_host_ip: Option<Ipv4Addr>,
     },
 }
 
@@ -94,7 +108,12 @@ async fn run(cli: Cli) -> Result<()> {
             names,
             bin_dir,
             timeout,
-        } => up(dir, names, bin_dir, timeout).await,
+            network,
+            pod_cidrs,
+        } => {
+            let clusters = cluster_configs(&names, &pod_cidrs)?;
+            up(dir, clusters, bin_dir, timeout, network).await
+        }
         Command::Status { dir } => status(&dir).await,
         Command::Down { dir } => down(&dir),
         Command::Agent {
@@ -106,7 +125,18 @@ async fn run(cli: Cli) -> Result<()> {
             pods,
             pods_dir,
             bin_dir,
+            node_ip,
+            node_netns,
+            wan_host_ip,
         } => {
+            let network = match (node_ip, node_netns, wan_host_ip) {
+                (Some(node_ip), Some(netns), Some(host_ip)) => Some(NodeNetwork {
+                    node_ip,
+                    netns,
+                    host_ip,
+                }),
+                _ => None,
+            };
             let pods_config = liqo_testenv::pods::PodsConfig {
                 cluster: cluster.clone(),
                 node_name: node_name.clone(),
@@ -114,6 +144,7 @@ async fn run(cli: Cli) -> Result<()> {
                 pods_dir,
                 server: String::new(),
                 ca_pem: String::new(),
+                network: None,
             };
             let capacity = NodeCapacity { cpu, memory, pods };
             let cfg = NodeAgentConfig {
@@ -121,6 +152,7 @@ async fn run(cli: Cli) -> Result<()> {
                 node_name,
                 capacity,
                 pods: Some(pods_config),
+                network,
             };
             let shutdown = async {
                 let mut term =
@@ -135,11 +167,27 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// One configuration per name, with the pod CIDRs of `--pod-cidr <cluster>=<cidr>`.
+fn cluster_configs(names: &[String], pod_cidrs: &[String]) -> Result<Vec<ClusterConfig>> {
+    let mut configs: Vec<ClusterConfig> = names.iter().map(ClusterConfig::new).collect();
+    for entry in pod_cidrs {
+        let Some((name, cidr)) = entry.split_once('=') else {
+            bail!("--pod-cidr {entry:?} is not <cluster>=<cidr>");
+        };
+        let Some(config) = configs.iter_mut().find(|c| c.name == name) else {
+            bail!("--pod-cidr names cluster {name:?}, which is not among {names:?}");
+        };
+        config.pod_cidr = Some(cidr.to_string());
+    }
+    Ok(configs)
+}
+
 async fn up(
     dir: PathBuf,
-    names: Vec<String>,
+    clusters: Vec<ClusterConfig>,
     bin_dir: Option<PathBuf>,
     timeout: u64,
+    network: bool,
 ) -> Result<()> {
     if dir.exists() && !ClusterState::load_all(&dir)?.is_empty() {
         bail!(
@@ -150,13 +198,14 @@ async fn up(
     }
     let mut builder = Env::builder()
         .dir(&dir)
+        .network(network)
         .timeout(Duration::from_secs(timeout))
         .detached(std::env::current_exe().context("cannot find the testenv executable")?);
     if let Some(bin_dir) = bin_dir {
         builder = builder.bin_dir(bin_dir);
     }
-    for name in &names {
-        builder = builder.cluster_config(ClusterConfig::new(name));
+    for config in clusters {
+        builder = builder.cluster_config(config);
     }
     let env = builder
         .start()
@@ -190,6 +239,16 @@ async fn status(dir: &std::path::Path) -> Result<()> {
             if ready { "ready" } else { "not-ready" },
             state.kubeconfig.display()
         ));
+        if let Some(net) = &state.network {
+            out.push_str(&format!(
+                "  node\t{}\tnetns {}\tpod-cidr {}\tapi https://{}:{}\n",
+                net.node_ip,
+                net.netns,
+                net.pod_cidr,
+                net.host_ip,
+                state.server.rsplit(':').next().unwrap_or_default()
+            ));
+        }
         for c in &state.components {
             let running = if liqo_testenv::is_alive(c.pid) {
                 "running"
@@ -239,6 +298,7 @@ fn down(dir: &std::path::Path) -> Result<()> {
     for state in &states {
         liqo_testenv::stop_components(state);
     }
+    liqo_testenv::remove_network(dir);
     std::fs::remove_dir_all(dir).with_context(|| format!("failed to remove {}", dir.display()))?;
     Ok(())
 }

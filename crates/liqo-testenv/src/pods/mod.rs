@@ -23,6 +23,11 @@ pub use worker::PROJECT_IMAGE_REPOSITORY;
 
 /// Environment variable naming where this project's binaries are.
 pub const PROJECT_BIN_ENV: &str = "LIQO_TESTENV_PROJECT_BIN";
+/// Label marking Liqo's gateway pods (upstream's `networking.liqo.io/component`).
+pub const COMPONENT_LABEL: &str = "networking.liqo.io/component";
+/// [`COMPONENT_LABEL`] value of gateway pods: on a test network they run in the node's
+/// network namespace, like hostNetwork pods.
+pub const GATEWAY_COMPONENT: &str = "gateway";
 
 /// Where the agent finds binaries and writes pod files.
 #[derive(Debug, Clone)]
@@ -39,6 +44,8 @@ pub struct PodsConfig {
     pub server: String,
     /// The cluster CA, PEM.
     pub ca_pem: String,
+    /// The node's place on the test network, when the environment has one.
+    pub network: Option<crate::net::NodeNetwork>,
 }
 
 impl PodsConfig {

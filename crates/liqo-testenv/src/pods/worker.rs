@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::status::{ContainerPhase, ContainerReport, render_status};
 use super::{PodsConfig, Stop, env, probe, volumes};
+use crate::net::NodeNetwork;
 use crate::process::{self, Lifetime, Proc};
 
 /// Images of this repository (any tag) are the ones the agent can run.
@@ -47,6 +48,9 @@ struct Worker {
     cfg: PodsConfig,
     pod: Pod,
     pod_ip: String,
+    host_ip: String,
+    /// The node's network namespace, for a gateway pod on a test network.
+    netns: Option<NodeNetwork>,
     dir: PathBuf,
     restart_policy: String,
     started: Timestamp,
@@ -92,8 +96,15 @@ pub(crate) async fn run(
             restart_at: None,
         })
         .collect();
+    let netns = cfg.network.clone().filter(|_| is_gateway(&pod));
+    let (pod_ip, host_ip) = match &netns {
+        Some(net) => (net.node_ip.to_string(), net.node_ip.to_string()),
+        None => (pod_ip(&uid), "127.0.0.1".to_string()),
+    };
     let mut w = Worker {
-        pod_ip: pod_ip(&uid),
+        pod_ip,
+        host_ip,
+        netns,
         restart_policy: spec
             .restart_policy
             .clone()
@@ -156,6 +167,11 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
+}
+
+/// Whether `pod` is a Liqo gateway pod (they run in the node's network namespace).
+fn is_gateway(pod: &Pod) -> bool {
+    pod.labels().get(super::COMPONENT_LABEL).map(String::as_str) == Some(super::GATEWAY_COMPONENT)
 }
 
 /// A loopback address per pod: every 127/8 address is local, so pods of all test clusters on
@@ -259,7 +275,12 @@ impl Worker {
             .status
             .and_then(|s| s.token)
             .ok_or("token request returned no token")?;
-        let kubeconfig = pod_kubeconfig(&self.cfg.server, &self.cfg.ca_pem, &token, &ns);
+        // In the node's namespace the API server is at the host's address on the WAN.
+        let server = match &self.netns {
+            Some(net) => crate::net::server_at(&self.cfg.server, net.host_ip),
+            None => self.cfg.server.clone(),
+        };
+        let kubeconfig = pod_kubeconfig(&server, &self.cfg.ca_pem, &token, &ns);
         crate::pki::write_file(&self.dir.join("kubeconfig"), &kubeconfig)
             .map_err(|e| e.to_string())?;
         self.volumes = volumes::materialize(&self.client, &self.pod, &self.dir).await?;
@@ -309,6 +330,10 @@ impl Worker {
         environment.push(("HOSTNAME".into(), self.pod.name_any()));
         let (program, args) =
             volumes::wrap(&program, &args, &volumes::mounts(&spec, &self.volumes));
+        let (program, args) = match &self.netns {
+            Some(net) => in_netns(&net.netns, &program, args),
+            None => (program, args),
+        };
         let log = self.dir.join(format!("{}.log", spec.name));
         let cluster = self.cfg.cluster.clone();
         match process::spawn_with_env(
@@ -451,7 +476,7 @@ impl Worker {
             &reports,
             &self.restart_policy,
             &self.pod_ip,
-            "127.0.0.1",
+            &self.host_ip,
             self.started,
         );
         let value = serde_json::json!({ "status": status });
@@ -505,6 +530,19 @@ fn binary(bin_dir: &Path, container: &Container) -> Result<PathBuf, String> {
     }
 }
 
+/// Wraps `program args` to run in network namespace `netns` (`ip netns exec` execs in place,
+/// so the pid stays the container's; a mount wrapper inside it composes).
+fn in_netns(netns: &str, program: &Path, args: Vec<String>) -> (PathBuf, Vec<String>) {
+    let mut wrapped = vec![
+        "netns".to_string(),
+        "exec".into(),
+        netns.into(),
+        program.display().to_string(),
+    ];
+    wrapped.extend(args);
+    (PathBuf::from("ip"), wrapped)
+}
+
 fn pod_kubeconfig(server: &str, ca_pem: &str, token: &str, namespace: &str) -> String {
     use base64::Engine;
     let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
@@ -542,5 +580,36 @@ mod tests {
         assert_ne!(a, pod_ip("0b9f6c1e-aaaa-4bbb-8ccc-000000000002"));
         assert!(a.starts_with("127."));
         assert!(a.parse::<std::net::Ipv4Addr>().is_ok());
+    }
+
+    #[test]
+    fn netns_wrapping_keeps_the_mount_wrapper_inside() {
+        let (program, args) = volumes::wrap(
+            Path::new("/bin/prog"),
+            &["--x".into()],
+            &[(PathBuf::from("/v/keys"), "/etc/wireguard/keys".into(), true)],
+        );
+        let (program, args) = in_netns("lt-abc-a", &program, args);
+        assert_eq!(program, PathBuf::from("ip"));
+        assert_eq!(
+            &args[..5],
+            ["netns", "exec", "lt-abc-a", "/usr/bin/unshare", "--mount"]
+        );
+        assert_eq!(args.last().map(String::as_str), Some("--x"));
+    }
+
+    #[test]
+    fn only_pods_labelled_as_gateways_are_gateways() {
+        let pod = |labels: serde_json::Value| -> Pod {
+            serde_json::from_value(serde_json::json!({"metadata": {"name": "p", "labels": labels}}))
+                .unwrap()
+        };
+        assert!(is_gateway(&pod(
+            serde_json::json!({"networking.liqo.io/component": "gateway"})
+        )));
+        assert!(!is_gateway(&pod(
+            serde_json::json!({"networking.liqo.io/component": "fabric"})
+        )));
+        assert!(!is_gateway(&pod(serde_json::json!({}))));
     }
 }
