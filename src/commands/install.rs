@@ -25,6 +25,12 @@ pub struct InstallArgs {
     /// Service CIDR of this cluster.
     #[arg(long, default_value = "10.96.0.0/12")]
     service_cidr: String,
+    /// External CIDR: where peers see this cluster's addresses mapped.
+    #[arg(long, default_value = liqo_api::consts::name::DEFAULT_EXTERNAL_CIDR)]
+    external_cidr: String,
+    /// Internal CIDR of the gateway fabric.
+    #[arg(long, default_value = liqo_api::consts::name::DEFAULT_INTERNAL_CIDR)]
+    internal_cidr: String,
     /// Control-plane image (default: this release's image).
     #[arg(long)]
     image: Option<String>,
@@ -62,13 +68,18 @@ impl InstallArgs {
             cluster_id,
             pod_cidrs,
             service_cidr,
+            external_cidr,
+            internal_cidr,
             image,
             api_server_url,
             timeout,
             dry_run,
             output,
         } = self;
-        for cidr in pod_cidrs.iter().chain(std::iter::once(&service_cidr)) {
+        for cidr in pod_cidrs
+            .iter()
+            .chain([&service_cidr, &external_cidr, &internal_cidr])
+        {
             validate_cidr(cidr)?;
         }
         if let Some(id) = &cluster_id
@@ -84,6 +95,8 @@ impl InstallArgs {
             cluster_id: String::new(),
             pod_cidrs,
             service_cidr,
+            external_cidr,
+            internal_cidr,
             image,
             keys: None,
             api_server_url: api_server_url.clone(),

@@ -130,6 +130,8 @@ async fn remove_installation(client: &Client, namespace: &str) -> anyhow::Result
         cluster_id: String::new(),
         pod_cidrs: Vec::new(),
         service_cidr: String::new(),
+        external_cidr: String::new(),
+        internal_cidr: String::new(),
         image: String::new(),
         api_server_url: None,
         keys: Some(keys),
@@ -174,6 +176,7 @@ async fn crd_exists(client: &Client, plural: &str, group: &str) -> anyhow::Resul
 }
 
 async fn purge_crds(client: &Client) -> anyhow::Result<()> {
+    release_finalizers(client).await?;
     let api: Api<CustomResourceDefinition> = Api::all(client.clone());
     let mut names = Vec::new();
     for crd in api.list(&ListParams::default()).await?.items {
@@ -193,6 +196,76 @@ async fn purge_crds(client: &Client) -> anyhow::Result<()> {
             |_| "still present".into(),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Finalizers only the (now removed) controller manager releases: the IPAM's on Networks and
+/// the ClusterRoleBinding one on WireGuard gateways. Left in place, they would keep the CRDs
+/// and tenant namespaces from ever being deleted, so the bindings go here and the finalizers
+/// are dropped.
+async fn release_finalizers(client: &Client) -> anyhow::Result<()> {
+    use liqo_api::consts::finalizer;
+    use liqo_api::ipam::Network;
+    use liqo_api::networking::{WgGatewayClient, WgGatewayServer};
+    drop_finalizer::<Network>(client, finalizer::NETWORK_IPAM).await?;
+    drop_finalizer::<WgGatewayServer>(client, finalizer::GATEWAY_CLUSTER_ROLE_BINDING).await?;
+    drop_finalizer::<WgGatewayClient>(client, finalizer::GATEWAY_CLUSTER_ROLE_BINDING).await?;
+    let bindings = Api::<ClusterRoleBinding>::all(client.clone());
+    let gateways = ListParams::default().labels(label::GATEWAY_NAME);
+    for binding in bindings.list(&gateways).await?.items {
+        delete_ignoring_absent(bindings.clone(), &binding.name_any()).await?;
+    }
+    Ok(())
+}
+
+async fn drop_finalizer<K>(client: &Client, finalizer: &str) -> anyhow::Result<()>
+where
+    K: kube::Resource<Scope = kube::core::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+{
+    let objects = match Api::<K>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+    {
+        Ok(list) => list.items,
+        // No CRD: nothing to release.
+        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("failed to list {}", K::kind(&()))),
+    };
+    for object in objects {
+        let finalizers: Vec<&String> = object
+            .finalizers()
+            .iter()
+            .filter(|f| *f != finalizer)
+            .collect();
+        if finalizers.len() == object.finalizers().len() {
+            continue;
+        }
+        let api: Api<K> = Api::namespaced(client.clone(), &object.namespace().unwrap_or_default());
+        let patch = serde_json::json!({"metadata": {"finalizers": finalizers}});
+        match api
+            .patch(
+                &object.name_any(),
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(&patch),
+            )
+            .await
+        {
+            Ok(_) => {}
+            Err(kube::Error::Api(e)) if e.code == 404 => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "failed to release the finalizer of {} {}",
+                        K::kind(&()),
+                        object.name_any()
+                    )
+                });
+            }
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! CRDs, the cluster identity, RBAC, default templates and the controller-manager Deployment.
 
 mod identity;
+mod networks;
 mod observe;
 mod rbac;
 mod templates;
@@ -18,6 +19,9 @@ use crate::apply::{ApplyError, Manifest};
 
 pub use identity::{generate_cluster_id, generate_keys, is_dns_label};
 pub use liqo_api::consts::name::LIQO_NAMESPACE;
+pub use networks::{
+    EXTERNAL_CIDR_NETWORK, INTERNAL_CIDR_NETWORK, POD_CIDR_NETWORK, SERVICE_CIDR_NETWORK,
+};
 pub use observe::{
     await_crd_established, await_deployment_available, observe_cluster_id,
     observe_controller_manager, observe_keys,
@@ -68,6 +72,12 @@ pub struct InstallParams {
     pub pod_cidrs: Vec<String>,
     /// Service CIDR.
     pub service_cidr: String,
+    /// External CIDR: where remote clusters see this cluster's IPs mapped (default
+    /// [`DEFAULT_EXTERNAL_CIDR`](liqo_api::consts::name::DEFAULT_EXTERNAL_CIDR)).
+    pub external_cidr: String,
+    /// Internal CIDR of the gateway fabric (default
+    /// [`DEFAULT_INTERNAL_CIDR`](liqo_api::consts::name::DEFAULT_INTERNAL_CIDR)).
+    pub internal_cidr: String,
     /// Control-plane image.
     pub image: String,
     /// The key pair to store; `None` keeps the existing Secret (keys are never rotated).
@@ -76,8 +86,8 @@ pub struct InstallParams {
     pub api_server_url: Option<String>,
 }
 
-/// Every object of an installation, in apply order: namespace and CRDs first (templates need
-/// their CRDs established), the Deployment last.
+/// Every object of an installation, in apply order: namespace and CRDs first (templates and
+/// Networks need their CRDs established), the Deployment last.
 ///
 /// # Errors
 /// Only if an object fails to serialize (a bug).
@@ -93,6 +103,7 @@ pub fn render(params: &InstallParams) -> Result<Vec<Manifest>, ApplyError> {
     ))?);
     out.extend(rbac::render(&params.namespace)?);
     out.extend(templates::render(params)?);
+    out.extend(networks::render(params)?);
     out.push(Manifest::from_typed(&render_controller_manager(params))?);
     Ok(out)
 }
@@ -253,6 +264,8 @@ mod tests {
             cluster_id: "brave-otter".into(),
             pod_cidrs: vec!["10.100.0.0/16".into()],
             service_cidr: "10.96.0.0/16".into(),
+            external_cidr: name::DEFAULT_EXTERNAL_CIDR.into(),
+            internal_cidr: name::DEFAULT_INTERNAL_CIDR.into(),
             image: default_image("0.1.0"),
             api_server_url: Some("https://203.0.113.7:6443".into()),
             keys: Some(AuthKeys {
@@ -285,6 +298,11 @@ mod tests {
             "ClusterRole liqo-virtual-kubelet-remote-clusterwide",
             "WgGatewayServerTemplate liqo/wireguard-server",
             "WgGatewayClientTemplate liqo/wireguard-client",
+            "ClusterRole liqo-gateway",
+            "Network liqo/pod-cidr",
+            "Network liqo/service-cidr",
+            "Network liqo/external-cidr",
+            "Network liqo/internal-cidr",
             "Deployment liqo/liqo-controller-manager",
         ] {
             assert!(
@@ -292,6 +310,73 @@ mod tests {
                 "missing {expected} in {names:?}"
             );
         }
+    }
+
+    #[test]
+    fn preinstalled_networks_carry_the_ipam_labels() {
+        let manifests = render(&InstallParams {
+            pod_cidrs: vec!["10.100.0.0/16".into(), "10.101.0.0/16".into()],
+            ..params()
+        })
+        .unwrap();
+        let networks: BTreeMap<String, serde_json::Value> = manifests
+            .iter()
+            .filter(|m| m.resource.kind == "Network")
+            .map(|m| {
+                (
+                    m.object.metadata.name.clone().unwrap(),
+                    serde_json::to_value(&m.object).unwrap(),
+                )
+            })
+            .collect();
+        let names: Vec<&str> = networks.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "external-cidr",
+                "internal-cidr",
+                "pod-cidr",
+                "pod-cidr-1",
+                "service-cidr"
+            ]
+        );
+        for (name, net) in &networks {
+            let labels = &net["metadata"]["labels"];
+            assert_eq!(
+                net["metadata"]["annotations"]["liqo.io/preinstalled"], "true",
+                "{name}"
+            );
+            assert_eq!(
+                labels["ipam.liqo.io/network-not-remapped"], "true",
+                "{name}"
+            );
+            let shared = name.starts_with("pod-cidr") || name == "service-cidr";
+            assert_eq!(
+                labels.get("ipam.liqo.io/network-shared").is_some(),
+                shared,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            networks["pod-cidr-1"]["spec"],
+            json!({"cidr": "10.101.0.0/16"})
+        );
+        assert_eq!(
+            networks["pod-cidr"]["metadata"]["labels"]["ipam.liqo.io/network-type"],
+            "pod-cidr"
+        );
+        assert_eq!(
+            networks["external-cidr"]["spec"],
+            json!({"cidr": "10.70.0.0/16", "preAllocated": 1})
+        );
+        assert_eq!(
+            networks["internal-cidr"]["spec"],
+            json!({"cidr": "10.80.0.0/16"})
+        );
+        assert_eq!(
+            networks["service-cidr"]["metadata"]["labels"]["ipam.liqo.io/network-type"],
+            "service-cidr"
+        );
     }
 
     #[test]

@@ -169,9 +169,44 @@ pub(super) fn render(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
         Manifest::from_typed(&binding)?,
         Manifest::from_typed(&remote_controlplane)?,
         Manifest::from_typed(&remote_clusterwide)?,
+        Manifest::from_typed(&gateway_role())?,
     ];
     out.extend(peering_user_roles(namespace)?);
     Ok(out)
+}
+
+/// ClusterRole bound to each gateway's ServiceAccount (networking.md §1): the gateway reads
+/// its PublicKeys, Configurations and gateway objects, owns its Connection, elects a leader
+/// among replicas and reports Events.
+fn gateway_role() -> ClusterRole {
+    const READ: &[&str] = &["get", "list", "watch"];
+    ClusterRole {
+        metadata: meta(name::GATEWAY_CLUSTER_ROLE, None, &[]),
+        rules: Some(vec![
+            rule(
+                &["networking.liqo.io"],
+                &[
+                    "publickeies",
+                    "configurations",
+                    "gatewayservers",
+                    "gatewayclients",
+                ],
+                READ,
+            ),
+            rule(
+                &["networking.liqo.io"],
+                &["connections", "connections/status"],
+                &["get", "list", "watch", "create", "update", "patch"],
+            ),
+            rule(
+                &["coordination.k8s.io"],
+                &["leases"],
+                &["create", "get", "update"],
+            ),
+            rule(&["", "events.k8s.io"], &["events"], &["create", "patch"]),
+        ]),
+        ..Default::default()
+    }
 }
 
 /// Role in the Liqo namespace of a peering user (authentication.md §9.4).
