@@ -487,3 +487,119 @@ async fn await_forwarded(client: Client, name: &str) {
     .unwrap()
     .expect("the event stream does not end");
 }
+
+/// `testenv up --network` in `dir`, its stdout.
+fn testenv_up(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("testenv")
+        .unwrap()
+        .args(["up", "--network", "--dir"])
+        .arg(dir)
+        .args(args)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "up failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn testenv(args: &[&str], dir: &std::path::Path) -> String {
+    let out = assert_cmd::Command::cargo_bin("testenv")
+        .unwrap()
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "testenv {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The node line of `testenv status`: (node ip, netns, pod CIDR).
+fn status_node(report: &str) -> (Ipv4Addr, String, String) {
+    let line = report
+        .lines()
+        .find(|l| l.trim_start().starts_with("node\t"))
+        .unwrap_or_else(|| panic!("no node line in {report}"));
+    let fields: Vec<&str> = line.trim_start().split('\t').collect();
+    let after = |prefix: &str| {
+        fields
+            .iter()
+            .find_map(|f| f.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} in {line}"))
+            .to_string()
+    };
+    (
+        fields[1].parse().unwrap(),
+        after("netns "),
+        after("pod-cidr "),
+    )
+}
+
+fn netns_exists(name: &str) -> bool {
+    netns_list().iter().any(|n| n == name)
+}
+
+#[test]
+fn the_cli_brings_up_networks_down_removes_them_and_killed_ones_are_swept() {
+    let base = std::env::temp_dir().join("liqo-testenv");
+    let pid = std::process::id();
+    // Owned by this (live) process while starting, so no sweeper touches them yet.
+    let killed = base.join(format!("{pid}-net-killed"));
+    let live = base.join(format!("{pid}-net-live"));
+    let (killed_out, live_out) = std::thread::scope(|s| {
+        let k = s.spawn(|| testenv_up(&killed, &["--pod-cidr", "solo=10.250.0.0/16", "solo"]));
+        let l = s.spawn(|| testenv_up(&live, &["keep"]));
+        (k.join().unwrap(), l.join().unwrap())
+    });
+    assert!(killed_out.starts_with("solo\t"), "{killed_out}");
+    assert!(live_out.starts_with("keep\t"), "{live_out}");
+
+    let (killed_ip, killed_ns, cidr) = status_node(&testenv(&["status"], &killed));
+    assert_eq!(cidr, "10.250.0.0/16");
+    assert!(netns_exists(&killed_ns));
+    let cbr0 = addresses(&killed_ns, "cbr0");
+    assert!(cbr0.contains("inet 10.250.0.1/16"), "{cbr0}");
+    let (live_ip, live_ns, live_cidr) = status_node(&testenv(&["status"], &live));
+    assert_eq!(live_cidr, "10.244.0.0/16");
+    assert_ne!(killed_ip, live_ip, "two environments, two WAN subnets");
+    assert!(netns_exists(&live_ns));
+
+    // A test process SIGKILLed: its processes die, its directory and network stay, now owned
+    // by a pid that no longer exists.
+    for state in liqo_testenv::ClusterState::load_all(&killed).unwrap() {
+        for c in state.components {
+            run_ok(Command::new("kill").args(["-9", &c.pid.to_string()]));
+        }
+    }
+    let mut exited = Command::new("true").spawn().unwrap();
+    let dead_pid = exited.id();
+    exited.wait().unwrap();
+    let stale = base.join(format!("{dead_pid}-net-killed"));
+    std::fs::rename(&killed, &stale).unwrap();
+
+    // The next environment's start sweeps it, and leaves the live one alone.
+    let empty = Env::builder()
+        .start_blocking()
+        .expect("an empty env starts");
+    drop(empty);
+    assert!(!stale.exists(), "{} not swept", stale.display());
+    assert!(!netns_exists(&killed_ns), "{killed_ns} not swept");
+    assert!(netns_exists(&live_ns), "a live env's {live_ns} was swept");
+
+    let _ = testenv(&["down"], &live);
+    assert!(!netns_exists(&live_ns), "{live_ns} left after down");
+    assert!(!live.exists());
+    let bridges = ip(&["-o", "link", "show", "type", "bridge"]);
+    for ns in [&killed_ns, &live_ns] {
+        let id = ns.split('-').nth(1).unwrap();
+        assert!(!bridges.contains(&format!("lw-{id}")), "{bridges}");
+    }
+}
