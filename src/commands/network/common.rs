@@ -77,6 +77,28 @@ pub(super) async fn connect_peers(ctx: &Ctx, args: &CommonArgs) -> anyhow::Resul
     .await
 }
 
+/// Both sides, their network namespaces not resolved yet.
+pub(super) fn sides<'a>(peers: &'a Peers, args: &CommonArgs) -> Pair<'a> {
+    Pair {
+        local: Side {
+            client: &peers.local.client,
+            printer: &peers.local_printer,
+            namespace: None,
+            liqo_namespace: args.liqo_namespace.clone(),
+            id: &peers.local_id,
+            peer: &peers.remote_id,
+        },
+        remote: Side {
+            client: &peers.remote.client,
+            printer: &peers.remote_printer,
+            namespace: None,
+            liqo_namespace: args.remote_liqo_namespace.clone(),
+            id: &peers.remote_id,
+            peer: &peers.local_id,
+        },
+    }
+}
+
 /// Resolves both sides' network namespaces.
 pub(super) async fn pair<'a>(
     peers: &'a Peers,

@@ -18,7 +18,9 @@ use liqo_kube::network::gateway::{self, ServerParams, TemplateRef};
 use liqo_kube::network::lookup::{by_peer, peer_selector};
 use liqo_kube::wait;
 
-use super::common::{CommonArgs, FIELD_MANAGER, Pair, Side, connect_peers, left, pair, step};
+use super::common::{
+    CommonArgs, FIELD_MANAGER, Pair, Side, connect_peers, left, pair, sides, step,
+};
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
 
@@ -80,8 +82,10 @@ impl ConnectArgs {
         let timeout = self.common.timeout;
         let deadline = tokio::time::Instant::now() + timeout;
         let flow = async {
+            let bare = sides(&peers, &self.common);
+            let templates = self.check_templates(&bare.local, &bare.remote).await?;
             let pair = pair(&peers, &self.common, true).await?;
-            self.connect(&pair, deadline).await
+            self.connect(&pair, templates, deadline).await
         };
         // Each wait takes what is left of --timeout and names what it awaited; this bound only
         // catches API calls that hang.
@@ -95,7 +99,12 @@ impl ConnectArgs {
         }
     }
 
-    async fn connect(&self, pair: &Pair<'_>, deadline: tokio::time::Instant) -> anyhow::Result<()> {
+    async fn connect(
+        &self,
+        pair: &Pair<'_>,
+        templates: Templates,
+        deadline: tokio::time::Instant,
+    ) -> anyhow::Result<()> {
         let (local, remote) = (&pair.local, &pair.remote);
         let (local_ns, remote_ns) = (namespace(local)?, namespace(remote)?);
         // Steps 1–4: each side's own Configuration, given to the other.
@@ -106,9 +115,12 @@ impl ConnectArgs {
         // Steps 5–6.
         await_configured(local, &local_ns, deadline).await?;
         await_configured(remote, &remote_ns, deadline).await?;
-        // Steps 7–8.
-        let server_template = self.server_template(remote).await?;
-        let client_template = self.client_template(local).await?;
+        // Steps 7–8 (checked before step 1).
+        self.report_templates(local, remote, &templates);
+        let Templates {
+            server: server_template,
+            client: client_template,
+        } = templates;
         // Steps 9–10.
         check_initialized(local, &local_ns).await?;
         check_initialized(remote, &remote_ns).await?;
@@ -186,56 +198,62 @@ impl ConnectArgs {
         }
     }
 
-    /// Step 7 (and the template's kind, found by discovery, which the GatewayServer needs).
-    async fn server_template(&self, side: &Side<'_>) -> anyhow::Result<TemplateRef> {
-        let ns = or_default(&self.gw_server_template_namespace, &side.liqo_namespace);
-        let name = &self.gw_server_template_name;
-        let params = self.server_params(TemplateRef {
-            api_version: String::new(),
-            kind: String::new(),
-            name: name.clone(),
-            namespace: ns.clone(),
-        });
-        let check = async {
-            let (template, object) = template(side, &self.gw_server_type, name, &ns).await?;
+    /// Steps 7–8, run before anything is written so that a bad template leaves nothing
+    /// half-made (upstream checks after the Configurations are set up); the success lines are
+    /// printed later, in the spec's place.
+    async fn check_templates(
+        &self,
+        local: &Side<'_>,
+        remote: &Side<'_>,
+    ) -> anyhow::Result<Templates> {
+        let server_ns = or_default(&self.gw_server_template_namespace, &remote.liqo_namespace);
+        let server_name = self.gw_server_template_name.clone();
+        let client_ns = or_default(&self.gw_client_template_namespace, &local.liqo_namespace);
+        let client_name = self.gw_client_template_name.clone();
+        let server = async {
+            let (template, object) =
+                template(remote, &self.gw_server_type, &server_name, &server_ns).await?;
             if !self.skip_validation {
-                check_server_service(&object, &params)?;
+                check_server_service(&object, &self.server_params(template.clone()))?;
             }
             anyhow::Ok(template)
         };
-        if self.skip_validation {
-            return check.await;
-        }
-        step(
-            side.printer,
-            format!("Checking gateway server template \"{name}/{ns}\""),
-            format!("An error occurred while checking gateway server template \"{name}/{ns}\""),
-            |_| format!("Gateway server template \"{name}/{ns}\" correctly checked"),
-            check,
-        )
-        .await
+        let server = server.await.map_err(|e| {
+            fail(
+                remote,
+                format!(
+                    "An error occurred while checking gateway server template \"{server_name}/{server_ns}\": {e:#}"
+                ),
+            )
+        })?;
+        let client = template(local, &self.gw_client_type, &client_name, &client_ns)
+            .await
+            .map_err(|e| {
+                fail(
+                    local,
+                    format!(
+                        "An error occurred while checking gateway client template \"{client_name}/{client_ns}\": {e:#}"
+                    ),
+                )
+            })?
+            .0;
+        Ok(Templates { server, client })
     }
 
-    /// Step 8.
-    async fn client_template(&self, side: &Side<'_>) -> anyhow::Result<TemplateRef> {
-        let ns = or_default(&self.gw_client_template_namespace, &side.liqo_namespace);
-        let name = &self.gw_client_template_name;
-        let check = async {
-            template(side, &self.gw_client_type, name, &ns)
-                .await
-                .map(|(t, _)| t)
-        };
+    /// The lines of steps 7–8 (absent with --skip-validation).
+    fn report_templates(&self, local: &Side<'_>, remote: &Side<'_>, t: &Templates) {
         if self.skip_validation {
-            return check.await;
+            return;
         }
-        step(
-            side.printer,
-            format!("Checking gateway client template \"{name}/{ns}\""),
-            format!("An error occurred while checking gateway client template \"{name}/{ns}\""),
-            |_| format!("Gateway client template \"{name}/{ns}\" correctly checked"),
-            check,
-        )
-        .await
+        let (s, c) = (&t.server, &t.client);
+        remote.printer.success(format!(
+            "Gateway server template \"{}/{}\" correctly checked",
+            s.name, s.namespace
+        ));
+        local.printer.success(format!(
+            "Gateway client template \"{}/{}\" correctly checked",
+            c.name, c.namespace
+        ));
     }
 
     /// Step 12: the GatewayServer, recreated when its Service no longer matches the flags.
@@ -317,6 +335,18 @@ impl ConnectArgs {
         )
         .await
     }
+}
+
+/// The gateway templates, checked.
+struct Templates {
+    server: TemplateRef,
+    client: TemplateRef,
+}
+
+/// Prints a failure line; the error returned prints nothing more.
+fn fail(side: &Side<'_>, message: String) -> anyhow::Error {
+    side.printer.error(&message);
+    crate::exit::Reported(message).into()
 }
 
 /// Deletions inside a step get a fixed bound: the step's own deadline is the command's.
