@@ -1,4 +1,18 @@
-//! The userspace WireGuard gateway: a sans-I/O tunnel around boringtun, the UDP + TUN loop,
-//! route and NAT setup, and the Connection health check.
+//! The userspace WireGuard gateway of a Liqo peering (networking.md §6, §11): a sans-I/O tunnel
+//! around boringtun, a TUN device with segmentation offloads and a UDP socket with GSO/GRO
+//! driven by two packet threads, routes and NAT planned from the peer's Configuration, and the
+//! PING/PONG connection check that feeds the Connection status.
 
+pub mod args;
+pub mod checker;
+pub mod control;
+pub mod dataplane;
+pub mod endpoint;
+pub mod health;
+pub mod netconf;
+pub mod offload;
+pub mod plan;
+pub mod run;
+pub mod tun;
 pub mod tunnel;
+pub mod udp;

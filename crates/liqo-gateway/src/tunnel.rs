@@ -1,30 +1,47 @@
 //! A sans-I/O WireGuard tunnel around boringtun's `noise::Tunn`: packets in, packets out, no
 //! sockets, so the protocol is tested in memory and the I/O loop stays thin.
+//!
+//! Every call writes into a caller-owned buffer and returns a slice of it: the hot path does
+//! not allocate.
+
+use std::net::IpAddr;
 
 use boringtun::noise::{Tunn, TunnResult, errors::WireGuardError};
 use boringtun::x25519::{PublicKey, StaticSecret};
 
-/// Largest datagram handled: a 1500-byte packet plus WireGuard's 32-byte overhead, rounded.
-const BUFFER: usize = 2048;
+/// Bytes WireGuard adds to an IP packet: 16-byte data header and 16-byte AEAD tag.
+pub const OVERHEAD: usize = 32;
+/// Smallest output buffer: a handshake initiation is 148 bytes.
+pub const MIN_OUTPUT: usize = 148;
+/// WireGuard message type of a handshake initiation.
+pub const MSG_HANDSHAKE_INIT: u8 = 1;
+/// WireGuard message type of a handshake response.
+pub const MSG_HANDSHAKE_RESPONSE: u8 = 2;
+/// WireGuard message type of a cookie reply.
+pub const MSG_COOKIE_REPLY: u8 = 3;
+/// WireGuard message type of transport data.
+pub const MSG_DATA: u8 = 4;
 
-/// What the caller must do with a packet the tunnel produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Output {
+/// What the caller must do with what the tunnel produced (a slice of its output buffer).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Output<'a> {
+    /// Nothing to do.
+    Done,
     /// Send this datagram to the peer over UDP.
-    Network(Vec<u8>),
+    Network(&'a [u8]),
     /// Write this decrypted IP packet to the TUN device.
-    Tunnel(Vec<u8>),
+    Tunnel(&'a [u8]),
 }
 
 /// A WireGuard protocol failure.
 #[derive(Debug, thiserror::Error)]
 #[error("wireguard: {0:?}")]
-pub struct TunnelError(WireGuardError);
+pub struct TunnelError(pub WireGuardError);
 
 /// One WireGuard peer relationship.
 pub struct Tunnel {
     tunn: Tunn,
-    buf: Box<[u8; BUFFER]>,
+    peer_public: [u8; 32],
 }
 
 impl std::fmt::Debug for Tunnel {
@@ -56,73 +73,98 @@ impl Tunnel {
             index,
             None,
         );
-        Self {
-            tunn,
-            buf: Box::new([0; BUFFER]),
-        }
+        Self { tunn, peer_public }
     }
 
-    /// Encrypts an IP packet from the TUN device (starting a handshake if needed).
+    /// The peer's public key.
+    pub fn peer_public(&self) -> [u8; 32] {
+        self.peer_public
+    }
+
+    /// Encrypts an IP packet from the TUN device into `out` (at least `packet.len() +`
+    /// [`OVERHEAD`] and [`MIN_OUTPUT`] bytes). Without a session the packet is queued and a
+    /// handshake initiation comes out instead (or nothing, if one is in flight).
     ///
     /// # Errors
     /// A protocol error from boringtun.
-    pub fn send(&mut self, ip_packet: &[u8]) -> Result<Vec<Output>, TunnelError> {
-        let result = self.tunn.encapsulate(ip_packet, &mut self.buf[..]);
-        collect(result, Vec::new())
+    pub fn encapsulate<'a>(
+        &mut self,
+        packet: &[u8],
+        out: &'a mut [u8],
+    ) -> Result<Output<'a>, TunnelError> {
+        assert!(
+            out.len() >= (packet.len() + OVERHEAD).max(MIN_OUTPUT),
+            "invariant: output buffer sized for the packet"
+        );
+        convert(self.tunn.encapsulate(packet, out))
     }
 
-    /// Handles a datagram from the peer: handshake messages, keepalives or data.
+    /// Handles a datagram from `source`: handshake messages, keepalives or data; `out` must be
+    /// at least as long as the datagram and [`MIN_OUTPUT`]. After an [`Output::Network`] (a
+    /// handshake answer), call [`Tunnel::dequeue`] until it returns [`Output::Done`] to send
+    /// the packets queued while the handshake was pending.
     ///
     /// # Errors
     /// A protocol error (bad MAC, replay, unknown session) from boringtun.
-    pub fn receive(&mut self, datagram: &[u8]) -> Result<Vec<Output>, TunnelError> {
-        let mut out = Vec::new();
-        let first = self.tunn.decapsulate(None, datagram, &mut self.buf[..]);
-        let flush = matches!(first, TunnResult::WriteToNetwork(_));
-        out = collect(first, out)?;
-        // After a handshake message, packets queued while waiting for it come out one by one.
-        if flush {
-            loop {
-                let next = self.tunn.decapsulate(None, &[], &mut self.buf[..]);
-                if !matches!(next, TunnResult::WriteToNetwork(_)) {
-                    break;
-                }
-                out = collect(next, out)?;
-            }
+    pub fn decapsulate<'a>(
+        &mut self,
+        source: Option<IpAddr>,
+        datagram: &[u8],
+        out: &'a mut [u8],
+    ) -> Result<Output<'a>, TunnelError> {
+        if datagram.is_empty() {
+            return Ok(Output::Done);
         }
-        Ok(out)
+        assert!(
+            out.len() >= datagram.len().max(MIN_OUTPUT),
+            "invariant: output buffer sized for the datagram"
+        );
+        convert(self.tunn.decapsulate(source, datagram, out))
     }
 
-    /// Drives timers (handshake retries, keepalives, rekeys); call about every 250 ms.
+    /// The next packet queued before the session existed, encrypted, or [`Output::Done`].
     ///
     /// # Errors
-    /// A protocol error such as an expired connection.
-    pub fn tick(&mut self) -> Result<Vec<Output>, TunnelError> {
-        let result = self.tunn.update_timers(&mut self.buf[..]);
-        match result {
-            TunnResult::Err(WireGuardError::ConnectionExpired) => Ok(Vec::new()),
-            other => collect(other, Vec::new()),
+    /// A protocol error from boringtun.
+    pub fn dequeue<'a>(&mut self, out: &'a mut [u8]) -> Result<Output<'a>, TunnelError> {
+        convert(self.tunn.decapsulate(None, &[], out))
+    }
+
+    /// Drives timers (handshake retries, rekeys); call about every 250 ms.
+    ///
+    /// # Errors
+    /// A protocol error other than an expired connection (which only resets the sessions).
+    pub fn tick<'a>(&mut self, out: &'a mut [u8]) -> Result<Output<'a>, TunnelError> {
+        match self.tunn.update_timers(out) {
+            TunnResult::Err(WireGuardError::ConnectionExpired) => Ok(Output::Done),
+            other => convert(other),
         }
+    }
+
+    /// Time since the last completed handshake, if any.
+    pub fn since_last_handshake(&self) -> Option<std::time::Duration> {
+        self.tunn.stats().0
     }
 }
 
-fn collect(result: TunnResult<'_>, mut out: Vec<Output>) -> Result<Vec<Output>, TunnelError> {
+fn convert(result: TunnResult<'_>) -> Result<Output<'_>, TunnelError> {
     match result {
-        TunnResult::Done => {}
-        TunnResult::Err(e) => return Err(TunnelError(e)),
-        TunnResult::WriteToNetwork(packet) => out.push(Output::Network(packet.to_vec())),
+        TunnResult::Done => Ok(Output::Done),
+        TunnResult::Err(e) => Err(TunnelError(e)),
+        TunnResult::WriteToNetwork(packet) => Ok(Output::Network(packet)),
         TunnResult::WriteToTunnelV4(packet, _) | TunnResult::WriteToTunnelV6(packet, _) => {
-            out.push(Output::Tunnel(packet.to_vec()));
+            Ok(Output::Tunnel(packet))
         }
     }
-    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A minimal IPv4/UDP-less packet: 20-byte header with the right total length, then data.
+    const BUF: usize = 2048;
+
+    /// A minimal IPv4 packet: 20-byte header with the right total length, then data.
     fn ipv4_packet(payload: &[u8]) -> Vec<u8> {
         let total = u16::try_from(20 + payload.len()).unwrap();
         let mut p = vec![
@@ -133,14 +175,21 @@ mod tests {
         p
     }
 
-    fn network(outputs: Vec<Output>) -> Vec<Vec<u8>> {
-        outputs
-            .into_iter()
-            .filter_map(|o| match o {
-                Output::Network(d) => Some(d),
-                Output::Tunnel(_) => None,
-            })
-            .collect()
+    fn network(output: Output<'_>) -> Vec<u8> {
+        match output {
+            Output::Network(d) => d.to_vec(),
+            other => panic!("expected a datagram, got {other:?}"),
+        }
+    }
+
+    /// Every queued packet, encrypted.
+    fn drain(t: &mut Tunnel) -> Vec<Vec<u8>> {
+        let mut out = [0u8; BUF];
+        let mut all = Vec::new();
+        while let Output::Network(d) = t.dequeue(&mut out).unwrap() {
+            all.push(d.to_vec());
+        }
+        all
     }
 
     #[test]
@@ -149,41 +198,68 @@ mod tests {
         let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
         let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
         let packet = ipv4_packet(b"hello through the tunnel");
+        let mut out = [0u8; BUF];
 
         // A has no session: the packet is queued and a handshake initiation goes out.
-        let init = network(a.send(&packet).unwrap());
-        assert_eq!(init.len(), 1);
-        assert_eq!(init[0][0], 1, "message type 1 = handshake initiation");
-        let response = network(b.receive(&init[0]).unwrap());
-        assert_eq!(response[0][0], 2, "message type 2 = handshake response");
-        // The response completes A's handshake and releases the queued packet as data.
-        let data = network(a.receive(&response[0]).unwrap());
-        assert!(
-            !data.is_empty() && data.iter().all(|d| d[0] == 4),
-            "message type 4 = transport data"
+        let init = network(a.encapsulate(&packet, &mut out).unwrap());
+        assert_eq!(init[0], MSG_HANDSHAKE_INIT);
+        assert_eq!(init.len(), MIN_OUTPUT);
+        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
+        assert_eq!(response[0], MSG_HANDSHAKE_RESPONSE);
+        // The response completes A's handshake: a keepalive, then the queued packet as data.
+        let keepalive = network(a.decapsulate(None, &response, &mut out).unwrap());
+        assert_eq!(keepalive[0], MSG_DATA);
+        assert_eq!(keepalive.len(), OVERHEAD, "an empty data message");
+        let data = drain(&mut a);
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0][0], MSG_DATA);
+        assert_eq!(data[0].len(), packet.len() + OVERHEAD);
+        assert_eq!(
+            b.decapsulate(None, &keepalive, &mut out).unwrap(),
+            Output::Done
         );
-        let delivered: Vec<Output> = data.iter().flat_map(|d| b.receive(d).unwrap()).collect();
-        assert!(
-            delivered.contains(&Output::Tunnel(packet.clone())),
-            "{delivered:?}"
+        assert_eq!(
+            b.decapsulate(None, &data[0], &mut out).unwrap(),
+            Output::Tunnel(&packet[..])
         );
         assert!(
-            !data.iter().any(|d| d.windows(5).any(|w| w == b"hello")),
+            !data[0].windows(5).any(|w| w == b"hello"),
             "payload is encrypted on the wire"
         );
 
         // Established: B answers directly, no new handshake.
         let reply = ipv4_packet(b"pong");
-        let sent = network(b.send(&reply).unwrap());
-        assert_eq!(sent.len(), 1);
-        assert_eq!(a.receive(&sent[0]).unwrap(), vec![Output::Tunnel(reply)]);
+        let sent = network(b.encapsulate(&reply, &mut out).unwrap());
+        assert_eq!(
+            a.decapsulate(None, &sent, &mut out).unwrap(),
+            Output::Tunnel(&reply[..])
+        );
+        assert!(a.since_last_handshake().is_some());
+    }
+
+    #[test]
+    fn a_replayed_datagram_is_rejected() {
+        let (a_key, b_key) = ([3u8; 32], [4u8; 32]);
+        let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
+        let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
+        let mut out = [0u8; BUF];
+        let init = network(a.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
+        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
+        network(a.decapsulate(None, &response, &mut out).unwrap());
+        let data = drain(&mut a);
+        assert!(matches!(
+            b.decapsulate(None, &data[0], &mut out),
+            Ok(Output::Tunnel(_))
+        ));
+        assert!(b.decapsulate(None, &data[0], &mut out).is_err());
     }
 
     #[test]
     fn a_datagram_from_a_stranger_is_rejected() {
         let mut a = Tunnel::new([1u8; 32], public_key([2u8; 32]), None, 1);
         let mut stranger = Tunnel::new([3u8; 32], public_key([1u8; 32]), None, 9);
-        let init = network(stranger.send(&ipv4_packet(b"x")).unwrap());
-        assert!(a.receive(&init[0]).is_err());
+        let mut out = [0u8; BUF];
+        let init = network(stranger.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
+        assert!(a.decapsulate(None, &init, &mut out).is_err());
     }
 }

@@ -1,0 +1,114 @@
+//! The connection check on the wire: one UDP socket on `0.0.0.0:12345` answers every PING
+//! with a PONG and hands PONGs to the pinger, which probes the peer's tunnel address and
+//! reports health changes ([`Update`]s).
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::jiff::Timestamp;
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+use crate::health::{Health, Message, MsgType, PING_BUFFER, PING_PORT, Update};
+
+/// What the pinger needs.
+#[derive(Debug, Clone)]
+pub struct PingerConfig {
+    /// The peer's cluster ID, sent in every PING.
+    pub peer_cluster_id: String,
+    /// The peer's tunnel address.
+    pub peer_addr: Ipv4Addr,
+    /// Interval between PINGs.
+    pub interval: Duration,
+    /// PINGs lost before Error.
+    pub loss_threshold: u32,
+}
+
+/// A PONG and when it arrived.
+pub type Pong = (Message, Timestamp);
+
+/// Binds the connection-check socket.
+///
+/// # Errors
+/// The port is taken (another gateway in this network namespace?).
+pub async fn bind() -> std::io::Result<Arc<UdpSocket>> {
+    let socket = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, PING_PORT)).await?;
+    Ok(Arc::new(socket))
+}
+
+/// Answers PINGs and forwards PONGs to `pongs` (dropped if nobody pings), forever.
+pub async fn respond(socket: Arc<UdpSocket>, pongs: mpsc::Sender<Pong>) {
+    let mut buf = [0u8; PING_BUFFER];
+    loop {
+        let (n, from) = match socket.recv_from(&mut buf).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(error = %e, "connection-check receive failed");
+                continue;
+            }
+        };
+        let message = match Message::decode(&buf[..n]) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::debug!(error = %e, %from, "ignoring a connection-check datagram");
+                continue;
+            }
+        };
+        match message.msg_type {
+            MsgType::Ping => {
+                let pong = message.pong().encode();
+                if let Err(e) = socket.send_to(&pong, from).await {
+                    tracing::debug!(error = %e, %from, "failed to answer a PING");
+                }
+            }
+            MsgType::Pong => {
+                let _ = pongs.try_send((message, Timestamp::now()));
+            }
+        }
+    }
+}
+
+/// Pings the peer every interval and reports every health event on `updates`, forever.
+pub async fn ping(
+    socket: Arc<UdpSocket>,
+    config: PingerConfig,
+    mut pongs: mpsc::Receiver<Pong>,
+    updates: mpsc::Sender<Update>,
+) {
+    let mut health = Health::new(Timestamp::now(), config.interval, config.loss_threshold);
+    let mut ping_tick = tokio::time::interval(config.interval);
+    let mut observe_tick = tokio::time::interval(health.observer_period());
+    let target = SocketAddr::V4(SocketAddrV4::new(config.peer_addr, PING_PORT));
+    loop {
+        let update = tokio::select! {
+            _ = ping_tick.tick() => {
+                let ping = Message::ping(&config.peer_cluster_id, Timestamp::now()).encode();
+                if let Err(e) = socket.send_to(&ping, target).await {
+                    tracing::trace!(error = %e, %target, "failed to send a PING");
+                }
+                None
+            }
+            _ = observe_tick.tick() => health.observe(Timestamp::now()),
+            Some((pong, at)) = pongs.recv() => {
+                if pong.cluster_id != config.peer_cluster_id {
+                    tracing::debug!(cluster_id = %pong.cluster_id, "PONG for another peer");
+                    None
+                } else {
+                    match pong.timestamp() {
+                        Ok(sent) => health.on_pong(sent, at),
+                        Err(e) => {
+                            tracing::debug!(error = %e, "ignoring a PONG");
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(update) = update
+            && updates.send(update).await.is_err()
+        {
+            return;
+        }
+    }
+}

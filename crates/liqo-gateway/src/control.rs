@@ -1,0 +1,333 @@
+//! The gateway's Kubernetes side: the peer's PublicKey configures the tunnel, the Connection
+//! `gw-<name>` reports its health, and the peer's Configuration drives routes and NAT.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::ObjectReference;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{ObjectMeta, Patch, PatchParams};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Api, Client, Resource};
+use liqo_api::consts::label::REMOTE_CLUSTER_ID;
+use liqo_api::networking::{
+    Configuration, Connection, ConnectionSpec, ConnectionStatus, ConnectionStatusValue,
+    ConnectionType, PublicKey,
+};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use crate::args::Mode;
+use crate::dataplane::Shared;
+use crate::health::{StatusGate, Update};
+use crate::netconf;
+use crate::plan::{self, Plan};
+
+/// Server-side-apply field manager of the gateway.
+pub const FIELD_MANAGER: &str = "liqo.io/gateway";
+/// Delay before retrying a failed write or route installation.
+const RETRY: Duration = Duration::from_secs(2);
+
+/// Who this gateway is, from its flags.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Name of the GatewayServer/GatewayClient.
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
+    /// The peer's cluster ID.
+    pub peer: String,
+    /// UID of the GatewayServer/GatewayClient.
+    pub gateway_uid: String,
+    /// Server or client.
+    pub mode: Mode,
+}
+
+impl Identity {
+    /// The label selector of the peer's objects.
+    pub fn selector(&self) -> String {
+        format!("{REMOTE_CLUSTER_ID}={}", self.peer)
+    }
+
+    /// The Connection's name: `gw-<name>`.
+    pub fn connection_name(&self) -> String {
+        format!("gw-{}", self.name)
+    }
+}
+
+/// The Connection as the gateway owns it (networking.md §3.7), without status.
+pub fn render_connection(id: &Identity) -> Connection {
+    let api_version = format!(
+        "{}/{}",
+        liqo_api::networking::GROUP,
+        liqo_api::networking::VERSION
+    );
+    let (kind, wg_kind, type_) = match id.mode {
+        Mode::Server => ("GatewayServer", "WgGatewayServer", ConnectionType::Server),
+        Mode::Client => ("GatewayClient", "WgGatewayClient", ConnectionType::Client),
+    };
+    let mut connection = Connection::new(
+        &id.connection_name(),
+        ConnectionSpec {
+            type_,
+            // Upstream quirk kept on purpose: the Wg kind with the GatewayServer/Client UID.
+            gateway_ref: ObjectReference {
+                api_version: Some(api_version.clone()),
+                kind: Some(wg_kind.to_string()),
+                name: Some(id.name.clone()),
+                namespace: Some(id.namespace.clone()),
+                uid: Some(id.gateway_uid.clone()),
+                ..Default::default()
+            },
+        },
+    );
+    connection.metadata = ObjectMeta {
+        name: Some(id.connection_name()),
+        namespace: Some(id.namespace.clone()),
+        labels: Some([(REMOTE_CLUSTER_ID.to_string(), id.peer.clone())].into()),
+        owner_references: Some(vec![OwnerReference {
+            api_version,
+            kind: kind.to_string(),
+            name: id.name.clone(),
+            uid: id.gateway_uid.clone(),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    connection
+}
+
+/// Applies the Connection and sets its status to Connecting if it has none. Returns the
+/// status value it then has.
+///
+/// # Errors
+/// The apply or status write failure.
+pub async fn ensure_connection(
+    api: &Api<Connection>,
+    id: &Identity,
+) -> anyhow::Result<ConnectionStatusValue> {
+    let name = id.connection_name();
+    let applied = api
+        .patch(
+            &name,
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(render_connection(id)),
+        )
+        .await
+        .with_context(|| format!("failed to apply Connection {}/{name}", id.namespace))?;
+    if let Some(value) = applied.status.and_then(|s| s.value) {
+        return Ok(value);
+    }
+    let connecting = ConnectionStatus {
+        value: Some(ConnectionStatusValue::Connecting),
+        latency: None,
+    };
+    write_status(api, &name, &connecting).await?;
+    Ok(ConnectionStatusValue::Connecting)
+}
+
+/// Writes the Connection's status (server-side apply on the status subresource).
+///
+/// # Errors
+/// The write failure.
+pub async fn write_status(
+    api: &Api<Connection>,
+    name: &str,
+    status: &ConnectionStatus,
+) -> anyhow::Result<()> {
+    let body = json!({
+        "apiVersion": Connection::api_version(&()),
+        "kind": Connection::kind(&()),
+        "metadata": {"name": name},
+        "status": status,
+    });
+    api.patch_status(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(body),
+    )
+    .await
+    .with_context(|| format!("failed to write the status of Connection {name}"))?;
+    Ok(())
+}
+
+/// Configures the tunnel from the peer's PublicKeys, forever. The first valid key also
+/// ensures the Connection, then calls `connected` once (to start the health reporting).
+pub async fn watch_public_keys(
+    client: Client,
+    id: Identity,
+    shared: Arc<Shared>,
+    connected: tokio::sync::oneshot::Sender<ConnectionStatusValue>,
+) {
+    let api: Api<PublicKey> = Api::namespaced(client.clone(), &id.namespace);
+    let connections: Api<Connection> = Api::namespaced(client, &id.namespace);
+    let config = watcher::Config::default().labels(&id.selector());
+    let mut stream = watcher(api, config)
+        .default_backoff()
+        .applied_objects()
+        .boxed();
+    let mut connected = Some(connected);
+    loop {
+        let key = match stream.try_next().await {
+            Ok(Some(key)) => key,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "PublicKey watch failed");
+                continue;
+            }
+        };
+        let name = key.metadata.name.clone().unwrap_or_default();
+        let bytes = key.spec.public_key.map(|b| b.0).unwrap_or_default();
+        let Ok(public) = <[u8; 32]>::try_from(bytes.as_slice()) else {
+            tracing::warn!(publickey = %name, len = bytes.len(), "PublicKey is not 32 bytes, ignored");
+            continue;
+        };
+        if shared.set_peer(public) {
+            tracing::info!(publickey = %name, peer = %id.peer, "peer configured");
+        }
+        if connected.is_some() {
+            let value = ensure_until_done(&connections, &id).await;
+            if let Some(tx) = connected.take() {
+                let _ = tx.send(value);
+            }
+        }
+    }
+}
+
+async fn ensure_until_done(api: &Api<Connection>, id: &Identity) -> ConnectionStatusValue {
+    loop {
+        match ensure_connection(api, id).await {
+            Ok(value) => {
+                tracing::info!(connection = %id.connection_name(), status = %value, "Connection ensured");
+                return value;
+            }
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "failed to ensure the Connection");
+                tokio::time::sleep(RETRY).await;
+            }
+        }
+    }
+}
+
+/// Writes health updates to the Connection's status, filtered by `gate`, forever.
+pub async fn report_status(
+    client: Client,
+    id: Identity,
+    mut gate: StatusGate,
+    mut updates: mpsc::Receiver<Update>,
+) {
+    let api: Api<Connection> = Api::namespaced(client, &id.namespace);
+    let name = id.connection_name();
+    while let Some(update) = updates.recv().await {
+        let now = Timestamp::now();
+        if !gate.should_write(&update.value, now) {
+            continue;
+        }
+        match write_status(&api, &name, &update.render_status()).await {
+            Ok(()) => {
+                tracing::info!(connection = %name, status = %update.value, latency = ?update.latency, "status written");
+                gate.written(update.value, now);
+            }
+            Err(e) => tracing::warn!(
+                error = format!("{e:#}"),
+                "failed to write the Connection status"
+            ),
+        }
+    }
+}
+
+/// Keeps routes and NAT in line with the peer's Configuration, forever.
+pub async fn watch_configuration(client: Client, id: Identity, tunnel: String, peer: Ipv4Addr) {
+    let api: Api<Configuration> = Api::namespaced(client, &id.namespace);
+    let config = watcher::Config::default().labels(&id.selector());
+    let mut stream = watcher(api, config).default_backoff().boxed();
+    let (mut known, mut listing) = (BTreeMap::new(), BTreeMap::new());
+    let mut applied: Option<Plan> = None;
+    let mut failed = false;
+    loop {
+        let event = if failed {
+            // On timeout, retry the last plan.
+            tokio::time::timeout(RETRY, stream.try_next()).await.ok()
+        } else {
+            Some(stream.try_next().await)
+        };
+        match event {
+            Some(Ok(Some(event))) => track(event, &mut known, &mut listing),
+            Some(Ok(None)) => return,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "Configuration watch failed");
+                continue;
+            }
+            None => {}
+        }
+        let wanted = desired_plan(&known);
+        if failed || wanted != applied {
+            let result = install(wanted.clone(), tunnel.clone(), peer).await;
+            failed = result.is_err();
+            match result {
+                Ok(()) => applied = wanted,
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "failed to install routes and NAT")
+                }
+            }
+        }
+    }
+}
+
+fn track(
+    event: watcher::Event<Configuration>,
+    known: &mut BTreeMap<String, Configuration>,
+    listing: &mut BTreeMap<String, Configuration>,
+) {
+    let key = |c: &Configuration| c.metadata.name.clone().unwrap_or_default();
+    match event {
+        watcher::Event::Apply(c) => {
+            known.insert(key(&c), c);
+        }
+        watcher::Event::Delete(c) => {
+            known.remove(&key(&c));
+        }
+        watcher::Event::Init => listing.clear(),
+        watcher::Event::InitApply(c) => {
+            listing.insert(key(&c), c);
+        }
+        watcher::Event::InitDone => *known = std::mem::take(listing),
+    }
+}
+
+/// The plan of the first (by name) Configuration of the peer; `None` until one is ready or
+/// when it cannot be planned (logged).
+fn desired_plan(known: &BTreeMap<String, Configuration>) -> Option<Plan> {
+    if known.len() > 1 {
+        tracing::warn!(
+            count = known.len(),
+            "several Configurations for the peer, using the first by name"
+        );
+    }
+    let (name, cfg) = known.iter().next()?;
+    match plan::plan_configuration(cfg) {
+        Ok(plan) => plan,
+        Err(e) => {
+            tracing::warn!(configuration = %name, error = %e, "Configuration cannot be applied");
+            None
+        }
+    }
+}
+
+async fn install(plan: Option<Plan>, tunnel: String, peer: Ipv4Addr) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || match &plan {
+        Some(plan) => {
+            netconf::apply_plan(plan, &tunnel, peer)?;
+            tracing::info!(remaps = ?plan.remaps, "routes and NAT installed");
+            Ok(())
+        }
+        None => netconf::remove_plan(),
+    })
+    .await
+    .context("route installer panicked")?
+}

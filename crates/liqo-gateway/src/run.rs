@@ -1,0 +1,245 @@
+//! The gateway from start to SIGTERM: host setup, the tunnel, the packet loop, the
+//! connection check, then either the Kubernetes side or the standalone configuration.
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use base64::Engine as _;
+use liqo_api::consts::name;
+use liqo_api::networking::ConnectionStatusValue;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::args::{Args, Mode};
+use crate::checker::{self, PingerConfig};
+use crate::control::{self, Identity};
+use crate::dataplane::{self, Shared};
+use crate::endpoint;
+use crate::health::{StatusGate, Update};
+use crate::netconf;
+use crate::plan::Plan;
+use crate::tun::Tun;
+use crate::udp::Udp;
+
+/// Name of the tunnel interface.
+pub const TUNNEL_INTERFACE: &str = name::TUNNEL_INTERFACE;
+/// The server's tunnel address (/30).
+pub const SERVER_ADDRESS: Ipv4Addr = Ipv4Addr::new(169, 254, 18, 1);
+/// The client's tunnel address (/30).
+pub const CLIENT_ADDRESS: Ipv4Addr = Ipv4Addr::new(169, 254, 18, 2);
+/// How often WireGuard's timers run.
+const TIMER_TICK: Duration = Duration::from_millis(250);
+
+/// Runs the gateway until SIGTERM/SIGINT (Ok) or a fatal data-plane error.
+///
+/// # Errors
+/// Anything that prevents the gateway from working, with its cause.
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let missing = args.missing();
+    if !missing.is_empty() {
+        bail!("missing required flags: {}", missing.join(", "));
+    }
+    if !args.disable_kernel_version_check {
+        netconf::check_kernel_version()?;
+    }
+    let private_key = read_key(&args.private_key_path())?;
+    netconf::write_sysctls()?;
+    let (local, peer) = match args.mode {
+        Mode::Server => (SERVER_ADDRESS, CLIENT_ADDRESS),
+        Mode::Client => (CLIENT_ADDRESS, SERVER_ADDRESS),
+    };
+    let tun = Tun::create(TUNNEL_INTERFACE).context("failed to create the tunnel interface")?;
+    netconf::configure_link(TUNNEL_INTERFACE, args.mtu, local)
+        .context("failed to configure the tunnel interface")?;
+    let port = match args.mode {
+        Mode::Server => args.listen_port,
+        Mode::Client => 0,
+    };
+    let udp = Udp::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))
+        .with_context(|| format!("failed to bind UDP port {port}"))?;
+    tracing::info!(mode = ?args.mode, interface = TUNNEL_INTERFACE, %local, listen = %udp.local_addr()?, mtu = args.mtu, "tunnel interface up");
+    let shared = Arc::new(Shared::new(udp, private_key, args.mode == Mode::Server));
+
+    let (fatal_tx, mut fatal_rx) = mpsc::unbounded_channel();
+    dataplane::spawn(shared.clone(), tun, fatal_tx).context("failed to start the packet loop")?;
+    let mut tasks = tokio::task::JoinSet::new();
+    let ticker = shared.clone();
+    tasks.spawn(async move {
+        let mut tick = tokio::time::interval(TIMER_TICK);
+        loop {
+            tick.tick().await;
+            ticker.tick();
+        }
+    });
+    if let (Mode::Client, Some(address)) = (args.mode, &args.endpoint_address) {
+        match endpoint::static_endpoint(address, args.endpoint_port) {
+            Some(e) => shared.set_endpoint(e),
+            None => {
+                let (s, host) = (shared.clone(), address.clone());
+                let (port, every) = (args.endpoint_port, args.dns_check_interval);
+                tasks.spawn(endpoint::follow_dns(s, host, port, every));
+            }
+        }
+    }
+
+    // Whatever an earlier (killed) run left is replaced now.
+    netconf::remove_plan().context("failed to clear stale routes and NAT")?;
+    let ping_socket = checker::bind()
+        .await
+        .context("failed to bind the connection-check port 12345")?;
+    let (pong_tx, pong_rx) = mpsc::channel(64);
+    tasks.spawn(checker::respond(ping_socket.clone(), pong_tx));
+    let pinger = PingerConfig {
+        peer_cluster_id: args.remote_cluster_id.clone(),
+        peer_addr: peer,
+        interval: args.ping_interval,
+        loss_threshold: args.ping_loss_threshold,
+    };
+
+    if let Some(key) = &args.peer_public_key {
+        start_standalone(&args, key, &shared, peer)?;
+        if args.ping_enabled {
+            let (tx, rx) = mpsc::channel(16);
+            tasks.spawn(checker::ping(ping_socket, pinger, pong_rx, tx));
+            tasks.spawn(log_updates(rx));
+        }
+    } else {
+        let client = liqo_kube::client::Access {
+            kubeconfig: args.kubeconfig.clone(),
+            ..Default::default()
+        }
+        .client()
+        .await
+        .context("failed to build the Kubernetes client")?
+        .0;
+        let id = Identity {
+            name: args.name.clone(),
+            namespace: args.namespace.clone(),
+            peer: args.remote_cluster_id.clone(),
+            gateway_uid: args.gateway_uid.clone(),
+            mode: args.mode,
+        };
+        let (first_tx, first_rx) = tokio::sync::oneshot::channel();
+        tasks.spawn(control::watch_public_keys(
+            client.clone(),
+            id.clone(),
+            shared.clone(),
+            first_tx,
+        ));
+        let tunnel = TUNNEL_INTERFACE.to_string();
+        tasks.spawn(control::watch_configuration(
+            client.clone(),
+            id.clone(),
+            tunnel,
+            peer,
+        ));
+        let health = Health {
+            enabled: args.ping_enabled,
+            update_interval: args.ping_update_status_interval,
+            pinger,
+        };
+        tasks.spawn(report_health(
+            client,
+            id,
+            health,
+            ping_socket,
+            pong_rx,
+            first_rx,
+        ));
+    }
+
+    let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
+    let result = tokio::select! {
+        _ = term.recv() => Ok(()),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+        Some(e) = fatal_rx.recv() => Err(e),
+    };
+    tracing::info!("shutting down");
+    tasks.abort_all();
+    if let Err(e) = netconf::remove_plan() {
+        tracing::warn!(error = format!("{e:#}"), "failed to remove routes and NAT");
+    }
+    result
+}
+
+/// Reads a raw 32-byte key.
+fn read_key(path: &Path) -> anyhow::Result<[u8; 32]> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read the private key {path:?}"))?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+        anyhow::anyhow!(
+            "private key {path:?} has {} bytes, expected exactly 32 raw bytes",
+            bytes.len()
+        )
+    })
+}
+
+fn start_standalone(args: &Args, key: &str, shared: &Shared, peer: Ipv4Addr) -> anyhow::Result<()> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .context("--peer-public-key is not base64")?;
+    let public = <[u8; 32]>::try_from(decoded.as_slice())
+        .map_err(|_| anyhow::anyhow!("--peer-public-key must decode to 32 bytes"))?;
+    shared.set_peer(public);
+    let plan = Plan {
+        remaps: args.routes.clone(),
+    };
+    if !plan.remaps.is_empty() {
+        netconf::apply_plan(&plan, TUNNEL_INTERFACE, peer)
+            .context("failed to install routes and NAT")?;
+    }
+    tracing::info!(routes = ?plan.remaps, "standalone peer configured");
+    Ok(())
+}
+
+/// Connection-status settings.
+#[derive(Debug)]
+struct Health {
+    enabled: bool,
+    update_interval: Duration,
+    pinger: PingerConfig,
+}
+
+/// Once the Connection exists: ping and report, or report Connected with latency N/A.
+async fn report_health(
+    client: kube::Client,
+    id: Identity,
+    health: Health,
+    socket: Arc<tokio::net::UdpSocket>,
+    pongs: mpsc::Receiver<checker::Pong>,
+    first: tokio::sync::oneshot::Receiver<ConnectionStatusValue>,
+) {
+    let Ok(current) = first.await else { return };
+    let mut gate = StatusGate::new(health.update_interval);
+    gate.seed(current);
+    if !health.enabled {
+        let api = kube::Api::namespaced(client, &id.namespace);
+        let status = crate::health::render_status_without_ping();
+        while let Err(e) = control::write_status(&api, &id.connection_name(), &status).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "failed to write the Connection status"
+            );
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+        return;
+    }
+    let (tx, rx) = mpsc::channel(16);
+    let pinger = tokio::spawn(checker::ping(socket, health.pinger, pongs, tx));
+    control::report_status(client, id, gate, rx).await;
+    pinger.abort();
+}
+
+/// Standalone mode: health changes go to the log only.
+async fn log_updates(mut updates: mpsc::Receiver<Update>) {
+    let mut last = None;
+    while let Some(u) = updates.recv().await {
+        if last.as_ref() != Some(&u.value) {
+            tracing::info!(status = %u.value, latency = ?u.latency, "connection status");
+            last = Some(u.value);
+        }
+    }
+}
