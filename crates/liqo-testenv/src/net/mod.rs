@@ -18,15 +18,19 @@
 //! a test process killed before its teardown has its leftovers removed by the next start.
 
 mod cidr;
+mod ip;
+mod pod;
 
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::{Deserialize, Serialize};
 
 pub use cidr::Ipv4Cidr;
+pub(crate) use ip::exec_in;
+use ip::{run, run_ip, run_ip_batch, run_ip_batch_forced};
+pub use pod::{PingReport, TestPod, ping_in};
 
 use crate::Error;
 
@@ -112,10 +116,17 @@ impl Wan {
                 continue;
             }
             save_record(env_dir, &record)?;
-            // Another environment got the same name: the record must not name its bridge.
-            if run_ip(&["link", "add", &record.bridge, "type", "bridge"], None).is_err() {
-                let _ = std::fs::remove_file(env_dir.join(NETWORK_FILE));
-                continue;
+            match run_ip(&["link", "add", &record.bridge, "type", "bridge"], None) {
+                Ok(_) => {}
+                // Another environment got the same name: the record must not name its bridge.
+                Err(Error::Network { detail, .. }) if detail.contains("File exists") => {
+                    let _ = std::fs::remove_file(env_dir.join(NETWORK_FILE));
+                    continue;
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(env_dir.join(NETWORK_FILE));
+                    return Err(e);
+                }
             }
             let wan = Self { record, subnet };
             match wan.configure_bridge() {
@@ -360,82 +371,6 @@ impl ClusterNet {
     }
 }
 
-/// A "pod" of a test cluster that is only a network namespace on the node's pod bridge, for
-/// data-plane tests: it runs the real `ping` and any other program. Removed with the
-/// environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestPod {
-    /// Its network namespace (a name under `/run/netns`).
-    pub netns: String,
-    /// Its address in the cluster's pod CIDR.
-    pub ip: Ipv4Addr,
-}
-
-/// What `ping` reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PingReport {
-    /// Echo requests sent.
-    pub transmitted: u32,
-    /// Echo replies received.
-    pub received: u32,
-    /// Everything ping printed (stdout and stderr), for assertion messages.
-    pub output: String,
-}
-
-impl TestPod {
-    /// `program args` to run inside the pod's namespace (`ip netns exec <netns> ...`).
-    pub fn command(&self, program: &str, args: &[&str]) -> Command {
-        exec_in(&self.netns, program, args)
-    }
-
-    /// Runs `ping -c count -W 1 -i 0.2 dst` in the pod: blocks for about
-    /// `count * 0.2 + 1` seconds at most (ping's own timeouts).
-    ///
-    /// # Errors
-    /// When ping cannot be started. An unreachable destination is a report with
-    /// `received == 0`, not an error.
-    pub fn ping(&self, dst: Ipv4Addr, count: u32) -> Result<PingReport, Error> {
-        ping_in(&self.netns, dst, count)
-    }
-}
-
-/// Runs ping in namespace `netns` (see [`TestPod::ping`]).
-///
-/// # Errors
-/// When ping cannot be started.
-pub fn ping_in(netns: &str, dst: Ipv4Addr, count: u32) -> Result<PingReport, Error> {
-    let count = count.max(1).to_string();
-    let dst = dst.to_string();
-    let out = exec_in(netns, "ping", &["-c", &count, "-W", "1", "-i", "0.2", &dst])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::io("run", Path::new("ping"), e))?;
-    let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
-    output.push_str(&String::from_utf8_lossy(&out.stderr));
-    let (transmitted, received) = parse_ping(&output).unwrap_or((0, 0));
-    Ok(PingReport {
-        transmitted,
-        received,
-        output,
-    })
-}
-
-/// `(transmitted, received)` from ping's summary line (pure).
-fn parse_ping(output: &str) -> Option<(u32, u32)> {
-    let line = output.lines().find(|l| l.contains("packets transmitted"))?;
-    let mut numbers = line
-        .split(',')
-        .map(|part| part.split_whitespace().next()?.parse::<u32>().ok());
-    Some((numbers.next()??, numbers.next()??))
-}
-
-/// `program args` inside namespace `netns`.
-pub(crate) fn exec_in(netns: &str, program: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new("ip");
-    cmd.args(["netns", "exec", netns, program]).args(args);
-    cmd
-}
-
 /// The API server URL `server` (`https://127.0.0.1:PORT`) as reached at `host` instead.
 pub(crate) fn server_at(server: &str, host: Ipv4Addr) -> String {
     let port = server
@@ -462,85 +397,9 @@ fn random_bytes() -> [u8; 4] {
     bytes
 }
 
-fn run(mut cmd: Command, action: &str, what: &str) -> Result<String, Error> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::io("run", Path::new(cmd.get_program()), e))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(Error::Network {
-            action: format!("{action} {what}"),
-            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        })
-    }
-}
-
-fn run_ip(args: &[&str], netns: Option<&str>) -> Result<String, Error> {
-    let mut cmd = Command::new("ip");
-    if let Some(ns) = netns {
-        cmd.args(["-n", ns]);
-    }
-    cmd.args(args);
-    run(cmd, "run ip", &args.join(" "))
-}
-
-/// Runs `lines` as one `ip -batch` in `netns` (or the host), stopping at the first failure.
-fn run_ip_batch(netns: Option<&str>, lines: &[String]) -> Result<(), Error> {
-    let mut args = Vec::new();
-    if let Some(ns) = netns {
-        args.extend(["-n", ns]);
-    }
-    batch(&args, lines).map(|_| ())
-}
-
-/// Runs every line of `lines` on the host even when some fail.
-fn run_ip_batch_forced(lines: &[String]) -> Result<(), Error> {
-    batch(&["-force"], lines).map(|_| ())
-}
-
-fn batch(global: &[&str], lines: &[String]) -> Result<String, Error> {
-    use std::io::Write;
-    let mut child = Command::new("ip")
-        .args(global)
-        .args(["-batch", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Error::io("run", Path::new("ip"), e))?;
-    let script = lines.join("\n") + "\n";
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(script.as_bytes())
-            .map_err(|e| Error::io("write to", Path::new("ip -batch"), e))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| Error::io("run", Path::new("ip"), e))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(Error::Network {
-            action: format!("run ip {} -batch ({})", global.join(" "), lines.join("; ")),
-            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ping_summary_is_parsed_with_and_without_errors() {
-        let ok = "--- 10.0.0.1 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 401ms\n";
-        assert_eq!(parse_ping(ok), Some((3, 3)));
-        let lost = "2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 1ms\n";
-        assert_eq!(parse_ping(lost), Some((2, 0)));
-        assert_eq!(parse_ping("connect: Network is unreachable\n"), None);
-    }
 
     #[test]
     fn addresses_of_other_interfaces_count_as_in_use() {
