@@ -160,6 +160,31 @@ pub fn installed_env(installed: &[(&str, &str)], bare: &[&str]) -> liqo_testenv:
     env
 }
 
+/// Test clusters on a test network (nodes in network namespaces on a shared bridge), each
+/// `(cluster, cluster ID, pod CIDR)` installed by `liqoctl install --pod-cidr`.
+pub fn installed_network_env(clusters: &[(&str, &str, &str)]) -> liqo_testenv::Env {
+    let mut builder = liqo_testenv::Env::builder().network(true);
+    for (name, _, pod_cidr) in clusters {
+        builder =
+            builder.cluster_config(liqo_testenv::ClusterConfig::new(*name).pod_cidr(*pod_cidr));
+    }
+    let env = builder.start_blocking().expect("test clusters start");
+    for (cluster, id, pod_cidr) in clusters {
+        let out = liqoctl(&[
+            &kubeconfig(env.cluster(cluster).kubeconfig()),
+            "install",
+            &format!("--cluster-id={id}"),
+            &format!("--pod-cidr={pod_cidr}"),
+        ]);
+        assert!(
+            out.status.success(),
+            "install on {cluster} failed: {}",
+            stderr(&out)
+        );
+    }
+    env
+}
+
 /// Whether `client` may `verb` `group/resource` in `namespace` (a SelfSubjectAccessReview).
 pub async fn can(
     client: &Client,
