@@ -1,0 +1,306 @@
+//! GatewayServer and GatewayClient operators (networking.md §5.5): each gateway is rendered
+//! through its template into a controller-owned child (a WgGatewayServer/WgGatewayClient with
+//! the default templates), and the child's endpoint, keys Secret and internal endpoint are
+//! copied back into the gateway's status. Editing a default template re-renders the gateways
+//! that use it.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::core::v1::ObjectReference;
+use kube::api::{ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::EventType;
+use kube::runtime::reflector::ObjectRef;
+use kube::runtime::watcher;
+use kube::{Api, Resource, ResourceExt};
+use liqo_api::consts::{field_manager, label};
+use liqo_api::networking::{
+    GatewayClient, GatewayServer, WgGatewayClient, WgGatewayClientTemplate, WgGatewayServer,
+    WgGatewayServerTemplate,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tracing::instrument;
+
+use crate::context::Context;
+use crate::gateway_render::{self, ChildParams, RenderError};
+
+const RETRY: Duration = Duration::from_secs(5);
+
+/// Annotations and labels for the rendered Service.
+type ServiceMetadata = (BTreeMap<String, String>, BTreeMap<String, String>);
+
+/// A failed reconcile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An API call failed.
+    #[error("failed to {0}")]
+    Api(&'static str, #[source] kube::Error),
+    /// The template reference is malformed.
+    #[error("invalid template reference: {0}")]
+    TemplateRef(String),
+}
+
+/// What differs between the two operators.
+pub trait GatewayKind:
+    Resource<DynamicType = (), Scope = NamespaceResourceScope>
+    + Clone
+    + Debug
+    + DeserializeOwned
+    + Serialize
+    + Send
+    + Sync
+    + 'static
+{
+    /// The default child kind, watched so its status flows back.
+    type Child: Resource<DynamicType = ()>
+        + Clone
+        + Debug
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static;
+    /// The default template kind, watched so edits re-render.
+    type Template: Resource<DynamicType = (), Scope = NamespaceResourceScope>
+        + Clone
+        + Debug
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static;
+    /// Controller name (metrics, logs).
+    const NAME: &'static str;
+    /// Server-side-apply field manager.
+    const FIELD_MANAGER: &'static str;
+    /// The template reference.
+    fn template_ref(&self) -> Option<&ObjectReference>;
+    /// The Go-named template data.
+    fn data(&self, peer: &str) -> Value;
+    /// Service annotations and labels merged into the child (server only).
+    fn service_metadata(&self) -> Option<ServiceMetadata>;
+    /// The status (as JSON) for an applied child.
+    fn status_for(child: &Value) -> Value;
+    /// The current status (as JSON).
+    fn current_status(&self) -> Value;
+}
+
+impl GatewayKind for GatewayServer {
+    type Child = WgGatewayServer;
+    type Template = WgGatewayServerTemplate;
+    const NAME: &'static str = "gatewayserver";
+    const FIELD_MANAGER: &'static str = field_manager::GATEWAY_SERVER;
+
+    fn template_ref(&self) -> Option<&ObjectReference> {
+        self.spec.server_template_ref.as_ref()
+    }
+
+    fn data(&self, peer: &str) -> Value {
+        gateway_render::server_data(self, peer)
+    }
+
+    fn service_metadata(&self) -> Option<ServiceMetadata> {
+        Some((
+            self.spec.service_annotations.clone().unwrap_or_default(),
+            self.spec.service_labels.clone().unwrap_or_default(),
+        ))
+    }
+
+    fn status_for(child: &Value) -> Value {
+        serde_json::to_value(gateway_render::server_status(child)).unwrap_or_default()
+    }
+
+    fn current_status(&self) -> Value {
+        serde_json::to_value(self.status.clone().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl GatewayKind for GatewayClient {
+    type Child = WgGatewayClient;
+    type Template = WgGatewayClientTemplate;
+    const NAME: &'static str = "gatewayclient";
+    const FIELD_MANAGER: &'static str = field_manager::GATEWAY_CLIENT;
+
+    fn template_ref(&self) -> Option<&ObjectReference> {
+        self.spec.client_template_ref.as_ref()
+    }
+
+    fn data(&self, peer: &str) -> Value {
+        gateway_render::client_data(self, peer)
+    }
+
+    fn service_metadata(&self) -> Option<ServiceMetadata> {
+        None
+    }
+
+    fn status_for(child: &Value) -> Value {
+        serde_json::to_value(gateway_render::client_status(child)).unwrap_or_default()
+    }
+
+    fn current_status(&self) -> Value {
+        serde_json::to_value(self.status.clone().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// The API of the object a `(apiVersion, kind)` names, its resource guessed naively.
+fn dynamic_api(
+    client: &kube::Client,
+    api_version: &str,
+    kind: &str,
+    ns: &str,
+) -> Result<Api<DynamicObject>, Error> {
+    let (group, version) = match api_version.rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    };
+    if version.is_empty() || kind.is_empty() {
+        return Err(Error::TemplateRef(format!("{api_version:?} {kind:?}")));
+    }
+    let gvk = GroupVersionKind::gvk(group, version, kind);
+    let resource = ApiResource::from_gvk_with_plural(&gvk, &gateway_render::kind_to_resource(kind));
+    Ok(Api::namespaced_with(client.clone(), ns, &resource))
+}
+
+#[instrument(skip_all, fields(name = %gw.name_any(), ns = gw.namespace()))]
+async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Action, Error> {
+    if gw.meta().deletion_timestamp.is_some() {
+        return Ok(Action::await_change());
+    }
+    let ns = gw.namespace().unwrap_or_default();
+    let warn = |reason: &'static str, note: String| {
+        let ctx = ctx.clone();
+        let gw = gw.clone();
+        async move { ctx.event(&*gw, EventType::Warning, reason, note).await }
+    };
+    let Some(peer) = gw.labels().get(label::REMOTE_CLUSTER_ID).cloned() else {
+        let note = format!("missing label {:?}", label::REMOTE_CLUSTER_ID);
+        warn("MissingRemoteClusterID", note).await;
+        return Ok(Action::await_change());
+    };
+    let Some(template_ref) = gw.template_ref().cloned() else {
+        warn("MissingTemplateRef", "no template reference".into()).await;
+        return Ok(Action::await_change());
+    };
+    let template_api = dynamic_api(
+        &ctx.client,
+        template_ref.api_version.as_deref().unwrap_or_default(),
+        template_ref.kind.as_deref().unwrap_or_default(),
+        template_ref.namespace.as_deref().unwrap_or(&ns),
+    )?;
+    let template_name = template_ref.name.clone().unwrap_or_default();
+    let template = match template_api.get_opt(&template_name).await {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            let note = format!("template {template_name} not found");
+            warn("TemplateNotFound", note).await;
+            return Ok(Action::requeue(RETRY));
+        }
+        Err(e) => return Err(Error::Api("read the gateway template", e)),
+    };
+    let owner = gw
+        .controller_owner_ref(&())
+        .expect("invariant: a gateway from the API has a name and uid");
+    let params = ChildParams {
+        namespace: &ns,
+        peer: &peer,
+        owner,
+        service_metadata: gw.service_metadata(),
+    };
+    let template_spec = template.data.get("spec").cloned().unwrap_or(Value::Null);
+    let child = match gateway_render::render_child(&template_spec, &gw.data(&peer), &params) {
+        Ok(child) => child,
+        Err(e) => {
+            warn("InvalidTemplate", render_note(&e)).await;
+            return Ok(Action::await_change());
+        }
+    };
+    let child_api = dynamic_api(
+        &ctx.client,
+        child["apiVersion"].as_str().unwrap_or_default(),
+        child["kind"].as_str().unwrap_or_default(),
+        &ns,
+    )?;
+    let child_name = child["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let applied = child_api
+        .patch(
+            &child_name,
+            &PatchParams::apply(G::FIELD_MANAGER).force(),
+            &Patch::Apply(&child),
+        )
+        .await
+        .map_err(|e| Error::Api("apply the gateway child", e))?;
+    let applied = serde_json::to_value(&applied).unwrap_or_default();
+    let status = G::status_for(&applied);
+    if status != gw.current_status() {
+        let patch =
+            json!({"apiVersion": G::api_version(&()), "kind": G::kind(&()), "status": status});
+        Api::<G>::namespaced(ctx.client.clone(), &ns)
+            .patch_status(
+                &gw.name_any(),
+                &PatchParams::apply(G::FIELD_MANAGER).force(),
+                &Patch::Apply(&patch),
+            )
+            .await
+            .map_err(|e| Error::Api("write the gateway status", e))?;
+        let note = format!("Reconciled {} {:?}", G::kind(&()), gw.name_any());
+        ctx.event(&*gw, EventType::Normal, "Reconciled", note).await;
+    }
+    Ok(Action::await_change())
+}
+
+fn render_note(e: &RenderError) -> String {
+    let mut note = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        note.push_str(": ");
+        note.push_str(&s.to_string());
+        source = s.source();
+    }
+    note
+}
+
+fn error_policy<G: GatewayKind>(_gw: Arc<G>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry_after(G::NAME, error, RETRY)
+}
+
+/// Whether `r` names the template object `t`.
+fn references<T: Resource<DynamicType = ()>>(r: Option<&ObjectReference>, t: &T) -> bool {
+    r.is_some_and(|r| {
+        r.kind.as_deref() == Some(&*T::kind(&()))
+            && r.name.as_deref() == t.meta().name.as_deref()
+            && r.namespace.as_deref() == t.meta().namespace.as_deref()
+    })
+}
+
+/// Runs the operator of `G` until the stream ends.
+pub async fn run<G: GatewayKind>(ctx: Arc<Context>) {
+    let gateways: Api<G> = Api::all(ctx.client.clone());
+    let controller = Controller::new(gateways, watcher::Config::default());
+    let store = controller.store();
+    let controller = controller
+        .owns(
+            Api::<G::Child>::all(ctx.client.clone()),
+            watcher::Config::default(),
+        )
+        .watches(
+            Api::<G::Template>::all(ctx.client.clone()),
+            watcher::Config::default(),
+            move |template| {
+                store
+                    .state()
+                    .into_iter()
+                    .filter(|gw| references(gw.template_ref(), &template))
+                    .map(|gw| ObjectRef::from_obj(&*gw))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .run(reconcile::<G>, error_policy::<G>, ctx.clone());
+    ctx.drive(G::NAME, controller).await;
+}

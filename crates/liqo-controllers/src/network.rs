@@ -1,0 +1,335 @@
+//! Network controller with the IPAM in process (networking.md §5.2): every Network gets its
+//! `status.cidr` granted exactly once (remapped when it conflicts), and released when it is
+//! deleted. At start the allocator is rebuilt from every Network that already has a
+//! `status.cidr`, before any new one is reconciled, so remappings are stable across restarts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kube::api::{ListParams, Patch, PatchParams};
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::EventType;
+use kube::runtime::watcher;
+use kube::{Api, ResourceExt};
+use liqo_api::consts::{annotation, field_manager, finalizer, label};
+use liqo_api::ipam::Network;
+use liqo_kube::ipam::{Cidr, Ipam, IpamError, NetworkRequest};
+use serde_json::json;
+use tracing::instrument;
+
+use crate::context::Context;
+
+/// Field manager of this controller.
+pub const FIELD_MANAGER: &str = field_manager::NETWORK;
+const RETRY: Duration = Duration::from_secs(5);
+/// A refused acquisition waits for other Networks to be released.
+const RETRY_UNAVAILABLE: Duration = Duration::from_secs(30);
+
+/// A failed reconcile.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An API call failed.
+    #[error("failed to {0}")]
+    Api(&'static str, #[source] kube::Error),
+    /// The IPAM refused the Network.
+    #[error("failed to acquire network {0}")]
+    Acquire(String, #[source] IpamError),
+}
+
+/// The allocator and what it granted to each Network (by UID): a grant is made once and
+/// released once, whatever the reconciles in between.
+#[derive(Debug, Default)]
+pub struct IpamState {
+    ipam: Ipam,
+    granted: HashMap<String, Cidr>,
+}
+
+impl IpamState {
+    /// Rebuilds the state from Networks that already have a `status.cidr`. Conflicts (which
+    /// only a foreign writer can cause) are logged and skipped.
+    pub fn restore(networks: &[Network]) -> Self {
+        let mut state = Self::default();
+        for net in networks {
+            let Some(granted) = status_cidr(net) else {
+                continue;
+            };
+            let Ok(cidr) = granted.parse::<Cidr>() else {
+                tracing::warn!(name = %net.name_any(), granted, "ignoring a non-IPv4 granted CIDR");
+                continue;
+            };
+            let (immutable, exclusive) = flags(net);
+            let pre = net.spec.pre_allocated.unwrap_or(0);
+            match state
+                .ipam
+                .restore_network(cidr, exclusive || !immutable, pre)
+            {
+                Ok(()) => {
+                    state.granted.insert(net.uid().unwrap_or_default(), cidr);
+                }
+                Err(e) => {
+                    tracing::warn!(name = %net.name_any(), error = %e, "network not restored")
+                }
+            }
+        }
+        state
+    }
+
+    /// The CIDR granted to `net`, acquiring it on the first call.
+    ///
+    /// # Errors
+    /// [`IpamError`] when the IPAM refuses the request.
+    pub fn acquire(&mut self, net: &Network) -> Result<Cidr, IpamError> {
+        let uid = net.uid().unwrap_or_default();
+        if let Some(cidr) = self.granted.get(&uid) {
+            return Ok(*cidr);
+        }
+        let (immutable, exclusive) = flags(net);
+        let cidr = self.ipam.acquire_network(NetworkRequest {
+            cidr: net.spec.cidr.parse()?,
+            immutable,
+            exclusive,
+            pre_allocated: net.spec.pre_allocated.unwrap_or(0),
+        })?;
+        self.granted.insert(uid, cidr);
+        Ok(cidr)
+    }
+
+    /// Releases what `net` was granted, once; returns the released CIDR.
+    pub fn release(&mut self, net: &Network) -> Option<Cidr> {
+        let cidr = self.granted.remove(&net.uid().unwrap_or_default())?;
+        self.ipam.release_network(cidr);
+        Some(cidr)
+    }
+}
+
+/// (immutable, exclusive) from the Network's labels.
+fn flags(net: &Network) -> (bool, bool) {
+    let is_true = |key: &str| net.labels().get(key).is_some_and(|v| v == label::TRUE);
+    (
+        is_true(label::IPAM_NETWORK_NOT_REMAPPED),
+        !is_true(label::IPAM_NETWORK_SHARED),
+    )
+}
+
+fn status_cidr(net: &Network) -> Option<&str> {
+    net.status
+        .as_ref()
+        .and_then(|s| s.cidr.as_deref())
+        .filter(|c| !c.is_empty())
+}
+
+fn is_preinstalled(net: &Network) -> bool {
+    net.annotations()
+        .get(annotation::PREINSTALLED)
+        .is_some_and(|v| v == label::TRUE)
+}
+
+/// What the reconciler needs besides the shared context.
+#[derive(Debug)]
+pub struct NetworkContext {
+    ctx: Arc<Context>,
+    state: Mutex<IpamState>,
+}
+
+impl NetworkContext {
+    fn state(&self) -> std::sync::MutexGuard<'_, IpamState> {
+        // A panic while holding the lock cannot leave the allocator half-updated: every
+        // mutation is a single call.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[instrument(skip_all, fields(name = %net.name_any(), ns = net.namespace()))]
+async fn reconcile(net: Arc<Network>, nctx: Arc<NetworkContext>) -> Result<Action, Error> {
+    let ctx = &nctx.ctx;
+    let has_finalizer = net
+        .finalizers()
+        .iter()
+        .any(|f| f == finalizer::NETWORK_IPAM);
+    if net.metadata.deletion_timestamp.is_some() {
+        let released = nctx.state().release(&net);
+        if let Some(cidr) = released {
+            tracing::info!(%cidr, "network released");
+        }
+        if has_finalizer {
+            set_finalizer(ctx, &net, false).await?;
+        }
+        return Ok(Action::await_change());
+    }
+    if !has_finalizer && !is_preinstalled(&net) {
+        set_finalizer(ctx, &net, true).await?;
+        return Ok(Action::await_change());
+    }
+    if status_cidr(&net).is_some() {
+        return Ok(Action::await_change());
+    }
+    let acquired = nctx.state().acquire(&net);
+    let cidr = match acquired {
+        Ok(cidr) => cidr,
+        Err(e) => {
+            let note = format!("CIDR {} not acquired: {e}", net.spec.cidr);
+            ctx.event(&*net, EventType::Warning, "AcquisitionFailed", note)
+                .await;
+            return Err(Error::Acquire(net.spec.cidr.clone(), e));
+        }
+    };
+    let patch = json!({"apiVersion": "ipam.liqo.io/v1alpha1", "kind": "Network", "status": {"cidr": cidr.to_string()}});
+    Api::<Network>::namespaced(ctx.client.clone(), &net.namespace().unwrap_or_default())
+        .patch_status(
+            &net.name_any(),
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(&patch),
+        )
+        .await
+        .map_err(|e| Error::Api("write the Network status", e))?;
+    tracing::info!(desired = %net.spec.cidr, %cidr, "network acquired");
+    let note = format!("CIDR {} acquired as {cidr}", net.spec.cidr);
+    ctx.event(&*net, EventType::Normal, "NetworkAcquired", note)
+        .await;
+    Ok(Action::await_change())
+}
+
+fn error_policy(_net: Arc<Network>, error: &Error, nctx: Arc<NetworkContext>) -> Action {
+    let retry = match error {
+        Error::Acquire(..) => RETRY_UNAVAILABLE,
+        Error::Api(..) => RETRY,
+    };
+    nctx.ctx.retry_after("network", error, retry)
+}
+
+async fn set_finalizer(ctx: &Context, net: &Network, present: bool) -> Result<(), Error> {
+    let mut finalizers: Vec<String> = net
+        .finalizers()
+        .iter()
+        .filter(|f| *f != finalizer::NETWORK_IPAM)
+        .cloned()
+        .collect();
+    if present {
+        finalizers.push(finalizer::NETWORK_IPAM.into());
+    }
+    let api: Api<Network> =
+        Api::namespaced(ctx.client.clone(), &net.namespace().unwrap_or_default());
+    let patch =
+        json!({"metadata": {"finalizers": finalizers, "resourceVersion": net.resource_version()}});
+    match api
+        .patch(
+            &net.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(e)) if e.code == 404 && !present => Ok(()),
+        Err(e) => Err(Error::Api("update the Network finalizers", e)),
+    }
+}
+
+/// Restores the IPAM from the cluster, then runs the controller until the stream ends.
+pub async fn run(ctx: Arc<Context>) {
+    let api: Api<Network> = Api::all(ctx.client.clone());
+    // Until the state is rebuilt nothing may be granted: retry the listing.
+    let existing = loop {
+        match api.list(&ListParams::default()).await {
+            Ok(list) => break list.items,
+            Err(e) => {
+                tracing::warn!(error = %e, "failed to list Networks to restore the IPAM, retrying");
+                tokio::time::sleep(RETRY).await;
+            }
+        }
+    };
+    let state = IpamState::restore(&existing);
+    tracing::info!(networks = state.granted.len(), "IPAM restored");
+    let nctx = Arc::new(NetworkContext {
+        ctx: ctx.clone(),
+        state: Mutex::new(state),
+    });
+    let controller =
+        Controller::new(api, watcher::Config::default()).run(reconcile, error_policy, nctx);
+    ctx.drive("network", controller).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use liqo_api::ipam::{NetworkSpec, NetworkStatus};
+
+    use super::*;
+
+    fn net(uid: &str, cidr: &str, labels: &[&str], status: Option<&str>) -> Network {
+        let mut n = Network::new(
+            uid,
+            NetworkSpec {
+                cidr: cidr.into(),
+                pre_allocated: None,
+            },
+        );
+        n.metadata.uid = Some(uid.into());
+        n.metadata.labels = Some(
+            labels
+                .iter()
+                .map(|l| (l.to_string(), "true".to_string()))
+                .collect(),
+        );
+        n.status = status.map(|c| NetworkStatus {
+            cidr: Some(c.into()),
+        });
+        n
+    }
+
+    const LOCAL: [&str; 2] = [label::IPAM_NETWORK_NOT_REMAPPED, label::IPAM_NETWORK_SHARED];
+
+    #[test]
+    fn grants_once_releases_once_and_restores_remaps() {
+        let local = net("pod", "10.243.0.0/16", &LOCAL, Some("10.243.0.0/16"));
+        let ext = net(
+            "ext",
+            "10.70.0.0/16",
+            &[label::IPAM_NETWORK_NOT_REMAPPED],
+            Some("10.70.0.0/16"),
+        );
+        let mut state = IpamState::restore(&[local.clone(), ext.clone()]);
+        let remote = net("remote", "10.243.0.0/16", &[], None);
+        let first = state.acquire(&remote).unwrap();
+        assert_eq!(first.to_string(), "10.71.0.0/16");
+        assert_eq!(state.acquire(&remote).unwrap(), first, "not acquired twice");
+
+        // A restart: the remap is restored and a new conflicting Network gets another one.
+        let mut granted = remote.clone();
+        granted.status = Some(NetworkStatus {
+            cidr: Some(first.to_string()),
+        });
+        let mut restarted = IpamState::restore(&[granted.clone(), local, ext]);
+        let other = net("other", "10.243.0.0/16", &[], None);
+        let second = restarted.acquire(&other).unwrap();
+        assert_ne!(second, first);
+
+        assert_eq!(restarted.release(&granted), Some(first));
+        assert_eq!(restarted.release(&granted), None, "released once");
+        assert!(!restarted.ipam.is_acquired(first));
+    }
+
+    #[test]
+    fn immutable_conflicts_are_refused() {
+        let mut state = IpamState::default();
+        let a = net(
+            "a",
+            "10.70.0.0/16",
+            &[label::IPAM_NETWORK_NOT_REMAPPED],
+            None,
+        );
+        let b = net(
+            "b",
+            "10.70.0.0/16",
+            &[label::IPAM_NETWORK_NOT_REMAPPED],
+            None,
+        );
+        state.acquire(&a).unwrap();
+        assert!(state.acquire(&b).is_err());
+        let bad = net("c", "fd00::/64", &[], None);
+        assert!(matches!(
+            state.acquire(&bad),
+            Err(IpamError::InvalidCidr(_))
+        ));
+    }
+}
