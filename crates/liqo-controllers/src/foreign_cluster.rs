@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::reflector::ObjectRef;
@@ -13,11 +14,13 @@ use kube::{Api, ResourceExt};
 use liqo_api::authentication::{Identity, IdentityType, Tenant};
 use liqo_api::consts::{field_manager, label};
 use liqo_api::core::{ForeignCluster, ForeignClusterSpec};
+use liqo_api::networking::{Configuration, Connection, GatewayClient, GatewayServer};
 use liqo_kube::foreign_cluster::{Observed, compute_status};
 use serde_json::json;
 use tracing::instrument;
 
 use crate::context::Context;
+use crate::foreign_cluster_network::{self, networking_module};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::FOREIGN_CLUSTER;
@@ -51,11 +54,19 @@ async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action,
             .into_iter()
             .find(|i| i.spec.type_ == Some(IdentityType::ControlPlane)),
     };
-    let mut status = compute_status(
-        &observed,
-        fc.status.as_ref(),
-        k8s_openapi::jiff::Timestamp::now(),
-    );
+    let now = k8s_openapi::jiff::Timestamp::now();
+    let mut status = compute_status(&observed, fc.status.as_ref(), now);
+    let network = foreign_cluster_network::observe(&ctx.client, &id)
+        .await
+        .map_err(|e| Error("observe the networking with the peer", e))?;
+    let previous = fc
+        .status
+        .as_ref()
+        .and_then(|s| s.modules.as_ref())
+        .map(|m| &m.networking);
+    if let Some(modules) = status.modules.as_mut() {
+        modules.networking = networking_module(&network, previous, now);
+    }
     status.observed_generation = fc.metadata.generation;
     if fc.status.as_ref() != Some(&status) {
         let patch = json!({"apiVersion": "core.liqo.io/v1beta1", "kind": "ForeignCluster", "status": status});
@@ -130,6 +141,7 @@ async fn create_missing(ctx: Arc<Context>) {
 pub async fn run(ctx: Arc<Context>) {
     let fcs: Api<ForeignCluster> = Api::all(ctx.client.clone());
     let to_fc = |id: Option<String>| id.map(|id| ObjectRef::<ForeignCluster>::new(&id));
+    let peers = || watcher::Config::default().labels(label::REMOTE_CLUSTER_ID);
     let controller = Controller::new(fcs, watcher::Config::default())
         .watches(
             Api::<Tenant>::all(ctx.client.clone()),
@@ -140,6 +152,36 @@ pub async fn run(ctx: Arc<Context>) {
             Api::<Identity>::all(ctx.client.clone()),
             watcher::Config::default(),
             move |i| to_fc(peer_of(&i)),
+        )
+        // The networking module follows the peer's networking objects.
+        .watches(
+            Api::<Configuration>::all(ctx.client.clone()),
+            peers(),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<GatewayServer>::all(ctx.client.clone()),
+            peers(),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<GatewayClient>::all(ctx.client.clone()),
+            peers(),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<Connection>::all(ctx.client.clone()),
+            peers(),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<Deployment>::all(ctx.client.clone()),
+            watcher::Config::default().labels(&format!(
+                "{},{}",
+                label::GATEWAY_NAME,
+                label::REMOTE_CLUSTER_ID
+            )),
+            move |o| to_fc(peer_of(&o)),
         )
         .run(reconcile, error_policy, ctx.clone());
     let controller = ctx.drive("foreigncluster", controller);

@@ -4,6 +4,7 @@
 pub mod configuration;
 pub mod context;
 pub mod foreign_cluster;
+pub mod foreign_cluster_network;
 pub mod gateway;
 pub mod gateway_render;
 pub mod health;

@@ -29,11 +29,13 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// `networking.liqo.io/gateway-name` and `-namespace`.
+    /// `networking.liqo.io/gateway-name` and `-namespace`, and the peer: what maps the
+    /// gateway's objects back to it (and to its ForeignCluster).
     pub fn labels(&self) -> BTreeMap<String, String> {
         BTreeMap::from([
             (label::GATEWAY_NAME.to_string(), self.name.clone()),
             (label::GATEWAY_NAMESPACE.to_string(), self.namespace.clone()),
+            (label::REMOTE_CLUSTER_ID.to_string(), self.peer.clone()),
         ])
     }
 

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{Namespace, Pod, Secret, Service, ServiceAccount
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::{DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::{Api, Client, Resource, ResourceExt};
+use liqo_api::core::{ConditionStatusType, ConditionType, ForeignCluster, ForeignClusterSpec};
 use liqo_api::ipam::Network;
 use liqo_api::networking::{
     ClusterConfig, ClusterConfigCidr, Configuration, ConfigurationSpec, Endpoint, EndpointStatus,
@@ -316,6 +317,18 @@ async fn a_gateway_server_renders_its_wireguard_children_and_deleting_it_cascade
     let client = client();
     let (peer, ns) = ("peer-g", "liqo-tenant-peer-g");
     namespace(&client, ns).await;
+    let fcs: Api<ForeignCluster> = Api::all(client.clone());
+    let fc = ForeignCluster {
+        metadata: ObjectMeta {
+            name: Some(peer.into()),
+            ..Default::default()
+        },
+        spec: ForeignClusterSpec {
+            cluster_id: peer.into(),
+        },
+        status: None,
+    };
+    fcs.create(&PostParams::default(), &fc).await.unwrap();
     let servers: Api<GatewayServer> = Api::namespaced(client.clone(), ns);
     let server = GatewayServer {
         metadata: labelled(peer, ns, peer),
@@ -448,6 +461,40 @@ async fn a_gateway_server_renders_its_wireguard_children_and_deleting_it_cascade
     assert_eq!(crb.role_ref.name, "liqo-gateway");
     assert_eq!(crb.subjects.unwrap()[0].name, peer);
 
+    // The peer's ForeignCluster reports the gateway in its networking module.
+    let networked = |f: Option<&ForeignCluster>| {
+        let module = f
+            .and_then(|f| f.status.as_ref()?.modules.clone())
+            .map(|m| m.networking);
+        let has = |t: ConditionType, s: Option<ConditionStatusType>| {
+            module
+                .iter()
+                .flat_map(|m| m.conditions.iter().flatten())
+                .any(|c| c.type_ == t && s.is_none_or(|s| c.status == s))
+        };
+        module.as_ref().is_some_and(|m| m.enabled)
+            && has(
+                ConditionType::NetworkGatewayPresence,
+                Some(ConditionStatusType::Ready),
+            )
+            && has(ConditionType::NetworkGatewayServerStatus, None)
+            && has(
+                ConditionType::NetworkConfigurationStatus,
+                Some(ConditionStatusType::NotReady),
+            )
+            && has(
+                ConditionType::NetworkConnectionStatus,
+                Some(ConditionStatusType::NotReady),
+            )
+    };
+    until(
+        fcs.clone(),
+        peer,
+        "ForeignCluster networking module",
+        networked,
+    )
+    .await;
+
     // Deleting the GatewayServer takes everything with it; the finalizer removes the binding.
     servers
         .delete(peer, &DeleteParams::background())
@@ -463,6 +510,18 @@ async fn a_gateway_server_renders_its_wireguard_children_and_deleting_it_cascade
     until_gone(Api::<Service>::namespaced(client.clone(), ns), "gw-peer-g").await;
     until_gone(Api::<Secret>::namespaced(client.clone(), ns), "gw-peer-g").await;
     until_gone(Api::<ServiceAccount>::namespaced(client.clone(), ns), peer).await;
+    let off = |f: Option<&ForeignCluster>| {
+        f.and_then(|f| f.status.as_ref()?.modules.clone())
+            .is_some_and(|m| !m.networking.enabled)
+    };
+    until(
+        fcs.clone(),
+        peer,
+        "ForeignCluster networking module off",
+        off,
+    )
+    .await;
+    fcs.delete(peer, &DeleteParams::default()).await.unwrap();
 }
 
 #[tokio::test]
