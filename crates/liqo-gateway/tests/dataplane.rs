@@ -1,0 +1,537 @@
+//! Two `liqo-gateway` processes in standalone mode, each in its own network namespace, joined
+//! by a veth pair: real handshakes, real packets through the TUN devices, restarts after
+//! SIGKILL, and prefix NAT between clusters whose pod CIDRs overlap.
+//!
+//! Needs root, iproute2, nftables, iputils-ping and iperf3 (`make deps`).
+
+use std::fs;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use liqo_gateway::tunnel::public_key;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+const GATEWAY: &str = env!("CARGO_BIN_EXE_liqo-gateway");
+const SERVER_TUNNEL_IP: &str = "169.254.18.1";
+const WAN_A: &str = "192.0.2.1";
+const WAN_B: &str = "192.0.2.2";
+
+// --- fixtures ----------------------------------------------------------------------------------
+
+/// A network namespace, deleted on drop (also when the test panics).
+struct Netns {
+    name: String,
+}
+
+impl Netns {
+    fn new(test: &str, role: &str) -> Self {
+        let name = format!("lgt-{}-{test}-{role}", std::process::id());
+        let _ = Command::new("ip").args(["netns", "del", &name]).output();
+        run(Command::new("ip").args(["netns", "add", &name]));
+        let ns = Self { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    fn ip(&self, args: &[&str]) {
+        run(Command::new("ip").arg("-n").arg(&self.name).args(args));
+    }
+
+    fn cmd(&self, program: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name, program]);
+        c
+    }
+
+    fn exec(&self, program: &str, args: &[&str]) -> Output {
+        self.cmd(program)
+            .args(args)
+            .output()
+            .expect("ip netns exec runs")
+    }
+
+    fn nft(&self, script: &str) {
+        let mut child = self
+            .cmd("nft")
+            .args(["-f", "-"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("nft runs");
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "nft: {}", stderr(&out));
+    }
+
+    /// Packets seen by a named counter of table `ip probe`.
+    fn counter(&self, name: &str) -> u64 {
+        let out = self.exec("nft", &["-j", "list", "counter", "ip", "probe", name]);
+        assert!(out.status.success(), "nft list counter: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["nftables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|o| o["counter"]["packets"].as_u64())
+            .expect("a counter")
+    }
+
+    fn ping(&self, target: &str, count: u32) -> Output {
+        self.exec(
+            "ping",
+            &["-c", &count.to_string(), "-i", "0.2", "-W", "3", target],
+        )
+    }
+
+    fn has_link(&self, name: &str) -> bool {
+        self.exec("ip", &["link", "show", name]).status.success()
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .output();
+    }
+}
+
+/// A running gateway, killed on drop.
+struct Gateway {
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Gateway {
+    /// Starts a gateway in `ns` and waits until its tunnel interface is up.
+    fn start(ns: &Netns, log: PathBuf, args: &[String]) -> Self {
+        let file = fs::File::create(&log).unwrap();
+        let child = ns
+            .cmd(GATEWAY)
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("the gateway starts");
+        let mut gw = Self {
+            child: Some(child),
+            log,
+        };
+        wait_until(
+            Duration::from_secs(20),
+            "the gateway's tunnel interface",
+            || {
+                if let Some(status) = gw.try_exit() {
+                    panic!("gateway exited with {status}:\n{}", gw.log());
+                }
+                gw.log().contains("tunnel interface up")
+            },
+        );
+        gw
+    }
+
+    fn pid(&self) -> Pid {
+        Pid::from_raw(self.child.as_ref().unwrap().id() as i32)
+    }
+
+    fn try_exit(&mut self) -> Option<ExitStatus> {
+        self.child.as_mut().unwrap().try_wait().unwrap()
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends `signal` and waits for the exit status.
+    fn stop(&mut self, signal: Signal) -> ExitStatus {
+        let _ = kill(self.pid(), signal);
+        let mut child = self.child.take().unwrap();
+        let status = child.wait().unwrap();
+        self.child = Some(child);
+        status
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut()
+            && child.try_wait().ok().flatten().is_none()
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Key files of one side.
+struct Keys {
+    private: PathBuf,
+    public_b64: String,
+}
+
+fn keys(dir: &Path, name: &str) -> Keys {
+    let mut private = [0u8; 32];
+    fs::File::open("/dev/urandom")
+        .unwrap()
+        .read_exact(&mut private)
+        .unwrap();
+    let path = dir.join(format!("{name}.key"));
+    fs::write(&path, private).unwrap();
+    Keys {
+        private: path,
+        public_b64: base64::engine::general_purpose::STANDARD.encode(public_key(private)),
+    }
+}
+
+/// Two "cluster" namespaces joined by a veth pair (`eth0` on both sides) and the key pairs.
+struct Pair {
+    a: Netns,
+    b: Netns,
+    dir: tempfile::TempDir,
+    keys_a: Keys,
+    keys_b: Keys,
+}
+
+impl Pair {
+    fn new(test: &str) -> Self {
+        let (a, b) = (Netns::new(test, "a"), Netns::new(test, "b"));
+        a.ip(&[
+            "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", &b.name,
+        ]);
+        for (ns, addr) in [(&a, WAN_A), (&b, WAN_B)] {
+            ns.ip(&["addr", "add", &format!("{addr}/24"), "dev", "eth0"]);
+            ns.ip(&["link", "set", "eth0", "up"]);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (keys_a, keys_b) = (keys(dir.path(), "a"), keys(dir.path(), "b"));
+        Self {
+            a,
+            b,
+            dir,
+            keys_a,
+            keys_b,
+        }
+    }
+
+    fn server(&self, extra: &[&str]) -> Gateway {
+        let mut args = vec![
+            "--mode=server".to_string(),
+            "--remote-cluster-id=cluster-a".to_string(),
+            format!("--peer-public-key={}", self.keys_a.public_b64),
+            format!("--private-key-file={}", self.keys_b.private.display()),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Gateway::start(&self.b, self.log("server"), &args)
+    }
+
+    fn client(&self, extra: &[&str]) -> Gateway {
+        let mut args = vec![
+            "--mode=client".to_string(),
+            "--remote-cluster-id=cluster-b".to_string(),
+            format!("--endpoint-address={WAN_B}"),
+            format!("--peer-public-key={}", self.keys_b.public_b64),
+            format!("--private-key-file={}", self.keys_a.private.display()),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Gateway::start(&self.a, self.log("client"), &args)
+    }
+
+    fn log(&self, name: &str) -> PathBuf {
+        let mut n = 0;
+        loop {
+            let path = self.dir.path().join(format!("{name}-{n}.log"));
+            if !path.exists() {
+                return path;
+            }
+            n += 1;
+        }
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("command runs");
+    assert!(out.status.success(), "{cmd:?}: {}", stderr(&out));
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Polls `condition` until it holds; panics naming `what` after `timeout`.
+fn wait_until(timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until one ping through the tunnel is answered.
+fn wait_for_tunnel(ns: &Netns, target: &str, timeout: Duration, logs: &[&Gateway]) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if ns
+            .exec("ping", &["-c", "1", "-W", "1", target])
+            .status
+            .success()
+        {
+            return;
+        }
+        if Instant::now() > deadline {
+            let logs: Vec<String> = logs.iter().map(|g| g.log()).collect();
+            panic!(
+                "no answer from {target} through the tunnel:\n{}",
+                logs.join("\n---\n")
+            );
+        }
+    }
+}
+
+// --- tests -------------------------------------------------------------------------------------
+
+#[test]
+fn ping_crosses_the_tunnel_as_encrypted_udp_only() {
+    let pair = Pair::new("ping");
+    // Probes on both ends of the wire: WireGuard datagrams and any ICMP.
+    for (ns, dir) in [(&pair.a, "oifname"), (&pair.b, "iifname")] {
+        let hook = if dir == "oifname" { "output" } else { "input" };
+        ns.nft(&format!(
+            "table ip probe {{
+               counter wg {{}}
+               counter plain_icmp {{}}
+               chain c {{ type filter hook {hook} priority 0; policy accept;
+                 {dir} \"eth0\" udp dport 51840 counter name \"wg\";
+                 {dir} \"eth0\" ip protocol icmp counter name \"plain_icmp\"; }}
+             }}"
+        ));
+    }
+    let server = pair.server(&[]);
+    let client = pair.client(&[]);
+    assert!(pair.a.has_link("liqo-tunnel") && pair.b.has_link("liqo-tunnel"));
+
+    let out = pair.a.ping(SERVER_TUNNEL_IP, 3);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("3 packets transmitted, 3 received"),
+        "{}\n{}\n---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        client.log(),
+        server.log()
+    );
+    for ns in [&pair.a, &pair.b] {
+        assert!(
+            ns.counter("wg") >= 3,
+            "the echo requests went as UDP to 51840"
+        );
+        assert_eq!(ns.counter("plain_icmp"), 0, "no plain ICMP on the wire");
+    }
+    assert!(server.log().contains("learned the peer's endpoint"));
+}
+
+#[test]
+fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
+    let pair = Pair::new("restart");
+    let mut server = pair.server(&[]);
+    let mut client = pair.client(&[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client, &server],
+    );
+
+    // The client dies without cleanup: its TUN device goes with it.
+    client.stop(Signal::SIGKILL);
+    wait_until(Duration::from_secs(10), "liqo-tunnel to vanish", || {
+        !pair.a.has_link("liqo-tunnel")
+    });
+    let client = pair.client(&[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client, &server],
+    );
+
+    // The server dies: the client's stale session is replaced by a new handshake (WireGuard
+    // re-initiates after 15 s of unanswered data at most).
+    server.stop(Signal::SIGKILL);
+    wait_until(Duration::from_secs(10), "liqo-tunnel to vanish", || {
+        !pair.b.has_link("liqo-tunnel")
+    });
+    let server = pair.server(&[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(45),
+        &[&client, &server],
+    );
+}
+
+#[test]
+fn a_second_gateway_in_the_namespace_is_refused() {
+    let pair = Pair::new("busy");
+    let _server = pair.server(&[]);
+    let out = pair
+        .b
+        .cmd(GATEWAY)
+        .args([
+            "--mode=server",
+            "--listen-port=51841",
+            &format!("--peer-public-key={}", pair.keys_a.public_b64),
+            &format!("--private-key-file={}", pair.keys_b.private.display()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("liqo-tunnel is in use by another process"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_private_key_of_the_wrong_size_is_a_clear_error() {
+    let pair = Pair::new("badkey");
+    let short = pair.dir.path().join("short.key");
+    fs::write(&short, [7u8; 31]).unwrap();
+    let out = pair
+        .b
+        .cmd(GATEWAY)
+        .args([
+            "--mode=server",
+            &format!("--peer-public-key={}", pair.keys_a.public_b64),
+            &format!("--private-key-file={}", short.display()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has 31 bytes, expected exactly 32 raw bytes"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!pair.b.has_link("liqo-tunnel"), "nothing was set up");
+}
+
+/// Both clusters use 10.243.0.0/16 for pods. Cluster A sees B's pods as 10.71.0.0/16, B sees
+/// A's as 10.72.0.0/16; inside the tunnel the real addresses travel.
+#[test]
+fn overlapping_pod_cidrs_are_remapped_at_each_end() {
+    let pair = Pair::new("nat");
+    let pod_a = Netns::new("nat", "pod-a");
+    let pod_b = Netns::new("nat", "pod-b");
+    for (node, pod, ip) in [
+        (&pair.a, &pod_a, "10.243.0.5"),
+        (&pair.b, &pod_b, "10.243.0.9"),
+    ] {
+        // The node's pods hang off a bridge in the gateway's namespace.
+        node.ip(&["link", "add", "br0", "type", "bridge"]);
+        node.ip(&["addr", "add", "10.243.0.1/16", "dev", "br0"]);
+        node.ip(&["link", "set", "br0", "up"]);
+        node.ip(&[
+            "link", "add", "veth-pod", "type", "veth", "peer", "name", "eth0", "netns", &pod.name,
+        ]);
+        node.ip(&["link", "set", "veth-pod", "master", "br0", "up"]);
+        pod.ip(&["addr", "add", &format!("{ip}/16"), "dev", "eth0"]);
+        pod.ip(&["link", "set", "eth0", "up"]);
+        pod.ip(&["route", "add", "default", "via", "10.243.0.1"]);
+    }
+    // B's pod counts the echo requests by the source it sees; A's tunnel carries real addresses.
+    pod_b.nft(
+        "table ip probe { counter from_a {}
+           chain c { type filter hook input priority 0; policy accept;
+             ip saddr 10.72.0.5 icmp type echo-request counter name \"from_a\"; }
+         }",
+    );
+    pair.a.nft(
+        "table ip probe { counter real {}
+           chain c { type filter hook postrouting priority 200; policy accept;
+             oifname \"liqo-tunnel\" ip saddr 10.243.0.5 ip daddr 10.243.0.9 counter name \"real\"; }
+         }",
+    );
+
+    let mut server = pair.server(&["--route=10.243.0.0/16=10.72.0.0/16"]);
+    let mut client = pair.client(&["--route=10.243.0.0/16=10.71.0.0/16"]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client, &server],
+    );
+
+    let out = pod_a.ping("10.71.0.9", 3);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("3 packets transmitted, 3 received"),
+        "{}\n{}\n---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        client.log(),
+        server.log()
+    );
+    assert_eq!(pod_b.counter("from_a"), 3, "B sees A's pod as 10.72.0.5");
+    assert_eq!(
+        pair.a.counter("real"),
+        3,
+        "real addresses inside the tunnel"
+    );
+    // The local pod subnet still works: the bridge is not hijacked by the overlapping route.
+    assert!(pair.a.ping("10.243.0.5", 1).status.success());
+
+    // TCP with offloads through both NATs: segmentation, coalescing, forwarding to the bridge.
+    let iperf = pod_b
+        .cmd("iperf3")
+        .args(["-s", "-1"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut iperf = ChildGuard(iperf);
+    wait_until(Duration::from_secs(10), "iperf3 server", || {
+        !pod_b
+            .exec("ss", &["-Htln", "sport = :5201"])
+            .stdout
+            .is_empty()
+    });
+    let out = pod_a.exec("iperf3", &["-c", "10.71.0.9", "-n", "20M", "-J"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["end"]["sum_sent"]["bytes"].as_u64(),
+        Some(20 * 1024 * 1024)
+    );
+    // iperf3 stops counting at the sender's end-of-test message, before the last bytes land.
+    let received = report["end"]["sum_received"]["bytes"].as_u64().unwrap();
+    assert!(received > 10 * 1024 * 1024, "received {received} bytes");
+    let _ = iperf.0.wait();
+
+    // SIGTERM: clean exit, routes and NAT removed.
+    assert!(client.stop(Signal::SIGTERM).success(), "{}", client.log());
+    assert!(server.stop(Signal::SIGTERM).success(), "{}", server.log());
+    for ns in [&pair.a, &pair.b] {
+        assert!(
+            !ns.exec("nft", &["list", "table", "ip", "liqo-gateway"])
+                .status
+                .success()
+        );
+        let rules = ns.exec("ip", &["rule", "show"]);
+        assert!(!String::from_utf8_lossy(&rules.stdout).contains("1800:"));
+    }
+}
+
+/// Kills a helper process on drop.
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
