@@ -18,7 +18,7 @@ DEMO_DIR    ?= $(ROOT)/.testenv/demo
 
 export LIQO_TESTENV_BIN := $(BIN_DIR)
 
-.PHONY: build deps k8s test lint demo bench clean
+.PHONY: build deps k8s test lint demo bench bench-tunnel clean
 
 build:
 	cargo build --workspace --all-targets
@@ -82,6 +82,11 @@ bench: deps k8s
 	bash scripts/bench-testenv.sh target/release/testenv
 	cargo build -q --workspace --bins
 	bash scripts/bench-auth.sh target/debug/testenv target/debug/liqoctl
+
+## bench-tunnel: single-flow TCP through liqo-gateway, Debian's wireguard-go and no tunnel.
+bench-tunnel: deps
+	cargo build -q --release -p liqo-gateway
+	bash scripts/bench-tunnel.sh "$${CARGO_TARGET_DIR:-target}/release/liqo-gateway"
 
 clean:
 	cargo clean
