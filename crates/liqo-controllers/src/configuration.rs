@@ -156,6 +156,21 @@ async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action,
     if cfg.status.as_ref() == Some(&status) {
         return Ok(Action::await_change());
     }
+    write_status(&ctx, &cfg, &peer, &status).await?;
+    Ok(Action::await_change())
+}
+
+fn error_policy(_cfg: Arc<Configuration>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry_after("configuration", error, RETRY)
+}
+
+/// Writes the status and reports a change of readiness as an Event.
+async fn write_status(
+    ctx: &Context,
+    cfg: &Configuration,
+    peer: &str,
+    status: &ConfigurationStatus,
+) -> Result<(), Error> {
     let patch = json!({"apiVersion": "networking.liqo.io/v1beta1", "kind": "Configuration", "status": status});
     Api::<Configuration>::namespaced(ctx.client.clone(), &cfg.namespace().unwrap_or_default())
         .patch_status(
@@ -168,7 +183,8 @@ async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action,
     let configured = status
         .conditions
         .as_ref()
-        .is_some_and(|cs| cs[0].status == "True");
+        .and_then(|cs| cs.first())
+        .is_some_and(|c| c.status == "True");
     let was = cfg
         .status
         .as_ref()
@@ -185,14 +201,9 @@ async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action,
             )
         };
         tracing::info!(peer, configured, "configuration status updated");
-        ctx.event(&*cfg, EventType::Normal, reason, note.into())
-            .await;
+        ctx.event(cfg, EventType::Normal, reason, note.into()).await;
     }
-    Ok(Action::await_change())
-}
-
-fn error_policy(_cfg: Arc<Configuration>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("configuration", error, RETRY)
+    Ok(())
 }
 
 /// Sets `spec.local` from the local pod-cidr and external-cidr Networks' granted CIDRs.

@@ -185,21 +185,13 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
         warn("MissingTemplateRef", "no template reference".into()).await;
         return Ok(Action::await_change());
     };
-    let template_api = dynamic_api(
-        &ctx.client,
-        template_ref.api_version.as_deref().unwrap_or_default(),
-        template_ref.kind.as_deref().unwrap_or_default(),
-        template_ref.namespace.as_deref().unwrap_or(&ns),
-    )?;
-    let template_name = template_ref.name.clone().unwrap_or_default();
-    let template = match template_api.get_opt(&template_name).await {
-        Ok(Some(t)) => t,
-        Ok(None) => {
-            let note = format!("template {template_name} not found");
-            warn("TemplateNotFound", note).await;
-            return Ok(Action::requeue(RETRY));
-        }
-        Err(e) => return Err(Error::Api("read the gateway template", e)),
+    let Some(template) = read_template(&ctx, &template_ref, &ns).await? else {
+        let note = format!(
+            "template {:?} not found",
+            template_ref.name.unwrap_or_default()
+        );
+        warn("TemplateNotFound", note).await;
+        return Ok(Action::requeue(RETRY));
     };
     let owner = gw
         .controller_owner_ref(&())
@@ -218,25 +210,7 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
             return Ok(Action::await_change());
         }
     };
-    let child_api = dynamic_api(
-        &ctx.client,
-        child["apiVersion"].as_str().unwrap_or_default(),
-        child["kind"].as_str().unwrap_or_default(),
-        &ns,
-    )?;
-    let child_name = child["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let applied = child_api
-        .patch(
-            &child_name,
-            &PatchParams::apply(G::FIELD_MANAGER).force(),
-            &Patch::Apply(&child),
-        )
-        .await
-        .map_err(|e| Error::Api("apply the gateway child", e))?;
-    let applied = serde_json::to_value(&applied).unwrap_or_default();
+    let applied = apply_child::<G>(&ctx, &child, &ns).await?;
     let status = G::status_for(&applied);
     if status != gw.current_status() {
         let patch =
@@ -253,6 +227,46 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
         ctx.event(&*gw, EventType::Normal, "Reconciled", note).await;
     }
     Ok(Action::await_change())
+}
+
+async fn read_template(
+    ctx: &Context,
+    template_ref: &ObjectReference,
+    ns: &str,
+) -> Result<Option<DynamicObject>, Error> {
+    let api = dynamic_api(
+        &ctx.client,
+        template_ref.api_version.as_deref().unwrap_or_default(),
+        template_ref.kind.as_deref().unwrap_or_default(),
+        template_ref.namespace.as_deref().unwrap_or(ns),
+    )?;
+    api.get_opt(template_ref.name.as_deref().unwrap_or_default())
+        .await
+        .map_err(|e| Error::Api("read the gateway template", e))
+}
+
+/// Applies the rendered child; returns it as the API server stored it (with its status).
+async fn apply_child<G: GatewayKind>(
+    ctx: &Context,
+    child: &Value,
+    ns: &str,
+) -> Result<Value, Error> {
+    let api = dynamic_api(
+        &ctx.client,
+        child["apiVersion"].as_str().unwrap_or_default(),
+        child["kind"].as_str().unwrap_or_default(),
+        ns,
+    )?;
+    let name = child["metadata"]["name"].as_str().unwrap_or_default();
+    let applied = api
+        .patch(
+            name,
+            &PatchParams::apply(G::FIELD_MANAGER).force(),
+            &Patch::Apply(child),
+        )
+        .await
+        .map_err(|e| Error::Api("apply the gateway child", e))?;
+    Ok(serde_json::to_value(&applied).unwrap_or_default())
 }
 
 fn render_note(e: &RenderError) -> String {

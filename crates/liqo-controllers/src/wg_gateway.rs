@@ -192,27 +192,7 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
             .controller_owner_ref(&())
             .expect("invariant: a gateway from the API has a name and uid"),
     };
-    let sa = render::service_account_name(wg.deployment());
-    let sa_api: Api<ServiceAccount> = Api::namespaced(ctx.client.clone(), &ns);
-    let account = render::render_service_account(&gw, &sa);
-    apply(
-        &sa_api,
-        &sa,
-        &account,
-        W::FIELD_MANAGER,
-        "apply the gateway ServiceAccount",
-    )
-    .await?;
-    let crb = render::render_cluster_role_binding(&gw, &sa);
-    let crb_api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
-    apply(
-        &crb_api,
-        &gw.cluster_role_binding_name(),
-        &crb,
-        W::FIELD_MANAGER,
-        "bind the gateway ClusterRole",
-    )
-    .await?;
+    ensure_identity(&ctx, &*wg, &gw).await?;
     if !wg
         .finalizers()
         .iter()
@@ -221,7 +201,6 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
         set_finalizer(&ctx, &*wg, true).await?;
         return Ok(Action::await_change());
     }
-
     let secret = ensure_keys(&ctx, &*wg, &gw).await?;
     let secret_name = secret.as_ref().and_then(|s| s.metadata.name.as_deref());
     if secret.is_none() {
@@ -240,17 +219,7 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
     )
     .await?;
 
-    let pods = Api::<Pod>::namespaced(ctx.client.clone(), &ns)
-        .list(&ListParams::default().labels(&format!(
-            "{}={},{}={}",
-            label::GATEWAY_ACTIVE,
-            label::TRUE,
-            label::GATEWAY_COMPONENT,
-            label::GATEWAY_COMPONENT_GATEWAY
-        )))
-        .await
-        .map_err(|e| Error::Api("list the gateway pods", e))?
-        .items;
+    let pods = observe_active_pods(&ctx, &ns).await?;
     let active = render::active_pod(&pods, &gw);
     let mut observed = Observed {
         internal: active.map(render::internal_endpoint),
@@ -280,6 +249,43 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
         ctx.event(&*wg, EventType::Normal, "Reconciled", note).await;
     }
     Ok(Action::requeue(RESYNC))
+}
+
+/// The gateway pods' ServiceAccount and its binding to the `liqo-gateway` ClusterRole.
+async fn ensure_identity<W: WgKind>(ctx: &Context, wg: &W, gw: &Gateway) -> Result<(), Error> {
+    let sa = render::service_account_name(wg.deployment());
+    let sa_api: Api<ServiceAccount> = Api::namespaced(ctx.client.clone(), &gw.namespace);
+    let account = render::render_service_account(gw, &sa);
+    let what = "apply the gateway ServiceAccount";
+    apply(&sa_api, &sa, &account, W::FIELD_MANAGER, what).await?;
+    let crb = render::render_cluster_role_binding(gw, &sa);
+    let crb_api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
+    let what = "bind the gateway ClusterRole";
+    apply(
+        &crb_api,
+        &gw.cluster_role_binding_name(),
+        &crb,
+        W::FIELD_MANAGER,
+        what,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The pods labelled active gateways in `ns`.
+async fn observe_active_pods(ctx: &Context, ns: &str) -> Result<Vec<Pod>, Error> {
+    let selector = format!(
+        "{}={},{}={}",
+        label::GATEWAY_ACTIVE,
+        label::TRUE,
+        label::GATEWAY_COMPONENT,
+        label::GATEWAY_COMPONENT_GATEWAY
+    );
+    Ok(Api::<Pod>::namespaced(ctx.client.clone(), ns)
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| Error::Api("list the gateway pods", e))?
+        .items)
 }
 
 /// Applies the server Service and computes the endpoint from it; `None` while it cannot be
