@@ -31,6 +31,9 @@ use crate::context::Context;
 use crate::gateway_render::{self, ChildParams, RenderError};
 
 const RETRY: Duration = Duration::from_secs(5);
+/// Only the default child and template kinds are watched: a resync picks up the status of
+/// children of other kinds.
+const RESYNC: Duration = Duration::from_secs(300);
 
 /// Annotations and labels for the rendered Service.
 type ServiceMetadata = (BTreeMap<String, String>, BTreeMap<String, String>);
@@ -226,7 +229,7 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
         let note = format!("Reconciled {} {:?}", G::kind(&()), gw.name_any());
         ctx.event(&*gw, EventType::Normal, "Reconciled", note).await;
     }
-    Ok(Action::await_change())
+    Ok(Action::requeue(RESYNC))
 }
 
 async fn read_template(
