@@ -102,8 +102,10 @@ pub fn render_connection(id: &Identity) -> Connection {
     connection
 }
 
-/// Applies the Connection and sets its status to Connecting if it has none. Returns the
-/// status value it then has.
+/// Applies the Connection and sets its status to Connecting. Upstream only does so when the
+/// status is empty; but a fresh process has measured nothing yet, so whatever an earlier
+/// process wrote is stale, and keeping it would hide a gateway restart. Returns the status
+/// value it then has.
 ///
 /// # Errors
 /// The apply or status write failure.
@@ -120,8 +122,8 @@ pub async fn ensure_connection(
         )
         .await
         .with_context(|| format!("failed to apply Connection {}/{name}", id.namespace))?;
-    if let Some(value) = applied.status.and_then(|s| s.value) {
-        return Ok(value);
+    if let Some(ConnectionStatusValue::Connecting) = applied.status.and_then(|s| s.value) {
+        return Ok(ConnectionStatusValue::Connecting);
     }
     let connecting = ConnectionStatus {
         value: Some(ConnectionStatusValue::Connecting),

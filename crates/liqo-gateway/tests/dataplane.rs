@@ -4,189 +4,18 @@
 //!
 //! Needs root, iproute2, nftables, iputils-ping and iperf3 (`make deps`).
 
+mod common;
+
 use std::fs;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use liqo_gateway::tunnel::public_key;
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
-
-const GATEWAY: &str = env!("CARGO_BIN_EXE_liqo-gateway");
+use common::{GATEWAY, Gateway, Keys, Netns, keys, stderr, wait_until};
+use nix::sys::signal::Signal;
 const SERVER_TUNNEL_IP: &str = "169.254.18.1";
 const WAN_A: &str = "192.0.2.1";
 const WAN_B: &str = "192.0.2.2";
-
-// --- fixtures ----------------------------------------------------------------------------------
-
-/// A network namespace, deleted on drop (also when the test panics).
-struct Netns {
-    name: String,
-}
-
-impl Netns {
-    fn new(test: &str, role: &str) -> Self {
-        let name = format!("lgt-{}-{test}-{role}", std::process::id());
-        let _ = Command::new("ip").args(["netns", "del", &name]).output();
-        run(Command::new("ip").args(["netns", "add", &name]));
-        let ns = Self { name };
-        ns.ip(&["link", "set", "lo", "up"]);
-        ns
-    }
-
-    fn ip(&self, args: &[&str]) {
-        run(Command::new("ip").arg("-n").arg(&self.name).args(args));
-    }
-
-    fn cmd(&self, program: &str) -> Command {
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &self.name, program]);
-        c
-    }
-
-    fn exec(&self, program: &str, args: &[&str]) -> Output {
-        self.cmd(program)
-            .args(args)
-            .output()
-            .expect("ip netns exec runs")
-    }
-
-    fn nft(&self, script: &str) {
-        let mut child = self
-            .cmd("nft")
-            .args(["-f", "-"])
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("nft runs");
-        std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "nft: {}", stderr(&out));
-    }
-
-    /// Packets seen by a named counter of table `ip probe`.
-    fn counter(&self, name: &str) -> u64 {
-        let out = self.exec("nft", &["-j", "list", "counter", "ip", "probe", name]);
-        assert!(out.status.success(), "nft list counter: {}", stderr(&out));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        json["nftables"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|o| o["counter"]["packets"].as_u64())
-            .expect("a counter")
-    }
-
-    fn ping(&self, target: &str, count: u32) -> Output {
-        self.exec(
-            "ping",
-            &["-c", &count.to_string(), "-i", "0.2", "-W", "3", target],
-        )
-    }
-
-    fn has_link(&self, name: &str) -> bool {
-        self.exec("ip", &["link", "show", name]).status.success()
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .output();
-    }
-}
-
-/// A running gateway, killed on drop.
-struct Gateway {
-    child: Option<Child>,
-    log: PathBuf,
-}
-
-impl Gateway {
-    /// Starts a gateway in `ns` and waits until its tunnel interface is up.
-    fn start(ns: &Netns, log: PathBuf, args: &[String]) -> Self {
-        let file = fs::File::create(&log).unwrap();
-        let child = ns
-            .cmd(GATEWAY)
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .expect("the gateway starts");
-        let mut gw = Self {
-            child: Some(child),
-            log,
-        };
-        wait_until(
-            Duration::from_secs(20),
-            "the gateway's tunnel interface",
-            || {
-                if let Some(status) = gw.try_exit() {
-                    panic!("gateway exited with {status}:\n{}", gw.log());
-                }
-                gw.log().contains("tunnel interface up")
-            },
-        );
-        gw
-    }
-
-    fn pid(&self) -> Pid {
-        Pid::from_raw(self.child.as_ref().unwrap().id() as i32)
-    }
-
-    fn try_exit(&mut self) -> Option<ExitStatus> {
-        self.child.as_mut().unwrap().try_wait().unwrap()
-    }
-
-    fn log(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Sends `signal` and waits for the exit status.
-    fn stop(&mut self, signal: Signal) -> ExitStatus {
-        let _ = kill(self.pid(), signal);
-        let mut child = self.child.take().unwrap();
-        let status = child.wait().unwrap();
-        self.child = Some(child);
-        status
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut()
-            && child.try_wait().ok().flatten().is_none()
-        {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Key files of one side.
-struct Keys {
-    private: PathBuf,
-    public_b64: String,
-}
-
-fn keys(dir: &Path, name: &str) -> Keys {
-    let mut private = [0u8; 32];
-    fs::File::open("/dev/urandom")
-        .unwrap()
-        .read_exact(&mut private)
-        .unwrap();
-    let path = dir.join(format!("{name}.key"));
-    fs::write(&path, private).unwrap();
-    Keys {
-        private: path,
-        public_b64: base64::engine::general_purpose::STANDARD.encode(public_key(private)),
-    }
-}
 
 /// Two "cluster" namespaces joined by a veth pair (`eth0` on both sides) and the key pairs.
 struct Pair {
@@ -226,7 +55,7 @@ impl Pair {
             format!("--private-key-file={}", self.keys_b.private.display()),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        Gateway::start(&self.b, self.log("server"), &args)
+        Gateway::start(&self.b.name, self.log("server"), &args, &[])
     }
 
     fn client(&self, extra: &[&str]) -> Gateway {
@@ -238,7 +67,7 @@ impl Pair {
             format!("--private-key-file={}", self.keys_a.private.display()),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        Gateway::start(&self.a, self.log("client"), &args)
+        Gateway::start(&self.a.name, self.log("client"), &args, &[])
     }
 
     fn log(&self, name: &str) -> PathBuf {
@@ -250,24 +79,6 @@ impl Pair {
             }
             n += 1;
         }
-    }
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd.output().expect("command runs");
-    assert!(out.status.success(), "{cmd:?}: {}", stderr(&out));
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Polls `condition` until it holds; panics naming `what` after `timeout`.
-fn wait_until(timeout: Duration, what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
