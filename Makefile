@@ -53,21 +53,26 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-## demo: two local clusters with Liqo installed on both, authenticated, then teardown.
+## demo: two local clusters on a test network with Liqo installed on both, their networks
+## connected through the WireGuard gateways, authenticated, then teardown.
 demo: deps k8s
 	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
 	@trap 'target/debug/testenv down --dir $(DEMO_DIR)' EXIT; \
-	target/debug/testenv up --dir $(DEMO_DIR) alpha beta; \
-	for c in alpha beta; do \
-	  echo "== cluster $$c: liqoctl install"; \
-	  target/debug/liqoctl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig install --timeout 2m; \
-	done; \
+	target/debug/testenv up --dir $(DEMO_DIR) --network --pod-cidr alpha=10.243.0.0/16 --pod-cidr beta=10.244.0.0/16 alpha beta; \
+	echo "== cluster alpha: liqoctl install"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig install --pod-cidr 10.243.0.0/16 --timeout 2m; \
+	echo "== cluster beta: liqoctl install"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/beta/kubeconfig install --pod-cidr 10.244.0.0/16 --timeout 2m; \
 	for c in alpha beta; do \
 	  echo "== cluster $$c: kubectl get nodes,pods -A"; \
 	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get nodes -o wide; \
 	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get pods -n liqo -o wide; \
 	done; \
+	echo "== liqoctl network connect (alpha hosts the gateway client, beta the server)"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig network connect --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig --wait; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get configurations,gatewayclients,connections -A -o wide; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get configurations,gatewayservers,connections -A -o wide; \
 	echo "== liqoctl authenticate (alpha consumes from beta)"; \
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig authenticate --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get foreignclusters,identities -A; \
