@@ -94,6 +94,9 @@ pub struct Args {
     #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
           default_missing_value = "true")]
     pub disable_kernel_version_check: bool,
+    /// Where `/healthz` and `/readyz` are served (`:8083`: all interfaces; empty: off).
+    #[arg(long, default_value = "")]
+    pub health_probe_bind_address: String,
     /// Log as JSON lines.
     #[arg(long)]
     pub log_json: bool,
@@ -104,7 +107,7 @@ pub struct Args {
 }
 
 /// Upstream flags accepted and ignored, so upstream templates keep working: leader election
-/// and the sibling-container handshake (a single container here), metrics and probes, the
+/// and the sibling-container handshake (a single container here), metrics, the
 /// nft/route monitors, the implementation switch (always userspace).
 #[derive(Debug, clap::Args)]
 #[allow(dead_code)] // read by nobody, on purpose
@@ -117,8 +120,6 @@ pub struct Ignored {
     leader_election: Option<String>,
     #[arg(long, hide = true, num_args = 0..=1, default_missing_value = "true")]
     implementation: Option<String>,
-    #[arg(long, hide = true, num_args = 0..=1, default_missing_value = "true")]
-    health_probe_bind_address: Option<String>,
     #[arg(long, hide = true, num_args = 0..=1, default_missing_value = "true")]
     metrics_address: Option<String>,
     #[arg(long, hide = true, num_args = 0..=1, default_missing_value = "true")]

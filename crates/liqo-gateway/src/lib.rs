@@ -12,6 +12,7 @@ pub mod health;
 pub mod netconf;
 pub mod offload;
 pub mod plan;
+pub mod probe;
 pub mod run;
 pub mod tun;
 pub mod tunnel;

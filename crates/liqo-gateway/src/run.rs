@@ -85,6 +85,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         }
     }
 
+    if let Some(addr) = crate::probe::parse_bind_address(&args.health_probe_bind_address) {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => {
+                tasks.spawn(crate::probe::serve(listener));
+            }
+            Err(e) => tracing::warn!(%addr, error = %e, "health probes not served"),
+        }
+    }
     // Whatever an earlier (killed) run left is replaced now.
     netconf::remove_plan().context("failed to clear stale routes and NAT")?;
     let ping_socket = checker::bind()

@@ -323,6 +323,15 @@ async fn gateways_under_kubernetes_connect_report_and_apply_the_configuration() 
         assert!(latency.timestamp.is_some());
     }
 
+    // The kubelet's probes are answered on the template's address.
+    for node in [s.node_ip().unwrap(), c.node_ip().unwrap()] {
+        let mut stream = std::net::TcpStream::connect((node, 8083)).unwrap();
+        std::io::Write::write_all(&mut stream, b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    }
+
     // A ready Configuration in the client cluster: the server's pods, remapped.
     let conf_api: Api<Configuration> = Api::namespaced(cc.clone(), &tenant(SERVER_ID));
     let cidrs = |pod: &str, ext: &str| {
