@@ -192,11 +192,11 @@ pub async fn watch_public_keys(
         if shared.set_peer(public) {
             tracing::info!(publickey = %name, peer = %id.peer, "peer configured");
         }
-        if connected.is_some() {
-            let value = ensure_until_done(&connections, &id).await;
-            if let Some(tx) = connected.take() {
-                let _ = tx.send(value);
-            }
+        // Every key event re-ensures the Connection (upstream does it on every reconcile), so
+        // a deleted Connection comes back; the health reporting starts after the first one.
+        let value = ensure_until_done(&connections, &id).await;
+        if let Some(tx) = connected.take() {
+            let _ = tx.send(value);
         }
     }
 }
@@ -205,7 +205,7 @@ async fn ensure_until_done(api: &Api<Connection>, id: &Identity) -> ConnectionSt
     loop {
         match ensure_connection(api, id).await {
             Ok(value) => {
-                tracing::info!(connection = %id.connection_name(), status = %value, "Connection ensured");
+                tracing::debug!(connection = %id.connection_name(), status = %value, "Connection ensured");
                 return value;
             }
             Err(e) => {
@@ -225,6 +225,7 @@ pub async fn report_status(
 ) {
     let api: Api<Connection> = Api::namespaced(client, &id.namespace);
     let name = id.connection_name();
+    let mut last_value = None;
     while let Some(update) = updates.recv().await {
         let now = Timestamp::now();
         if !gate.should_write(&update.value, now) {
@@ -232,7 +233,12 @@ pub async fn report_status(
         }
         match write_status(&api, &name, &update.render_status()).await {
             Ok(()) => {
-                tracing::info!(connection = %name, status = %update.value, latency = ?update.latency, "status written");
+                if last_value.as_ref() != Some(&update.value) {
+                    tracing::info!(connection = %name, status = %update.value, latency = ?update.latency, "connection status changed");
+                } else {
+                    tracing::debug!(connection = %name, latency = ?update.latency, "connection status refreshed");
+                }
+                last_value = Some(update.value.clone());
                 gate.written(update.value, now);
             }
             Err(e) => tracing::warn!(

@@ -12,6 +12,7 @@ use liqo_api::consts::name;
 use liqo_api::networking::ConnectionStatusValue;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use crate::args::{Args, Mode};
 use crate::checker::{self, PingerConfig};
@@ -21,6 +22,7 @@ use crate::endpoint;
 use crate::health::{StatusGate, Update};
 use crate::netconf;
 use crate::plan::Plan;
+use crate::probe;
 use crate::tun::Tun;
 use crate::udp::Udp;
 
@@ -47,10 +49,66 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
     let private_key = read_key(&args.private_key_path())?;
     netconf::write_sysctls()?;
-    let (local, peer) = match args.mode {
-        Mode::Server => (SERVER_ADDRESS, CLIENT_ADDRESS),
-        Mode::Client => (CLIENT_ADDRESS, SERVER_ADDRESS),
+    let (shared, tun) = open_tunnel(&args, private_key)?;
+    let (fatal_tx, mut fatal_rx) = mpsc::unbounded_channel();
+    dataplane::spawn(shared.clone(), tun, fatal_tx).context("failed to start the packet loop")?;
+    let mut tasks = JoinSet::new();
+    spawn_timers_and_endpoint(&args, &shared, &mut tasks);
+    serve_probes(&args, &mut tasks).await;
+    // Whatever an earlier (killed) run left is replaced now.
+    netconf::remove_plan().context("failed to clear stale routes and NAT")?;
+    let ping_socket = checker::bind()
+        .await
+        .context("failed to bind the connection-check port 12345")?;
+    let (pong_tx, pong_rx) = mpsc::channel(64);
+    tasks.spawn(checker::respond(ping_socket.clone(), pong_tx));
+    let checks = Checks {
+        socket: ping_socket,
+        pongs: pong_rx,
+        pinger: PingerConfig {
+            peer_cluster_id: args.remote_cluster_id.clone(),
+            peer_addr: peer_address(args.mode),
+            interval: args.ping_interval,
+            loss_threshold: args.ping_loss_threshold,
+        },
     };
+    match &args.peer_public_key {
+        Some(key) => start_standalone(&args, key, &shared, checks, &mut tasks)?,
+        None => start_kubernetes(&args, &shared, checks, &mut tasks).await?,
+    }
+
+    let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
+    let result = tokio::select! {
+        _ = term.recv() => Ok(()),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+        Some(e) = fatal_rx.recv() => Err(e),
+    };
+    tracing::info!("shutting down");
+    tasks.abort_all();
+    if let Err(e) = netconf::remove_plan() {
+        tracing::warn!(error = format!("{e:#}"), "failed to remove routes and NAT");
+    }
+    result
+}
+
+fn local_address(mode: Mode) -> Ipv4Addr {
+    match mode {
+        Mode::Server => SERVER_ADDRESS,
+        Mode::Client => CLIENT_ADDRESS,
+    }
+}
+
+fn peer_address(mode: Mode) -> Ipv4Addr {
+    match mode {
+        Mode::Server => CLIENT_ADDRESS,
+        Mode::Client => SERVER_ADDRESS,
+    }
+}
+
+/// The TUN device (configured and up) and the UDP socket, in the state shared with the packet
+/// threads.
+fn open_tunnel(args: &Args, private_key: [u8; 32]) -> anyhow::Result<(Arc<Shared>, Tun)> {
+    let local = local_address(args.mode);
     let tun = Tun::create(TUNNEL_INTERFACE).context("failed to create the tunnel interface")?;
     netconf::configure_link(TUNNEL_INTERFACE, args.mtu, local)
         .context("failed to configure the tunnel interface")?;
@@ -62,10 +120,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("failed to bind UDP port {port}"))?;
     tracing::info!(mode = ?args.mode, interface = TUNNEL_INTERFACE, %local, listen = %udp.local_addr()?, mtu = args.mtu, "tunnel interface up");
     let shared = Arc::new(Shared::new(udp, private_key, args.mode == Mode::Server));
+    Ok((shared, tun))
+}
 
-    let (fatal_tx, mut fatal_rx) = mpsc::unbounded_channel();
-    dataplane::spawn(shared.clone(), tun, fatal_tx).context("failed to start the packet loop")?;
-    let mut tasks = tokio::task::JoinSet::new();
+/// WireGuard's timers, and the client's endpoint (static, or followed through DNS).
+fn spawn_timers_and_endpoint(args: &Args, shared: &Arc<Shared>, tasks: &mut JoinSet<()>) {
     let ticker = shared.clone();
     tasks.spawn(async move {
         let mut tick = tokio::time::interval(TIMER_TICK);
@@ -84,93 +143,65 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     }
+}
 
-    if let Some(addr) = crate::probe::parse_bind_address(&args.health_probe_bind_address) {
+async fn serve_probes(args: &Args, tasks: &mut JoinSet<()>) {
+    if let Some(addr) = probe::parse_bind_address(&args.health_probe_bind_address) {
         match tokio::net::TcpListener::bind(addr).await {
             Ok(listener) => {
-                tasks.spawn(crate::probe::serve(listener));
+                tasks.spawn(probe::serve(listener));
             }
             Err(e) => tracing::warn!(%addr, error = %e, "health probes not served"),
         }
     }
-    // Whatever an earlier (killed) run left is replaced now.
-    netconf::remove_plan().context("failed to clear stale routes and NAT")?;
-    let ping_socket = checker::bind()
-        .await
-        .context("failed to bind the connection-check port 12345")?;
-    let (pong_tx, pong_rx) = mpsc::channel(64);
-    tasks.spawn(checker::respond(ping_socket.clone(), pong_tx));
-    let pinger = PingerConfig {
-        peer_cluster_id: args.remote_cluster_id.clone(),
-        peer_addr: peer,
-        interval: args.ping_interval,
-        loss_threshold: args.ping_loss_threshold,
-    };
+}
 
-    if let Some(key) = &args.peer_public_key {
-        start_standalone(&args, key, &shared, peer)?;
-        if args.ping_enabled {
-            let (tx, rx) = mpsc::channel(16);
-            tasks.spawn(checker::ping(ping_socket, pinger, pong_rx, tx));
-            tasks.spawn(log_updates(rx));
-        }
-    } else {
-        let client = liqo_kube::client::Access {
-            kubeconfig: args.kubeconfig.clone(),
-            ..Default::default()
-        }
-        .client()
-        .await
-        .context("failed to build the Kubernetes client")?
-        .0;
-        let id = Identity {
-            name: args.name.clone(),
-            namespace: args.namespace.clone(),
-            peer: args.remote_cluster_id.clone(),
-            gateway_uid: args.gateway_uid.clone(),
-            mode: args.mode,
-        };
-        let (first_tx, first_rx) = tokio::sync::oneshot::channel();
-        tasks.spawn(control::watch_public_keys(
-            client.clone(),
-            id.clone(),
-            shared.clone(),
-            first_tx,
-        ));
-        let tunnel = TUNNEL_INTERFACE.to_string();
-        tasks.spawn(control::watch_configuration(
-            client.clone(),
-            id.clone(),
-            tunnel,
-            peer,
-        ));
-        let health = Health {
-            enabled: args.ping_enabled,
-            update_interval: args.ping_update_status_interval,
-            pinger,
-        };
-        tasks.spawn(report_health(
-            client,
-            id,
-            health,
-            ping_socket,
-            pong_rx,
-            first_rx,
-        ));
-    }
+/// The connection check's socket, its PONGs and the pinger's settings.
+#[derive(Debug)]
+struct Checks {
+    socket: Arc<tokio::net::UdpSocket>,
+    pongs: mpsc::Receiver<checker::Pong>,
+    pinger: PingerConfig,
+}
 
-    let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
-    let result = tokio::select! {
-        _ = term.recv() => Ok(()),
-        _ = tokio::signal::ctrl_c() => Ok(()),
-        Some(e) = fatal_rx.recv() => Err(e),
-    };
-    tracing::info!("shutting down");
-    tasks.abort_all();
-    if let Err(e) = netconf::remove_plan() {
-        tracing::warn!(error = format!("{e:#}"), "failed to remove routes and NAT");
+/// Kubernetes mode: the PublicKey watch configures the peer and ensures the Connection, the
+/// Configuration watch installs routes and NAT, and the health goes to the Connection status.
+async fn start_kubernetes(
+    args: &Args,
+    shared: &Arc<Shared>,
+    checks: Checks,
+    tasks: &mut JoinSet<()>,
+) -> anyhow::Result<()> {
+    let (client, _) = liqo_kube::client::Access {
+        kubeconfig: args.kubeconfig.clone(),
+        ..Default::default()
     }
-    result
+    .client()
+    .await
+    .context("failed to build the Kubernetes client")?;
+    let id = Identity {
+        name: args.name.clone(),
+        namespace: args.namespace.clone(),
+        peer: args.remote_cluster_id.clone(),
+        gateway_uid: args.gateway_uid.clone(),
+        mode: args.mode,
+    };
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel();
+    let (c, i, s) = (client.clone(), id.clone(), shared.clone());
+    tasks.spawn(control::watch_public_keys(c, i, s, first_tx));
+    let (c, i, tunnel) = (client.clone(), id.clone(), TUNNEL_INTERFACE.to_string());
+    tasks.spawn(control::watch_configuration(
+        c,
+        i,
+        tunnel,
+        peer_address(args.mode),
+    ));
+    let health = Health {
+        enabled: args.ping_enabled,
+        update_interval: args.ping_update_status_interval,
+    };
+    tasks.spawn(report_health(client, id, health, checks, first_rx));
+    Ok(())
 }
 
 /// Reads a raw 32-byte key.
@@ -185,7 +216,13 @@ fn read_key(path: &Path) -> anyhow::Result<[u8; 32]> {
     })
 }
 
-fn start_standalone(args: &Args, key: &str, shared: &Shared, peer: Ipv4Addr) -> anyhow::Result<()> {
+fn start_standalone(
+    args: &Args,
+    key: &str,
+    shared: &Shared,
+    checks: Checks,
+    tasks: &mut JoinSet<()>,
+) -> anyhow::Result<()> {
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(key.trim())
         .context("--peer-public-key is not base64")?;
@@ -196,10 +233,20 @@ fn start_standalone(args: &Args, key: &str, shared: &Shared, peer: Ipv4Addr) -> 
         remaps: args.routes.clone(),
     };
     if !plan.remaps.is_empty() {
-        netconf::apply_plan(&plan, TUNNEL_INTERFACE, peer)
+        netconf::apply_plan(&plan, TUNNEL_INTERFACE, peer_address(args.mode))
             .context("failed to install routes and NAT")?;
     }
     tracing::info!(routes = ?plan.remaps, "standalone peer configured");
+    if args.ping_enabled {
+        let (tx, rx) = mpsc::channel(16);
+        tasks.spawn(checker::ping(
+            checks.socket,
+            checks.pinger,
+            checks.pongs,
+            tx,
+        ));
+        tasks.spawn(log_updates(rx));
+    }
     Ok(())
 }
 
@@ -208,7 +255,6 @@ fn start_standalone(args: &Args, key: &str, shared: &Shared, peer: Ipv4Addr) -> 
 struct Health {
     enabled: bool,
     update_interval: Duration,
-    pinger: PingerConfig,
 }
 
 /// Once the Connection exists: ping and report, or report Connected with latency N/A.
@@ -216,8 +262,7 @@ async fn report_health(
     client: kube::Client,
     id: Identity,
     health: Health,
-    socket: Arc<tokio::net::UdpSocket>,
-    pongs: mpsc::Receiver<checker::Pong>,
+    checks: Checks,
     first: tokio::sync::oneshot::Receiver<ConnectionStatusValue>,
 ) {
     let Ok(current) = first.await else { return };
@@ -236,7 +281,12 @@ async fn report_health(
         return;
     }
     let (tx, rx) = mpsc::channel(16);
-    let pinger = tokio::spawn(checker::ping(socket, health.pinger, pongs, tx));
+    let pinger = tokio::spawn(checker::ping(
+        checks.socket,
+        checks.pinger,
+        checks.pongs,
+        tx,
+    ));
     control::report_status(client, id, gate, rx).await;
     pinger.abort();
 }
