@@ -102,16 +102,17 @@ pub fn render_connection(id: &Identity) -> Connection {
     connection
 }
 
-/// Applies the Connection and sets its status to Connecting. Upstream only does so when the
-/// status is empty; but a fresh process has measured nothing yet, so whatever an earlier
-/// process wrote is stale, and keeping it would hide a gateway restart. Returns the status
-/// value it then has.
+/// Applies the Connection and sets its status to Connecting when it has none, or when `fresh`
+/// (this process's first ensure). Upstream only does the former; but a fresh process has
+/// measured nothing yet, so whatever an earlier process wrote is stale, and keeping it would
+/// hide a gateway restart. Returns the status value it then has.
 ///
 /// # Errors
 /// The apply or status write failure.
 pub async fn ensure_connection(
     api: &Api<Connection>,
     id: &Identity,
+    fresh: bool,
 ) -> anyhow::Result<ConnectionStatusValue> {
     let name = id.connection_name();
     let applied = api
@@ -122,8 +123,10 @@ pub async fn ensure_connection(
         )
         .await
         .with_context(|| format!("failed to apply Connection {}/{name}", id.namespace))?;
-    if let Some(ConnectionStatusValue::Connecting) = applied.status.and_then(|s| s.value) {
-        return Ok(ConnectionStatusValue::Connecting);
+    match applied.status.and_then(|s| s.value) {
+        Some(ConnectionStatusValue::Connecting) => return Ok(ConnectionStatusValue::Connecting),
+        Some(value) if !fresh => return Ok(value),
+        _ => {}
     }
     let connecting = ConnectionStatus {
         value: Some(ConnectionStatusValue::Connecting),
@@ -194,16 +197,20 @@ pub async fn watch_public_keys(
         }
         // Every key event re-ensures the Connection (upstream does it on every reconcile), so
         // a deleted Connection comes back; the health reporting starts after the first one.
-        let value = ensure_until_done(&connections, &id).await;
+        let value = ensure_until_done(&connections, &id, connected.is_some()).await;
         if let Some(tx) = connected.take() {
             let _ = tx.send(value);
         }
     }
 }
 
-async fn ensure_until_done(api: &Api<Connection>, id: &Identity) -> ConnectionStatusValue {
+async fn ensure_until_done(
+    api: &Api<Connection>,
+    id: &Identity,
+    fresh: bool,
+) -> ConnectionStatusValue {
     loop {
-        match ensure_connection(api, id).await {
+        match ensure_connection(api, id, fresh).await {
             Ok(value) => {
                 tracing::debug!(connection = %id.connection_name(), status = %value, "Connection ensured");
                 return value;
