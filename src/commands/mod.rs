@@ -41,7 +41,7 @@ pub enum Command {
     Install(install::InstallArgs),
     /// Manage the network between two clusters.
     #[command(subcommand)]
-    Network(network::Network),
+    Network(Box<network::Network>),
     /// Remove the authentication with a provider cluster.
     #[command(alias = "unauth")]
     Unauthenticate(unauthenticate::UnauthenticateArgs),

@@ -15,7 +15,7 @@ use crate::exit::ExitStatus;
 pub enum Network {
     /// Exchange the network configurations, then create the gateway server (remote) and client
     /// (local) and share their keys.
-    Connect(connect::ConnectArgs),
+    Connect(Box<connect::ConnectArgs>),
     /// Delete the gateways of both clusters, keeping the network configurations.
     Disconnect(disconnect::DisconnectArgs),
     /// Delete the gateways and the network configurations of both clusters.
