@@ -81,7 +81,8 @@ demo: deps k8s
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig version --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	target/debug/testenv status --dir $(DEMO_DIR)
 
-## bench: start-up time and memory of two test clusters; install and authenticate times.
+## bench: start-up time and memory of two test clusters; install, network connect and
+## authenticate times; controller-manager and gateway memory.
 bench: deps k8s
 	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
