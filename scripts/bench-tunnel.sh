@@ -115,7 +115,7 @@ ip netns exec "$nsb" "$gateway" --mode=server --listen-port="$port" --mtu="$mtu"
   --peer-public-key="$(cat "$dir/a.pub")" --private-key-file="$dir/b.key" \
   --remote-cluster-id=a > "$dir/gw-b.log" 2>&1 &
 gwb=$!; pids+=("$gwb")
-wait_for "liqo-gateway server" grep -q "tunnel interface up" "$dir/gw-b.log"
+wait_for "liqo-gateway server" grep -q "gateway ready" "$dir/gw-b.log"
 ip netns exec "$nsa" "$gateway" --mode=client --endpoint-address=192.0.2.2 \
   --endpoint-port="$port" --mtu="$mtu" --peer-public-key="$(cat "$dir/b.pub")" \
   --private-key-file="$dir/a.key" --remote-cluster-id=b > "$dir/gw-a.log" 2>&1 &

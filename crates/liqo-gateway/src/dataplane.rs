@@ -262,7 +262,10 @@ struct RxBuffers {
 fn udp_to_tun(shared: &Shared, mut tun: Tun) -> io::Error {
     let mut b = RxBuffers {
         recv: vec![0; udp::RECV_BUFFER],
-        plain: vec![0; udp::RECV_BUFFER],
+        // Plaintext is shorter than its datagram, so decrypting datagram i at the current end
+        // of the plaintext always leaves its length free; the extra room covers a handshake
+        // answer to a short last datagram.
+        plain: vec![0; udp::RECV_BUFFER + tunnel::MIN_OUTPUT],
         scratch: vec![0; udp::RECV_BUFFER],
         packets: Vec::with_capacity(128),
         headers: Vec::with_capacity(128),

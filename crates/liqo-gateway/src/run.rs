@@ -76,6 +76,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Some(key) => start_standalone(&args, key, &shared, checks, &mut tasks)?,
         None => start_kubernetes(&args, &shared, checks, &mut tasks).await?,
     }
+    tracing::info!("gateway ready");
 
     let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
     let result = tokio::select! {

@@ -314,13 +314,13 @@ fn overlapping_pod_cidrs_are_remapped_at_each_end() {
         String::from_utf8_lossy(&out.stdout)
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        report["end"]["sum_sent"]["bytes"].as_u64(),
-        Some(20 * 1024 * 1024)
-    );
-    // iperf3 stops counting at the sender's end-of-test message, before the last bytes land.
+    // iperf3 sends whole blocks, so at least the amount asked.
+    let sent = report["end"]["sum_sent"]["bytes"].as_u64().unwrap();
+    assert!(sent >= 20 * 1024 * 1024, "sent {sent} bytes");
+    // iperf3 stops counting at the sender's end-of-test message, before the last bytes (up
+    // to the socket buffers) land: at least megabytes of segments made it through both NATs.
     let received = report["end"]["sum_received"]["bytes"].as_u64().unwrap();
-    assert!(received > 10 * 1024 * 1024, "received {received} bytes");
+    assert!(received > 1024 * 1024, "received {received} bytes");
     let _ = iperf.0.wait();
 
     // SIGTERM: clean exit, routes and NAT removed.
@@ -345,4 +345,139 @@ impl Drop for ChildGuard {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A wireguard-go device in `ns` named `dev`, with our addressing and MTU; killed on drop.
+struct WireguardGo {
+    _process: ChildGuard,
+}
+
+impl WireguardGo {
+    /// `wg_args`: what follows `wg set <dev>` (private key, peer, endpoint or listen port).
+    fn start(ns: &Netns, dev: &str, address: &str, wg_args: &[&str]) -> Self {
+        let child = ns
+            .cmd("wireguard-go")
+            .arg(dev)
+            .env("WG_PROCESS_FOREGROUND", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("wireguard-go is installed (make deps)");
+        let wg = Self {
+            _process: ChildGuard(child),
+        };
+        wait_until(Duration::from_secs(10), "wireguard-go's device", || {
+            ns.exec("wg", &["show", dev]).status.success()
+        });
+        let mut set = vec!["set", dev];
+        set.extend_from_slice(wg_args);
+        let out = ns.exec("wg", &set);
+        assert!(out.status.success(), "wg set: {}", stderr(&out));
+        ns.ip(&["link", "set", dev, "mtu", "1340"]);
+        ns.ip(&["addr", "add", address, "dev", dev]);
+        ns.ip(&["link", "set", dev, "up"]);
+        wg
+    }
+}
+
+/// TCP through the tunnel from `client_ns` to an iperf3 server in `server_ns` at `address`.
+fn tcp_crosses(client_ns: &Netns, server_ns: &Netns, address: &str) {
+    let server = server_ns
+        .cmd("iperf3")
+        .args(["-s", "-1", "-B", address])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = ChildGuard(server);
+    wait_until(Duration::from_secs(10), "iperf3 server", || {
+        !server_ns
+            .exec("ss", &["-Htln", "sport = :5201"])
+            .stdout
+            .is_empty()
+    });
+    let out = client_ns.exec("iperf3", &["-c", address, "-n", "10M", "-J"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = server.0.wait();
+}
+
+/// Standard WireGuard on the wire (§11.1): our server with a wireguard-go client, then our
+/// client with a wireguard-go server. GSO bursts reach a peer that reads one datagram at a
+/// time, and single datagrams reach our GRO socket.
+#[test]
+fn interoperates_with_wireguard_go_both_ways() {
+    let pair = Pair::new("wggo");
+    let dev = format!("wgt{}", std::process::id() % 100_000);
+    let b64 = |k: &Keys, name: &str| {
+        let raw = fs::read(&k.private).unwrap();
+        let path = pair.dir.path().join(format!("{name}.b64"));
+        fs::write(
+            &path,
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, raw),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (key_a, key_b) = (b64(&pair.keys_a, "a"), b64(&pair.keys_b, "b"));
+    let endpoint = format!("{WAN_B}:51840");
+
+    // wireguard-go initiates to our server.
+    let server = pair.server(&[]);
+    let wg = WireguardGo::start(
+        &pair.a,
+        &dev,
+        "169.254.18.2/30",
+        &[
+            "private-key",
+            &key_a,
+            "peer",
+            &pair.keys_b.public_b64,
+            "allowed-ips",
+            "0.0.0.0/0",
+            "endpoint",
+            &endpoint,
+        ],
+    );
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&server],
+    );
+    tcp_crosses(&pair.a, &pair.b, SERVER_TUNNEL_IP);
+    tcp_crosses(&pair.b, &pair.a, "169.254.18.2");
+    drop((server, wg));
+
+    // Our client initiates to wireguard-go.
+    wait_until(Duration::from_secs(10), "the old devices to go", || {
+        !pair.a.has_link(&dev) && !pair.b.has_link("liqo-tunnel")
+    });
+    let wg = WireguardGo::start(
+        &pair.b,
+        &dev,
+        "169.254.18.1/30",
+        &[
+            "listen-port",
+            "51840",
+            "private-key",
+            &key_b,
+            "peer",
+            &pair.keys_a.public_b64,
+            "allowed-ips",
+            "0.0.0.0/0",
+        ],
+    );
+    let client = pair.client(&[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client],
+    );
+    tcp_crosses(&pair.a, &pair.b, SERVER_TUNNEL_IP);
+    tcp_crosses(&pair.b, &pair.a, "169.254.18.2");
+    drop((client, wg));
 }

@@ -102,7 +102,7 @@ pub struct Gateway {
 
 impl Gateway {
     /// Starts a gateway in network namespace `netns` with extra environment `env` and waits
-    /// until its tunnel interface is up.
+    /// until it is set up (tunnel up; in standalone mode, routes and NAT installed).
     pub fn start(netns: &str, log: PathBuf, args: &[String], env: &[(&str, &str)]) -> Self {
         let file = fs::File::create(&log).unwrap();
         let child = Command::new("ip")
@@ -125,7 +125,7 @@ impl Gateway {
                 if let Some(status) = gw.try_exit() {
                     panic!("gateway exited with {status}:\n{}", gw.log());
                 }
-                gw.log().contains("tunnel interface up")
+                gw.log().contains("gateway ready")
             },
         );
         gw
