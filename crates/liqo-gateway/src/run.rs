@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -48,6 +49,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         netconf::check_kernel_version()?;
     }
     let private_key = read_key(&args.private_key_path())?;
+    check_public_key(&args.keys_dir.join("publicKey"), private_key);
     netconf::write_sysctls()?;
     let (shared, tun) = open_tunnel(&args, private_key)?;
     let (fatal_tx, mut fatal_rx) = mpsc::unbounded_channel();
@@ -84,7 +86,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         _ = tokio::signal::ctrl_c() => Ok(()),
         Some(e) = fatal_rx.recv() => Err(e),
     };
-    tracing::info!("shutting down");
+    let counters = &shared.counters;
+    tracing::info!(
+        tx_packets = counters.tx_packets.load(Ordering::Relaxed),
+        rx_packets = counters.rx_packets.load(Ordering::Relaxed),
+        rx_errors = counters.rx_errors.load(Ordering::Relaxed),
+        "shutting down"
+    );
     tasks.abort_all();
     if let Err(e) = netconf::remove_plan() {
         tracing::warn!(error = format!("{e:#}"), "failed to remove routes and NAT");
@@ -215,6 +223,16 @@ fn read_key(path: &Path) -> anyhow::Result<[u8; 32]> {
             bytes.len()
         )
     })
+}
+
+/// Warns when the Secret's publicKey does not belong to its privateKey (the peer would then
+/// hold a key this gateway cannot answer to). A missing file is fine.
+fn check_public_key(path: &Path, private_key: [u8; 32]) {
+    if let Ok(bytes) = std::fs::read(path)
+        && bytes.as_slice() != crate::tunnel::public_key(private_key)
+    {
+        tracing::warn!(path = %path.display(), "publicKey does not match privateKey; peers must use the key derived from privateKey");
+    }
 }
 
 fn start_standalone(
