@@ -101,11 +101,13 @@ impl Tun {
             )
         };
         if rc < 0 {
-            return Err(TunError::Ioctl {
-                action: "enable offloads on",
-                name: name.to_string(),
-                source: io::Error::last_os_error(),
-            });
+            // Without offloads the kernel hands over plain packets (still behind a virtio
+            // header): slower, but correct.
+            tracing::warn!(
+                interface = name,
+                error = %io::Error::last_os_error(),
+                "TUN offloads unavailable, every packet crosses the tunnel on its own"
+            );
         }
         Ok(Self {
             file,

@@ -184,6 +184,34 @@ fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
 }
 
 #[test]
+fn a_client_resolves_a_dns_endpoint() {
+    let pair = Pair::new("dns");
+    pair.a
+        .hosts(&format!("127.0.0.1 localhost\n{WAN_B} gateway.peer.test\n"));
+    let server = pair.server(&[]);
+    let mut args = vec![
+        "--mode=client".to_string(),
+        "--remote-cluster-id=cluster-b".to_string(),
+        "--endpoint-address=gateway.peer.test".to_string(),
+        format!("--peer-public-key={}", pair.keys_b.public_b64),
+        format!("--private-key-file={}", pair.keys_a.private.display()),
+    ];
+    args.push("--endpoint-port=51840".into());
+    let client = Gateway::start(&pair.a.name, pair.log("client"), &args, &[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client, &server],
+    );
+    assert!(
+        client.log().contains("endpoint resolved"),
+        "{}",
+        client.log()
+    );
+}
+
+#[test]
 fn a_second_gateway_in_the_namespace_is_refused() {
     let pair = Pair::new("busy");
     let _server = pair.server(&[]);

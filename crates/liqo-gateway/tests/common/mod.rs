@@ -86,8 +86,19 @@ impl Netns {
     }
 }
 
+impl Netns {
+    /// Names resolved inside the namespace: `ip netns exec` mounts `/etc/netns/<name>/hosts`
+    /// over `/etc/hosts`.
+    pub fn hosts(&self, lines: &str) {
+        let dir = Path::new("/etc/netns").join(&self.name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("hosts"), lines).unwrap();
+    }
+}
+
 impl Drop for Netns {
     fn drop(&mut self) {
+        let _ = fs::remove_dir_all(Path::new("/etc/netns").join(&self.name));
         let _ = Command::new("ip")
             .args(["netns", "del", &self.name])
             .output();
