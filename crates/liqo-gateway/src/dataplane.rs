@@ -183,6 +183,8 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
     };
     b.segment_lens.clear();
     match offload::prepare(hdr, &mut b.read[VNET_HDR_LEN..n]) {
+        // Allowed IPs are 0.0.0.0/0, as upstream configures them: IPv6 has no peer.
+        Ok(Segments::Single(p)) if !is_ipv4(p) => return Ok(()),
         Ok(Segments::Single(p)) => {
             b.segments[..p.len()].copy_from_slice(p);
             b.segment_lens.push(p.len());
@@ -299,8 +301,11 @@ fn decrypt(shared: &Shared, b: &mut RxBuffers, received: udp::Received) {
         let kind = datagram[0];
         match tunnel.decapsulate(Some(received.from.ip()), datagram, &mut b.plain[plain_at..]) {
             Ok(Output::Tunnel(p)) => {
-                b.packets.push((plain_at, p.len()));
-                plain_at += p.len();
+                // Authentic, but outside the allowed IPs (0.0.0.0/0) if not IPv4: dropped.
+                if is_ipv4(p) {
+                    b.packets.push((plain_at, p.len()));
+                    plain_at += p.len();
+                }
                 authenticated = true;
             }
             Ok(Output::Network(reply)) => {
@@ -384,6 +389,10 @@ fn deliver(b: &mut RxBuffers, tun: &mut Tun) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+fn is_ipv4(packet: &[u8]) -> bool {
+    packet.first().is_some_and(|b| b >> 4 == 4)
 }
 
 fn slice(buf: &[u8], (at, len): (usize, usize)) -> &[u8] {

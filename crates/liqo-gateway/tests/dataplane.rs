@@ -143,6 +143,32 @@ fn ping_crosses_the_tunnel_as_encrypted_udp_only() {
     assert!(server.log().contains("learned the peer's endpoint"));
 }
 
+/// Allowed IPs are 0.0.0.0/0, as upstream sets them: IPv6 crosses in neither direction.
+#[test]
+fn ipv6_does_not_cross_the_tunnel() {
+    let pair = Pair::new("ipv6");
+    let server = pair.server(&[]);
+    let client = pair.client(&[]);
+    wait_for_tunnel(
+        &pair.a,
+        SERVER_TUNNEL_IP,
+        Duration::from_secs(20),
+        &[&client, &server],
+    );
+    for (ns, addr) in [(&pair.a, "fd18::2/64"), (&pair.b, "fd18::1/64")] {
+        ns.ip(&["-6", "addr", "add", addr, "dev", "liqo-tunnel", "nodad"]);
+    }
+    let v6 = pair.a.exec(
+        "ping",
+        &["-6", "-c", "2", "-i", "0.2", "-W", "1", "fd18::1"],
+    );
+    assert!(!v6.status.success(), "IPv6 crossed the tunnel");
+    assert!(
+        pair.a.ping(SERVER_TUNNEL_IP, 1).status.success(),
+        "IPv4 still does"
+    );
+}
+
 #[test]
 fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
     let pair = Pair::new("restart");
