@@ -45,6 +45,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if !missing.is_empty() {
         bail!("missing required flags: {}", missing.join(", "));
     }
+    if let Some(address) = &args.endpoint_address
+        && address.parse::<std::net::Ipv6Addr>().is_ok()
+    {
+        bail!("endpoint {address} is IPv6; the tunnel runs over IPv4 only");
+    }
     if !args.disable_kernel_version_check {
         netconf::check_kernel_version()?;
     }
