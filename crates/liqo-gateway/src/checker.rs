@@ -69,20 +69,33 @@ pub async fn respond(socket: Arc<UdpSocket>, pongs: mpsc::Sender<Pong>) {
     }
 }
 
-/// Pings the peer every interval and reports every health event on `updates`, forever.
+/// PINGs unanswered before the pinger asks for a new handshake.
+const SILENT_PINGS: u32 = 2;
+
+/// Pings the peer every interval and reports every health event on `updates`, forever. After
+/// [`SILENT_PINGS`] unanswered PINGs (and again after as many more) it calls `on_silence`, so a
+/// restarted peer gets a new handshake without waiting for WireGuard's 15 s timers.
 pub async fn ping(
     socket: Arc<UdpSocket>,
     config: PingerConfig,
     mut pongs: mpsc::Receiver<Pong>,
     updates: mpsc::Sender<Update>,
+    on_silence: impl Fn() + Send + 'static,
 ) {
     let mut health = Health::new(Timestamp::now(), config.interval, config.loss_threshold);
+    let mut unanswered = 0u32;
     let mut ping_tick = tokio::time::interval(config.interval);
     let mut observe_tick = tokio::time::interval(health.observer_period());
     let target = SocketAddr::V4(SocketAddrV4::new(config.peer_addr, PING_PORT));
     loop {
         let update = tokio::select! {
             _ = ping_tick.tick() => {
+                if unanswered >= SILENT_PINGS {
+                    tracing::debug!(unanswered, "peer silent, starting a new handshake");
+                    on_silence();
+                    unanswered = 0;
+                }
+                unanswered += 1;
                 let ping = Message::ping(&config.peer_cluster_id, Timestamp::now()).encode();
                 if let Err(e) = socket.send_to(&ping, target).await {
                     tracing::trace!(error = %e, %target, "failed to send a PING");
@@ -96,7 +109,10 @@ pub async fn ping(
                     None
                 } else {
                     match pong.timestamp() {
-                        Ok(sent) => health.on_pong(sent, at),
+                        Ok(sent) => {
+                            unanswered = 0;
+                            health.on_pong(sent, at)
+                        }
                         Err(e) => {
                             tracing::debug!(error = %e, "ignoring a PONG");
                             None

@@ -96,6 +96,22 @@ impl Shared {
         self.lock().endpoint
     }
 
+    /// Starts a new handshake now (the peer stopped answering), if the peer and its endpoint
+    /// are known.
+    pub fn force_handshake(&self) {
+        let mut out = [0u8; tunnel::MIN_OUTPUT];
+        let mut state = self.lock();
+        let endpoint = state.endpoint;
+        let (Some(tunnel), Some(to)) = (state.tunnel.as_mut(), endpoint) else {
+            return;
+        };
+        match tunnel.force_handshake(&mut out) {
+            Ok(Output::Network(d)) => send_quietly(&self.udp, d, to),
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "failed to start a handshake"),
+        }
+    }
+
     /// Drives WireGuard's timers (handshake retries, rekeys); call every 250 ms.
     pub fn tick(&self) {
         let mut out = [0u8; tunnel::MIN_OUTPUT];

@@ -214,7 +214,8 @@ async fn start_kubernetes(
         enabled: args.ping_enabled,
         update_interval: args.ping_update_status_interval,
     };
-    tasks.spawn(report_health(client, id, health, checks, first_rx));
+    let shared = shared.clone();
+    tasks.spawn(report_health(client, id, health, checks, shared, first_rx));
     Ok(())
 }
 
@@ -243,7 +244,7 @@ fn check_public_key(path: &Path, private_key: [u8; 32]) {
 fn start_standalone(
     args: &Args,
     key: &str,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     checks: Checks,
     tasks: &mut JoinSet<()>,
 ) -> anyhow::Result<()> {
@@ -263,11 +264,13 @@ fn start_standalone(
     tracing::info!(routes = ?plan.remaps, "standalone peer configured");
     if args.ping_enabled {
         let (tx, rx) = mpsc::channel(16);
+        let s = shared.clone();
         tasks.spawn(checker::ping(
             checks.socket,
             checks.pinger,
             checks.pongs,
             tx,
+            move || s.force_handshake(),
         ));
         tasks.spawn(log_updates(rx));
     }
@@ -287,6 +290,7 @@ async fn report_health(
     id: Identity,
     health: Health,
     checks: Checks,
+    shared: Arc<Shared>,
     first: tokio::sync::oneshot::Receiver<ConnectionStatusValue>,
 ) {
     let Ok(current) = first.await else { return };
@@ -310,6 +314,7 @@ async fn report_health(
         checks.pinger,
         checks.pongs,
         tx,
+        move || shared.force_handshake(),
     ));
     control::report_status(client, id, gate, rx).await;
     pinger.abort();

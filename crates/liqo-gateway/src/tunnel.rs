@@ -141,6 +141,16 @@ impl Tunnel {
         }
     }
 
+    /// A new handshake initiation now, even if one is in flight (`out` of at least
+    /// [`MIN_OUTPUT`] bytes). For when the peer stopped answering: after a peer restart the old
+    /// session is dead, and WireGuard's own timers would wait 15 s to notice.
+    ///
+    /// # Errors
+    /// A protocol error from boringtun.
+    pub fn force_handshake<'a>(&mut self, out: &'a mut [u8]) -> Result<Output<'a>, TunnelError> {
+        convert(self.tunn.format_handshake_initiation(out, true))
+    }
+
     /// Time since the last completed handshake, if any.
     pub fn since_last_handshake(&self) -> Option<std::time::Duration> {
         self.tunn.stats().0
@@ -252,6 +262,35 @@ mod tests {
             Ok(Output::Tunnel(_))
         ));
         assert!(b.decapsulate(None, &data[0], &mut out).is_err());
+    }
+
+    #[test]
+    fn a_forced_handshake_recovers_from_a_restarted_peer() {
+        let (a_key, b_key) = ([5u8; 32], [6u8; 32]);
+        let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
+        let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
+        let mut out = [0u8; BUF];
+        let init = network(a.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
+        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
+        network(a.decapsulate(None, &response, &mut out).unwrap());
+        drain(&mut a);
+
+        // B restarts: A's session is dead and A keeps sending into it.
+        let mut b = Tunnel::new(b_key, public_key(a_key), None, 3);
+        let stale = network(a.encapsulate(&ipv4_packet(b"lost"), &mut out).unwrap());
+        assert_eq!(stale[0], MSG_DATA);
+        assert!(b.decapsulate(None, &stale, &mut out).is_err());
+
+        let init = network(a.force_handshake(&mut out).unwrap());
+        assert_eq!(init[0], MSG_HANDSHAKE_INIT);
+        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
+        network(a.decapsulate(None, &response, &mut out).unwrap());
+        let packet = ipv4_packet(b"back");
+        let data = network(a.encapsulate(&packet, &mut out).unwrap());
+        assert_eq!(
+            b.decapsulate(None, &data, &mut out).unwrap(),
+            Output::Tunnel(&packet[..])
+        );
     }
 
     #[test]
