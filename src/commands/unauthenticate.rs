@@ -120,10 +120,11 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes `name`; with `wait`, until it is gone (finalizers run). Whether it existed.
+/// Deletes `name`; with `wait`, until it is gone (finalizers run; the command's timeout
+/// bounds the wait). Whether it existed.
 async fn delete<K>(api: &Api<K>, name: &str, wait: bool) -> anyhow::Result<bool>
 where
-    K: kube::Resource
+    K: kube::Resource<DynamicType = ()>
         + Clone
         + serde::de::DeserializeOwned
         + std::fmt::Debug
@@ -131,24 +132,7 @@ where
         + Sync
         + 'static,
 {
-    match api.delete(name, &DeleteParams::background()).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(false),
-        Err(e) => return Err(e).with_context(|| format!("failed to delete {name}")),
-    }
-    if wait {
-        let what = format!("{name} to be deleted");
-        liqo_kube::wait::object(
-            api.clone(),
-            name,
-            &what,
-            Duration::MAX,
-            |o| o.is_none(),
-            |_| "still present (finalizer pending)".into(),
-        )
-        .await?;
-    }
-    Ok(true)
+    Ok(liqo_kube::wait::deleted(api, name, wait.then_some(Duration::MAX)).await?)
 }
 
 async fn delete_secret(client: &Client, namespace: &str, name: &str) -> anyhow::Result<()> {

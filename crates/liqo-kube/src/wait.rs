@@ -172,3 +172,68 @@ where
         }),
     }
 }
+
+/// Why [`deleted`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteError {
+    /// The API server refused the delete.
+    #[error("failed to delete {kind} {name}")]
+    Api {
+        /// Kind.
+        kind: String,
+        /// Name.
+        name: String,
+        /// The cause.
+        #[source]
+        source: kube::Error,
+    },
+    /// The object did not go in time.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+}
+
+/// Deletes `name` (background propagation) and, with `timeout`, watches until it is gone, naming
+/// its pending finalizers if it is not. Returns whether it existed.
+///
+/// # Errors
+/// [`DeleteError::Api`] for any answer but success or NotFound; [`DeleteError::Wait`] when it
+/// is still there after `timeout`.
+pub async fn deleted<K>(
+    api: &Api<K>,
+    name: &str,
+    timeout: Option<Duration>,
+) -> Result<bool, DeleteError>
+where
+    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+{
+    let kind = K::kind(&()).to_string();
+    match api
+        .delete(name, &kube::api::DeleteParams::background())
+        .await
+    {
+        Ok(_) => {}
+        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(false),
+        Err(source) => {
+            return Err(DeleteError::Api {
+                kind,
+                name: name.into(),
+                source,
+            });
+        }
+    }
+    if let Some(timeout) = timeout {
+        object(
+            api.clone(),
+            name,
+            &format!("{kind} {name} to be deleted"),
+            timeout,
+            |o| o.is_none(),
+            |o| match o.and_then(|o| o.meta().finalizers.clone()) {
+                Some(f) if !f.is_empty() => format!("still present, finalizers {f:?}"),
+                _ => "still present".into(),
+            },
+        )
+        .await?;
+    }
+    Ok(true)
+}

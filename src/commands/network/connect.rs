@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow, bail};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Secret, Service};
-use kube::api::{DeleteParams, DynamicObject, Patch, PatchParams};
+use kube::api::{DynamicObject, Patch, PatchParams};
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::consts::name;
 use liqo_api::networking::{
@@ -15,7 +15,7 @@ use liqo_api::networking::{
 };
 use liqo_kube::network::configuration::{self as netcfg, is_configured};
 use liqo_kube::network::gateway::{self, ServerParams, TemplateRef};
-use liqo_kube::network::lookup::{by_peer, peer_selector};
+use liqo_kube::network::lookup::{by_peer, name_for_peer, peer_selector};
 use liqo_kube::wait;
 
 use super::common::{
@@ -283,7 +283,7 @@ impl ConnectArgs {
                         .await
                         .context("failed to read the gateway server Service")?;
                     if svc.is_some_and(|s| gateway::service_differs(&s, &params)) {
-                        delete_and_wait(&api, &name, deadline_from_now()).await?;
+                        liqo_kube::wait::deleted(&api, &name, Some(deadline_from_now())).await?;
                         printer.info("Deleted existing gateway server");
                     }
                 }
@@ -319,9 +319,7 @@ impl ConnectArgs {
             "An error occurred while setting up gateway client",
             |_| "Gateway client correctly set up".into(),
             async {
-                let name = by_peer(&api, side.peer)
-                    .await?
-                    .map_or_else(|| side.peer.to_string(), |g| g.name_any());
+                let name = name_for_peer(&api, side.peer, side.peer).await?;
                 let gw = gateway::gateway_client(
                     &name,
                     ns,
@@ -390,34 +388,6 @@ where
     .with_context(|| format!("failed to apply {} {name}", K::kind(&())))
 }
 
-async fn delete_and_wait<K>(api: &Api<K>, name: &str, timeout: Duration) -> anyhow::Result<()>
-where
-    K: Resource<DynamicType = ()>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
-{
-    match api.delete(name, &DeleteParams::background()).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("failed to delete {name}")),
-    }
-    let what = format!("{} {name} to be deleted", K::kind(&()));
-    wait::object(
-        api.clone(),
-        name,
-        &what,
-        timeout,
-        |o| o.is_none(),
-        |_| "still present".into(),
-    )
-    .await?;
-    Ok(())
-}
-
 /// Steps 1–2.
 async fn retrieve(side: &Side<'_>) -> anyhow::Result<Configuration> {
     step(
@@ -440,9 +410,7 @@ async fn set_up(side: &Side<'_>, ns: &str, mut cfg: Configuration) -> anyhow::Re
         "An error occurred while setting up network configuration",
         |_| "Network configuration correctly set up".into(),
         async {
-            let name = by_peer(&api, side.peer)
-                .await?
-                .map_or_else(|| side.peer.to_string(), |c| c.name_any());
+            let name = name_for_peer(&api, side.peer, side.peer).await?;
             cfg.metadata.name = Some(name.clone());
             cfg.metadata.namespace = Some(ns.into());
             apply(&api, &name, &cfg).await
@@ -465,9 +433,7 @@ async fn await_configured(
         "Failed waiting for configuration to be applied",
         |_| "Configuration applied successfully".into(),
         async {
-            let name = by_peer(&api, side.peer)
-                .await?
-                .map_or_else(|| side.peer.to_string(), |c| c.name_any());
+            let name = name_for_peer(&api, side.peer, side.peer).await?;
             let what = format!("Configuration {ns}/{name} to be NetworkCIDRsConfigured");
             wait::object(
                 api.clone(),
@@ -774,9 +740,7 @@ where
         "An error occurred while creating public key",
         |_| "Public key correctly created".into(),
         async {
-            let name = by_peer(&api, key_owner)
-                .await?
-                .map_or_else(|| key_owner.to_string(), |k| k.name_any());
+            let name = name_for_peer(&api, key_owner, key_owner).await?;
             let pk =
                 gateway::public_key(&name, ns, key_owner, key, gateway::owner_reference(gateway));
             apply(&api, &name, &pk).await

@@ -5,8 +5,7 @@
 use std::fmt::Debug;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
-use kube::api::DeleteParams;
+use anyhow::bail;
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::networking::{Configuration, GatewayClient, GatewayServer};
 use liqo_kube::network::lookup::by_peer;
@@ -156,28 +155,6 @@ where
     let Some(object) = by_peer(&api, side.peer).await? else {
         return Ok(false);
     };
-    let name = object.name_any();
-    match api.delete(&name, &DeleteParams::background()).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(false),
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("failed to delete {} {ns}/{name}", K::kind(&())));
-        }
-    }
-    if opts.wait {
-        wait::object(
-            api,
-            &name,
-            &format!("{} {ns}/{name} to be deleted", K::kind(&())),
-            left(opts.deadline),
-            |o| o.is_none(),
-            |o| match o.and_then(|o| o.meta().finalizers.clone()) {
-                Some(f) if !f.is_empty() => format!("still present, finalizers {f:?}"),
-                _ => "still present".into(),
-            },
-        )
-        .await?;
-    }
-    Ok(true)
+    let timeout = opts.wait.then(|| left(opts.deadline));
+    Ok(wait::deleted(&api, &object.name_any(), timeout).await?)
 }

@@ -65,3 +65,21 @@ where
     }
     Ok(list.items.into_iter().next())
 }
+
+/// The name of `peer`'s object in `api` if one exists (it keeps it), else the default name
+/// `default` (networking.md §4: objects are named after a cluster ID unless found otherwise).
+///
+/// # Errors
+/// As [`by_peer`].
+pub async fn name_for_peer<K>(
+    api: &Api<K>,
+    peer: &str,
+    default: &str,
+) -> Result<String, LookupError>
+where
+    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug,
+{
+    Ok(by_peer(api, peer)
+        .await?
+        .map_or_else(|| default.to_string(), |o| o.name_any()))
+}
