@@ -318,6 +318,46 @@ fn gateway_pid(mode: &str, peer: &str) -> u32 {
     found[0]
 }
 
+/// An nftables rule in `cluster`'s node namespace dropping UDP to `to`, removed on drop.
+struct UdpBlock(String);
+
+impl UdpBlock {
+    const TABLE: &str = "liqo-test-block";
+
+    fn new(cluster: &str, to: Ipv4Addr) -> Self {
+        let netns = ENV.cluster(cluster).node_netns().unwrap().to_string();
+        let rules = format!(
+            "table ip {t} {{\n chain out {{\n  type filter hook output priority 0\n  ip daddr {to} meta l4proto udp drop\n }}\n}}\n",
+            t = Self::TABLE
+        );
+        let mut nft = Command::new("ip")
+            .args(["netns", "exec", &netns, "nft", "-f", "-"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut nft.stdin.take().unwrap(), rules.as_bytes()).unwrap();
+        assert!(nft.wait().unwrap().success(), "nft rule installed");
+        Self(netns)
+    }
+}
+
+impl Drop for UdpBlock {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &self.0,
+                "nft",
+                "delete",
+                "table",
+                "ip",
+                Self::TABLE,
+            ])
+            .status();
+    }
+}
+
 /// UDP and ICMP packets seen on the bridge while `traffic` runs (tcpdump, numeric).
 fn capture_on_bridge(node: Ipv4Addr, traffic: impl FnOnce()) -> Vec<String> {
     let bridge = ENV.wan_bridge().expect("the env has a bridge");
@@ -559,6 +599,29 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
 async fn identical_pod_cidrs_reach_each_other_through_remapped_addresses() {
     let pod_g = ENV.cluster("gamma").add_test_pod("pg").unwrap();
     let pod_d = ENV.cluster("delta").add_test_pod("pd").unwrap();
+
+    // First the server is unreachable (gamma's node drops UDP to delta's node): the failure
+    // names the endpoint the client dials and what came back.
+    let server_ip = ENV.cluster("delta").node_ip().unwrap();
+    let block = UdpBlock::new("gamma", server_ip);
+    let out = liqoctl(&[
+        &kc("gamma"),
+        "network",
+        "connect",
+        &remote("delta"),
+        "--wait",
+        "--timeout=30s",
+    ]);
+    assert!(!out.status.success(), "connect through a blocked path");
+    let err = stderr(&out);
+    assert!(
+        err.contains("ERRO: Failed waiting for Connection status to be established: timed out")
+            && err.contains("is Error; last Event: Warning ConnectionError: no WireGuard handshake answer from the server endpoint")
+            && err.contains(&format!("{server_ip}:")),
+        "{err}"
+    );
+    // Unblocked, the same command converges.
+    drop(block);
     let out = connect("gamma", "delta");
     assert!(out.status.success(), "connect: {}", stderr(&out));
 

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::ObjectReference;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{ObjectMeta, Patch, PatchParams};
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource};
 use liqo_api::consts::label::REMOTE_CLUSTER_ID;
@@ -136,7 +137,8 @@ pub async fn ensure_connection(
     Ok(ConnectionStatusValue::Connecting)
 }
 
-/// Writes the Connection's status (server-side apply on the status subresource).
+/// Writes the Connection's status (server-side apply on the status subresource) and returns
+/// the Connection.
 ///
 /// # Errors
 /// The write failure.
@@ -144,7 +146,7 @@ pub async fn write_status(
     api: &Api<Connection>,
     name: &str,
     status: &ConnectionStatus,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Connection> {
     let body = json!({
         "apiVersion": Connection::api_version(&()),
         "kind": Connection::kind(&()),
@@ -157,8 +159,7 @@ pub async fn write_status(
         &Patch::Apply(body),
     )
     .await
-    .with_context(|| format!("failed to write the status of Connection {name}"))?;
-    Ok(())
+    .with_context(|| format!("failed to write the status of Connection {name}"))
 }
 
 /// Configures the tunnel from the peer's PublicKeys, forever. The first valid key also
@@ -223,27 +224,48 @@ async fn ensure_until_done(
     }
 }
 
-/// Writes health updates to the Connection's status, filtered by `gate`, forever.
+/// Writes health updates to the Connection's status, filtered by `gate`, forever. Each change
+/// of value, and a persisting Error every [`EVENT_REFRESH`], also publishes an Event on the
+/// Connection whose note is `explain(connected)`: the status has no room for the cause.
 pub async fn report_status(
     client: Client,
     id: Identity,
     mut gate: StatusGate,
     mut updates: mpsc::Receiver<Update>,
+    explain: impl Fn(bool) -> String,
 ) {
-    let api: Api<Connection> = Api::namespaced(client, &id.namespace);
+    let api: Api<Connection> = Api::namespaced(client.clone(), &id.namespace);
+    let events = Recorder::new(
+        client,
+        Reporter {
+            controller: "liqo-gateway".into(),
+            instance: std::env::var("POD_NAME").ok(),
+        },
+    );
     let name = id.connection_name();
     let mut last_value = None;
+    let mut last_event: Option<tokio::time::Instant> = None;
     while let Some(update) = updates.recv().await {
         let now = Timestamp::now();
         if !gate.should_write(&update.value, now) {
             continue;
         }
         match write_status(&api, &name, &update.render_status()).await {
-            Ok(()) => {
-                if last_value.as_ref() != Some(&update.value) {
+            Ok(connection) => {
+                let changed = last_value.as_ref() != Some(&update.value);
+                if changed {
                     tracing::info!(connection = %name, status = %update.value, latency = ?update.latency, "connection status changed");
                 } else {
                     tracing::debug!(connection = %name, latency = ?update.latency, "connection status refreshed");
+                }
+                let stale = last_event.is_none_or(|at| at.elapsed() >= EVENT_REFRESH);
+                let error = update.value == ConnectionStatusValue::Error;
+                if changed || (error && stale) {
+                    let event = status_event(&update.value, explain(!error));
+                    if let Err(e) = events.publish(&event, &connection.object_ref(&())).await {
+                        tracing::warn!(error = %e, "failed to publish the Connection event");
+                    }
+                    last_event = Some(tokio::time::Instant::now());
                 }
                 last_value = Some(update.value.clone());
                 gate.written(update.value, now);
@@ -253,6 +275,25 @@ pub async fn report_status(
                 "failed to write the Connection status"
             ),
         }
+    }
+}
+
+/// How often a persisting Error re-publishes its (possibly changed) cause.
+pub const EVENT_REFRESH: Duration = Duration::from_secs(30);
+
+/// The Event for a Connection now `value`, with its cause.
+fn status_event(value: &ConnectionStatusValue, note: String) -> Event {
+    let (type_, reason) = match value {
+        ConnectionStatusValue::Connected => (EventType::Normal, "Connected"),
+        ConnectionStatusValue::Error => (EventType::Warning, "ConnectionError"),
+        _ => (EventType::Normal, "Connecting"),
+    };
+    Event {
+        type_,
+        reason: reason.into(),
+        note: Some(note),
+        action: "CheckConnection".into(),
+        secondary: None,
     }
 }
 

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::diagnosis::Snapshot;
 use crate::offload::{self, Coalescer, Segments, VNET_HDR_LEN, VnetHdr};
 use crate::tun::Tun;
 use crate::tunnel::{self, MSG_COOKIE_REPLY, MSG_DATA, Output, Tunnel};
@@ -28,6 +29,21 @@ pub struct PeerState {
     /// Where datagrams go: configured (client) or learned from authenticated datagrams
     /// (server).
     pub endpoint: Option<SocketAddr>,
+    /// Handshake initiations sent (for the diagnosis).
+    initiations: u64,
+    /// The last failure to send a datagram, cleared by a completed handshake.
+    send_error: Option<String>,
+    /// The DNS endpoint and its last resolution failure, cleared by a resolution.
+    resolve_error: Option<(String, String)>,
+}
+
+impl PeerState {
+    /// Counts `datagram` if it starts a handshake.
+    fn note_sent(&mut self, datagram: &[u8]) {
+        if datagram.first() == Some(&tunnel::MSG_HANDSHAKE_INIT) {
+            self.initiations += 1;
+        }
+    }
 }
 
 /// Packet counters, for logs.
@@ -88,7 +104,35 @@ impl Shared {
 
     /// Sets where datagrams go.
     pub fn set_endpoint(&self, endpoint: SocketAddr) {
-        self.lock().endpoint = Some(endpoint);
+        let mut state = self.lock();
+        state.endpoint = Some(endpoint);
+        state.resolve_error = None;
+    }
+
+    /// Records that resolving the endpoint `host` failed with `error`.
+    pub fn set_resolve_error(&self, host: &str, error: String) {
+        self.lock().resolve_error = Some((host.to_string(), error));
+    }
+
+    /// What the diagnosis needs, read at once.
+    pub fn snapshot(&self) -> Snapshot {
+        let state = self.lock();
+        let since_handshake = state.tunnel.as_ref().and_then(Tunnel::since_last_handshake);
+        Snapshot {
+            peer_known: state.tunnel.is_some(),
+            endpoint: state.endpoint,
+            since_handshake,
+            initiations: state.initiations,
+            send_error: since_handshake
+                .is_none()
+                .then(|| state.send_error.clone())
+                .flatten(),
+            resolve_error: state.resolve_error.clone(),
+        }
+    }
+
+    fn note_send_error(&self, error: &io::Error) {
+        self.lock().send_error = Some(error.to_string());
     }
 
     /// The current endpoint.
@@ -106,7 +150,13 @@ impl Shared {
             return;
         };
         match tunnel.force_handshake(&mut out) {
-            Ok(Output::Network(d)) => send_quietly(&self.udp, d, to),
+            Ok(Output::Network(d)) => {
+                state.note_sent(d);
+                if let Err(e) = self.udp.send(d, to) {
+                    tracing::debug!(error = %e, %to, "failed to send a handshake message");
+                    state.send_error = Some(e.to_string());
+                }
+            }
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "failed to start a handshake"),
         }
@@ -122,10 +172,14 @@ impl Shared {
         };
         match tunnel.tick(&mut out) {
             Ok(Output::Network(d)) => {
-                if let Some(to) = endpoint
-                    && let Err(e) = self.udp.send(d, to)
-                {
-                    tracing::debug!(error = %e, "failed to send a handshake message");
+                let initiation = d.first() == Some(&tunnel::MSG_HANDSHAKE_INIT);
+                if let Some(to) = endpoint {
+                    let result = self.udp.send(d, to);
+                    state.initiations += u64::from(initiation);
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, "failed to send a handshake message");
+                        state.send_error = Some(e.to_string());
+                    }
                 }
             }
             Ok(_) => {}
@@ -229,7 +283,7 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
         let (Some(tunnel), Some(endpoint)) = (state.tunnel.as_mut(), endpoint) else {
             return Ok(()); // no peer or no endpoint yet: dropped, as on a link without carrier
         };
-        let (mut src, mut dst) = (0, 0);
+        let (mut src, mut dst, mut initiations) = (0, 0, 0);
         for &len in &b.segment_lens {
             let packet = &b.segments[src..src + len];
             src += len;
@@ -239,6 +293,8 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
             }
             match tunnel.encapsulate(packet, room) {
                 Ok(Output::Network(d)) => {
+                    // Only the first datagram of a session can be an initiation.
+                    initiations += u64::from(d[0] == tunnel::MSG_HANDSHAKE_INIT);
                     dst += d.len();
                     b.send_lens.push(d.len());
                 }
@@ -246,6 +302,7 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
                 Err(e) => tracing::debug!(error = %e, "failed to encrypt a packet"),
             }
         }
+        state.initiations += initiations;
         endpoint
     };
     shared
@@ -261,6 +318,7 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
         // Unreachable endpoint and the like: the packets are lost, the loop goes on.
         Err(e) if e.kind() != io::ErrorKind::Unsupported => {
             tracing::debug!(error = %e, %endpoint, "failed to send datagrams");
+            shared.note_send_error(&e);
             Ok(())
         }
         Err(e) => Err(e),

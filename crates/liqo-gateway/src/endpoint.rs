@@ -55,7 +55,10 @@ pub async fn follow_dns(
                 }
             }
             // Not-found and timeouts are expected while the server's name appears.
-            Err(e) => tracing::warn!(%host, error = %e, "failed to resolve the endpoint"),
+            Err(e) => {
+                tracing::warn!(%host, error = %e, "failed to resolve the endpoint");
+                shared.set_resolve_error(&host, e.to_string());
+            }
         }
         tokio::time::sleep(next_interval(start.elapsed(), dns_check_interval)).await;
     }

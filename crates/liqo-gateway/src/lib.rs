@@ -7,6 +7,7 @@ pub mod args;
 pub mod checker;
 pub mod control;
 pub mod dataplane;
+pub mod diagnosis;
 pub mod endpoint;
 pub mod health;
 pub mod netconf;

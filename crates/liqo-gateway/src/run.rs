@@ -19,6 +19,7 @@ use crate::args::{Args, Mode};
 use crate::checker::{self, PingerConfig};
 use crate::control::{self, Identity};
 use crate::dataplane::{self, Shared};
+use crate::diagnosis;
 use crate::endpoint;
 use crate::health::{StatusGate, Update};
 use crate::netconf;
@@ -213,6 +214,7 @@ async fn start_kubernetes(
     let health = Health {
         enabled: args.ping_enabled,
         update_interval: args.ping_update_status_interval,
+        listen_port: args.listen_port,
     };
     let shared = shared.clone();
     tasks.spawn(report_health(client, id, health, checks, shared, first_rx));
@@ -282,6 +284,7 @@ fn start_standalone(
 struct Health {
     enabled: bool,
     update_interval: Duration,
+    listen_port: u16,
 }
 
 /// Once the Connection exists: ping and report, or report Connected with latency N/A.
@@ -309,14 +312,17 @@ async fn report_health(
         return;
     }
     let (tx, rx) = mpsc::channel(16);
+    let s = shared.clone();
     let pinger = tokio::spawn(checker::ping(
         checks.socket,
         checks.pinger,
         checks.pongs,
         tx,
-        move || shared.force_handshake(),
+        move || s.force_handshake(),
     ));
-    control::report_status(client, id, gate, rx).await;
+    let (mode, port) = (id.mode, health.listen_port);
+    let explain = move |connected| diagnosis::explain(mode, &shared.snapshot(), connected, port);
+    control::report_status(client, id, gate, rx, explain).await;
     pinger.abort();
 }
 

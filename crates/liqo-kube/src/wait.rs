@@ -237,3 +237,54 @@ where
     }
     Ok(true)
 }
+
+impl WaitError {
+    /// A timeout whose last state also carries the newest Event about `name` in `namespace`:
+    /// controllers and gateways explain what the status has no room for in Events.
+    pub async fn with_last_event(self, client: &kube::Client, namespace: &str, name: &str) -> Self {
+        match self {
+            Self::Timeout {
+                what,
+                timeout,
+                last,
+            } => {
+                let event = last_event(client, namespace, name)
+                    .await
+                    .map(|e| format!("; last Event: {e}"))
+                    .unwrap_or_default();
+                Self::Timeout {
+                    what,
+                    timeout,
+                    last: format!("{last}{event}"),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// `Type Reason: note` of the newest Event about `name` in `namespace`.
+pub async fn last_event(client: &kube::Client, namespace: &str, name: &str) -> Option<String> {
+    use k8s_openapi::api::events::v1::Event;
+    let events = Api::<Event>::namespaced(client.clone(), namespace)
+        .list(&Default::default())
+        .await
+        .ok()?;
+    let about = events
+        .items
+        .into_iter()
+        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name));
+    let newest = about.max_by_key(|e| {
+        e.series
+            .as_ref()
+            .map(|s| s.last_observed_time.0)
+            .or(e.event_time.as_ref().map(|t| t.0))
+            .or(e.metadata.creation_timestamp.as_ref().map(|t| t.0))
+    })?;
+    Some(format!(
+        "{} {}: {}",
+        newest.type_.unwrap_or_default(),
+        newest.reason.unwrap_or_default(),
+        newest.note.unwrap_or_default()
+    ))
+}

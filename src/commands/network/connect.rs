@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow, bail};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Secret, Service};
-use kube::api::{DynamicObject, Patch, PatchParams};
+use kube::api::{DynamicObject, ListParams, Patch, PatchParams};
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::consts::name;
 use liqo_api::networking::{
@@ -599,7 +599,7 @@ fn ready_replicas(d: Option<&Deployment>) -> i32 {
 async fn pod_state(pods: &Api<k8s_openapi::api::core::v1::Pod>, gateway: &str) -> Option<String> {
     let selector = format!("{}={gateway}", liqo_api::consts::label::GATEWAY_NAME);
     let list = pods
-        .list(&kube::api::ListParams::default().labels(&selector))
+        .list(&ListParams::default().labels(&selector))
         .await
         .ok()?;
     let lines: Vec<String> = list
@@ -774,42 +774,57 @@ async fn await_connection(
             format!("a Connection to cluster {peer} in {ns}"),
         )
     };
-    step(
-        side.printer,
-        start,
-        fail,
-        |_| ok.into(),
-        wait::list(
-            api,
-            &peer_selector(&peer),
-            &what,
-            left(deadline),
-            move |conns: &[Connection]| match conns {
-                [] => Ok(false),
-                [conn] => Ok(!established || connected(conn)),
-                _ => Err(format!(
-                    "more than one Connection resource found for remote cluster {peer}"
-                )),
-            },
-            |conns| match conns {
-                [] => {
-                    "no Connection yet (the gateway creates it when it gets the peer's public key)"
-                        .into()
-                }
-                [conn] => format!(
-                    "Connection {} is {}",
-                    conn.name_any(),
-                    conn.status
-                        .as_ref()
-                        .and_then(|s| s.value.as_ref())
-                        .map_or("without status".to_string(), |v| format!("{v:?}"))
-                ),
-                many => format!("{} Connections", many.len()),
-            },
-        ),
-    )
+    let selector = peer_selector(&peer);
+    let waited = wait::list(
+        api.clone(),
+        &selector,
+        &what,
+        left(deadline),
+        move |conns: &[Connection]| match conns {
+            [] => Ok(false),
+            [conn] => Ok(!established || connected(conn)),
+            _ => Err(format!(
+                "more than one Connection resource found for remote cluster {peer}"
+            )),
+        },
+        |conns| match conns {
+            [] => "no Connection yet (the gateway creates it when it gets the peer's public key)"
+                .into(),
+            [conn] => format!(
+                "Connection {} is {}",
+                conn.name_any(),
+                conn.status
+                    .as_ref()
+                    .and_then(|s| s.value.as_ref())
+                    .map_or("without status".to_string(), |v| format!("{v:?}"))
+            ),
+            many => format!("{} Connections", many.len()),
+        },
+    );
+    step(side.printer, start, fail, |_| ok.into(), async {
+        match waited.await {
+            // The status has no room for the cause; the gateway puts it in an Event (for the
+            // client: the endpoint it dials and what came back).
+            Err(e) => Err(match connection_name(&api, &selector).await {
+                Some(name) => e.with_last_event(side.client, ns, &name).await,
+                None => e,
+            }),
+            Ok(found) => Ok(found),
+        }
+    })
     .await
     .map(drop)
+}
+
+async fn connection_name(api: &Api<Connection>, selector: &str) -> Option<String> {
+    let list = api
+        .list(&ListParams::default().labels(selector))
+        .await
+        .ok()?;
+    match list.items.as_slice() {
+        [conn] => Some(conn.name_any()),
+        _ => None,
+    }
 }
 
 fn connected(conn: &Connection) -> bool {

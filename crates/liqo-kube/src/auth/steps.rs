@@ -270,50 +270,9 @@ pub async fn await_tenant_status(
     let what = format!("the tenant controller to fill Tenant {namespace}/{tenant}");
     match wait::object(api, tenant, &what, timeout, done, describe).await {
         Ok(found) => Ok(found.expect("invariant: the wait ends on a present Tenant")),
-        Err(WaitError::Timeout {
-            what,
-            timeout,
-            last,
-        }) => {
-            // The controller explains refusals in Events: the latest one says why.
-            let event = last_event(client, namespace, tenant)
-                .await
-                .map(|e| format!("; last Event: {e}"))
-                .unwrap_or_default();
-            Err(WaitError::Timeout {
-                what,
-                timeout,
-                last: format!("{last}{event}"),
-            }
-            .into())
-        }
-        Err(e) => Err(e.into()),
+        // The controller explains refusals in Events: the latest one says why.
+        Err(e) => Err(e.with_last_event(client, namespace, tenant).await.into()),
     }
-}
-
-/// `Type Reason: note` of the newest Event about `name` in `namespace`.
-async fn last_event(client: &Client, namespace: &str, name: &str) -> Option<String> {
-    use k8s_openapi::api::events::v1::Event;
-    let events = Api::<Event>::namespaced(client.clone(), namespace)
-        .list(&Default::default())
-        .await
-        .ok()?;
-    let about = events
-        .items
-        .into_iter()
-        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name));
-    let newest = about.max_by_key(|e| {
-        e.event_time
-            .as_ref()
-            .map(|t| t.0)
-            .or(e.metadata.creation_timestamp.as_ref().map(|t| t.0))
-    })?;
-    Some(format!(
-        "{} {}: {}",
-        newest.type_.unwrap_or_default(),
-        newest.reason.unwrap_or_default(),
-        newest.note.unwrap_or_default()
-    ))
 }
 
 /// Consumer: applies the Identity.
