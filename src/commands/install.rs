@@ -208,6 +208,7 @@ async fn apply(
     }
     plan::await_deployment_available(client, &params.namespace, plan::CONTROLLER_MANAGER, timeout)
         .await?;
+    plan::await_networks_granted(client, &params.namespace, timeout).await?;
     Ok(())
 }
 

@@ -23,7 +23,7 @@ pub use networks::{
     EXTERNAL_CIDR_NETWORK, INTERNAL_CIDR_NETWORK, POD_CIDR_NETWORK, SERVICE_CIDR_NETWORK,
 };
 pub use observe::{
-    await_crd_established, await_deployment_available, observe_cluster_id,
+    await_crd_established, await_deployment_available, await_networks_granted, observe_cluster_id,
     observe_controller_manager, observe_keys,
 };
 pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};

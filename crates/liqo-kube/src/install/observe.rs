@@ -5,8 +5,9 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::{Api, Client};
+use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::name;
+use liqo_api::ipam::Network;
 
 use crate::wait::{self, WaitError};
 
@@ -110,6 +111,38 @@ pub async fn await_deployment_available(
     };
     let what = format!("Deployment {namespace}/{deployment} to be available");
     wait::object(api, deployment, &what, timeout, available, describe).await?;
+    Ok(())
+}
+
+/// Waits until the controller manager's IPAM has granted every Network the installation put in
+/// `namespace`: until then `network connect` has no CIDR to exchange.
+///
+/// # Errors
+/// [`WaitError`] naming the Networks still without a CIDR.
+pub async fn await_networks_granted(
+    client: &Client,
+    namespace: &str,
+    timeout: Duration,
+) -> Result<(), WaitError> {
+    let api: Api<Network> = Api::namespaced(client.clone(), namespace);
+    let pending = |nets: &[Network]| -> Vec<String> {
+        nets.iter()
+            .filter(|n| n.status.as_ref().and_then(|s| s.cidr.as_ref()).is_none())
+            .map(ResourceExt::name_any)
+            .collect()
+    };
+    wait::list(
+        api,
+        super::PART_OF_SELECTOR,
+        &format!("the IPAM to grant the Networks in {namespace}"),
+        timeout,
+        |nets| Ok(!nets.is_empty() && pending(nets).is_empty()),
+        |nets| match pending(nets) {
+            _ if nets.is_empty() => "no Network found".into(),
+            p => format!("without a CIDR in their status: {}", p.join(", ")),
+        },
+    )
+    .await?;
     Ok(())
 }
 
