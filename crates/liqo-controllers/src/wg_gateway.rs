@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
-use kube::runtime::reflector::ObjectRef;
+use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::common::DeploymentTemplate;
@@ -33,7 +33,7 @@ use crate::context::Context;
 use crate::wg_render::{self as render, Gateway};
 
 const RETRY: Duration = Duration::from_secs(5);
-/// Re-reads what no watch covers (the Node of a NodePort endpoint).
+/// A safety net: every input is watched.
 const RESYNC: Duration = Duration::from_secs(300);
 
 /// A failed reconcile.
@@ -513,6 +513,39 @@ fn labelled_gateway<W: WgKind, O: ResourceExt>(o: &O) -> Option<ObjectRef<W>> {
     Some(ObjectRef::new(name).within(ns))
 }
 
+/// Maps a Node to every server when its readiness or addresses change: a NodePort endpoint is
+/// the address of the active gateway pod's Node. The Node's periodic status reports change
+/// neither and map to nothing.
+fn node_mapper<W: WgKind>(
+    servers: Store<W>,
+) -> impl Fn(Node) -> Vec<ObjectRef<W>> + Send + Sync + 'static {
+    let seen = std::sync::Mutex::new(std::collections::HashMap::<String, String>::new());
+    move |node| {
+        let status = node.status.as_ref();
+        let ready = status
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+            .map(|c| c.status.clone());
+        let addresses = status.and_then(|s| s.addresses.as_ref()).map(|a| {
+            a.iter()
+                .map(|a| format!("{}={}", a.type_, a.address))
+                .collect::<Vec<_>>()
+        });
+        let fingerprint = format!("{ready:?} {addresses:?}");
+        let mut seen = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.insert(node.name_any(), fingerprint.clone()) == Some(fingerprint) {
+            return Vec::new();
+        }
+        servers
+            .state()
+            .iter()
+            .map(|wg| ObjectRef::from_obj(&**wg))
+            .collect()
+    }
+}
+
 /// Runs the controller of `W` until the stream ends. Children and related objects are
 /// watched through label selectors, so only gateway objects reach this process.
 pub async fn run<W: WgKind>(ctx: Arc<Context>) {
@@ -520,6 +553,7 @@ pub async fn run<W: WgKind>(ctx: Arc<Context>) {
     let ours = || watcher::Config::default().labels(label::GATEWAY_NAME);
     let controller = Controller::new(gateways, watcher::Config::default());
     let store = controller.store();
+    let servers = store.clone();
     let mut controller = controller
         .owns(Api::<Deployment>::all(ctx.client.clone()), ours())
         .owns(Api::<ServiceAccount>::all(ctx.client.clone()), ours())
@@ -557,7 +591,13 @@ pub async fn run<W: WgKind>(ctx: Arc<Context>) {
             },
         );
     if W::GATEWAY_KIND == "GatewayServer" {
-        controller = controller.owns(Api::<Service>::all(ctx.client.clone()), ours());
+        controller = controller
+            .owns(Api::<Service>::all(ctx.client.clone()), ours())
+            .watches(
+                Api::<Node>::all(ctx.client.clone()),
+                watcher::Config::default(),
+                node_mapper(servers),
+            );
     }
     let controller = controller.run(reconcile::<W>, error_policy::<W>, ctx.clone());
     ctx.drive(W::NAME, controller).await;
@@ -565,6 +605,52 @@ pub async fn run<W: WgKind>(ctx: Arc<Context>) {
 
 #[cfg(test)]
 mod tests {
+    use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeCondition, NodeStatus};
+    use kube::runtime::{reflector, watcher};
+    use liqo_api::networking::WgGatewayServer;
+
+    fn node(ready: &str, ip: &str, heartbeat: i64) -> Node {
+        let mut node = Node::default();
+        node.metadata.name = Some("n1".into());
+        node.status = Some(NodeStatus {
+            conditions: Some(vec![NodeCondition {
+                type_: "Ready".into(),
+                status: ready.into(),
+                last_heartbeat_time: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                    k8s_openapi::jiff::Timestamp::from_second(heartbeat).unwrap(),
+                )),
+                ..Default::default()
+            }]),
+            addresses: Some(vec![NodeAddress {
+                type_: "InternalIP".into(),
+                address: ip.into(),
+            }]),
+            ..Default::default()
+        });
+        node
+    }
+
+    #[test]
+    fn nodes_reach_the_servers_only_when_readiness_or_addresses_change() {
+        let (store, mut writer) = reflector::store::<WgGatewayServer>();
+        let mut server: WgGatewayServer = serde_json::from_value(serde_json::json!({
+            "apiVersion": "networking.liqo.io/v1beta1", "kind": "WgGatewayServer",
+            "metadata": {"name": "gw", "namespace": "liqo-tenant-b"},
+            "spec": {"deployment": {"spec": {"template": {"spec": {"containers": []}}}}, "service": {"spec": {}}}
+        }))
+        .unwrap();
+        server.metadata.uid = Some("u1".into());
+        writer.apply_watcher_event(&watcher::Event::Apply(server));
+        let map = super::node_mapper(store);
+        assert_eq!(map(node("False", "172.31.0.2", 1)).len(), 1, "first sight");
+        assert!(
+            map(node("False", "172.31.0.2", 2)).is_empty(),
+            "heartbeat only"
+        );
+        assert_eq!(map(node("True", "172.31.0.2", 3)).len(), 1, "turned Ready");
+        assert_eq!(map(node("True", "172.31.0.3", 4)).len(), 1, "new address");
+    }
+
     #[test]
     fn generated_keys_are_a_curve25519_pair() {
         let (private, public) = super::generate_keys().unwrap();
