@@ -25,7 +25,7 @@ pub struct PingerConfig {
     pub loss_threshold: u32,
 }
 
-/// A PONG and when it arrived.
+/// A PONG (or a PING from the peer, which only wakes the pinger) and when it arrived.
 pub type Pong = (Message, Timestamp);
 
 /// Binds the connection-check socket.
@@ -37,7 +37,8 @@ pub async fn bind() -> std::io::Result<Arc<UdpSocket>> {
     Ok(Arc::new(socket))
 }
 
-/// Answers PINGs and forwards PONGs to `pongs` (dropped if nobody pings), forever.
+/// Answers PINGs and forwards PONGs, and the PINGs too, to `pongs` (dropped if nobody pings),
+/// forever.
 pub async fn respond(socket: Arc<UdpSocket>, pongs: mpsc::Sender<Pong>) {
     let mut buf = [0u8; PING_BUFFER];
     loop {
@@ -57,10 +58,11 @@ pub async fn respond(socket: Arc<UdpSocket>, pongs: mpsc::Sender<Pong>) {
         };
         match message.msg_type {
             MsgType::Ping => {
-                let pong = message.pong().encode();
+                let pong = message.clone().pong().encode();
                 if let Err(e) = socket.send_to(&pong, from).await {
                     tracing::debug!(error = %e, %from, "failed to answer a PING");
                 }
+                let _ = pongs.try_send((message, Timestamp::now()));
             }
             MsgType::Pong => {
                 let _ = pongs.try_send((message, Timestamp::now()));
@@ -104,7 +106,17 @@ pub async fn ping(
             }
             _ = observe_tick.tick() => health.observe(Timestamp::now()),
             Some((pong, at)) = pongs.recv() => {
-                if pong.cluster_id != config.peer_cluster_id {
+                if pong.msg_type == MsgType::Ping {
+                    // The peer reaches us, so the tunnel is up: until our first PONG, ping now
+                    // rather than at the next tick (up to an interval after the handshake, as
+                    // our PINGs before it had no session to travel in). Not counted as
+                    // unanswered: the handshake logic keeps its pace.
+                    if !health.is_connected() {
+                        let ping = Message::ping(&config.peer_cluster_id, Timestamp::now()).encode();
+                        let _ = socket.send_to(&ping, target).await;
+                    }
+                    None
+                } else if pong.cluster_id != config.peer_cluster_id {
                     tracing::debug!(cluster_id = %pong.cluster_id, "PONG for another peer");
                     None
                 } else {

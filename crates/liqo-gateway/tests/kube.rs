@@ -129,6 +129,29 @@ async fn connection_until(
     .expect("the Connection exists")
 }
 
+/// Waits (by watch) for an Event on the Connection `gw-<name>` with `reason`; returns its note.
+async fn connection_event(client: &Client, namespace: &str, reason: &str) -> String {
+    use k8s_openapi::api::events::v1::Event;
+    let name = format!("gw-{GATEWAY_NAME}");
+    let about = |e: &Event| {
+        e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name.as_str())
+            && e.reason.as_deref() == Some(reason)
+    };
+    let events = liqo_kube::wait::list(
+        Api::<Event>::namespaced(client.clone(), namespace),
+        "",
+        &format!("a {reason} Event on the Connection"),
+        WAIT,
+        |events| Ok(events.iter().any(about)),
+        |events| format!("{} Events", events.len()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let event = events.into_iter().find(about).expect("the wait found it");
+    assert_eq!(event.reporting_controller.as_deref(), Some("liqo-gateway"));
+    event.note.unwrap_or_default()
+}
+
 fn value(c: &Connection) -> Option<ConnectionStatusValue> {
     c.status.as_ref().and_then(|s| s.value.clone())
 }
@@ -302,6 +325,8 @@ async fn gateways_under_kubernetes_connect_report_and_apply_the_configuration() 
             (kind, GATEWAY_NAME, uid.as_str(), None)
         );
         assert_eq!(conn.spec.type_, type_);
+        let note = connection_event(cluster, &tenant(peer), "Connected").await;
+        assert!(note.ends_with("ago; the peer answers PINGs"), "{note}");
         let gw_ref = &conn.spec.gateway_ref;
         assert_eq!(gw_ref.kind.as_deref(), Some(wg_kind));
         assert_eq!(
@@ -393,6 +418,13 @@ async fn gateways_under_kubernetes_connect_report_and_apply_the_configuration() 
         value(c) == Some(ConnectionStatusValue::Error)
     })
     .await;
+    // The cause, which the status has no room for, is in an Event.
+    let note = connection_event(&cc, &tenant(SERVER_ID), "ConnectionError").await;
+    assert!(
+        note.starts_with("WireGuard handshake with ")
+            && note.ends_with("but PINGs to the peer's gateway on UDP port 12345 get no PONG"),
+        "{note}"
+    );
     let server = start_server("server-2.log");
     connection_until(&cc, &tenant(SERVER_ID), "Connected again", |c| {
         value(c) == Some(ConnectionStatusValue::Connected)
