@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::sync::LazyLock;
 
-use common::{kubeconfig, liqoctl, stderr, stdout};
+use common::{kubeconfig, liqoctl, remote_kubeconfig, stderr, stdout};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::{Namespace, Secret};
@@ -33,10 +33,7 @@ fn kc(cluster: &str) -> String {
 }
 
 fn remote(cluster: &str) -> String {
-    format!(
-        "--remote-kubeconfig={}",
-        ENV.cluster(cluster).kubeconfig().display()
-    )
+    remote_kubeconfig(ENV.cluster(cluster).kubeconfig())
 }
 
 const TRANSCRIPT: &str = "INFO: Tenant namespace correctly ensured

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use common::{kubeconfig, liqoctl, snapshot, stderr};
+use common::{kubeconfig, liqoctl, remote_kubeconfig, snapshot, stderr};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Pod, Secret, Service};
@@ -45,10 +45,7 @@ fn kc(cluster: &str) -> String {
 }
 
 fn remote(cluster: &str) -> String {
-    format!(
-        "--remote-kubeconfig={}",
-        ENV.cluster(cluster).kubeconfig().display()
-    )
+    remote_kubeconfig(ENV.cluster(cluster).kubeconfig())
 }
 
 fn tenant(id: &str) -> String {

@@ -29,6 +29,10 @@ pub fn kubeconfig(path: &Path) -> String {
     format!("--kubeconfig={}", path.display())
 }
 
+pub fn remote_kubeconfig(path: &Path) -> String {
+    format!("--remote-kubeconfig={}", path.display())
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -175,25 +175,9 @@ pub fn networking_module(
 /// When a list or get fails.
 pub async fn observe(client: &Client, peer: &str) -> Result<NetworkObserved, kube::Error> {
     let selector = ListParams::default().labels(&format!("{}={peer}", label::REMOTE_CLUSTER_ID));
-    let configuration = !Api::<Configuration>::all(client.clone())
-        .list_metadata(&selector)
-        .await?
-        .items
-        .is_empty();
-    let server = Api::<GatewayServer>::all(client.clone())
-        .list_metadata(&selector)
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .map(|m| (m.namespace().unwrap_or_default(), m.name_any()));
-    let gateway_client = Api::<GatewayClient>::all(client.clone())
-        .list_metadata(&selector)
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .map(|m| (m.namespace().unwrap_or_default(), m.name_any()));
+    let configuration = first::<Configuration>(client, &selector).await?.is_some();
+    let server = first::<GatewayServer>(client, &selector).await?;
+    let gateway_client = first::<GatewayClient>(client, &selector).await?;
     let connection = Api::<Connection>::all(client.clone())
         .list(&selector)
         .await?
@@ -207,6 +191,24 @@ pub async fn observe(client: &Client, peer: &str) -> Result<NetworkObserved, kub
         client: gateway_deployment(client, gateway_client).await?,
         connection,
     })
+}
+
+/// `(namespace, name)` of the first `K` matching `selector`, in any namespace.
+async fn first<K>(
+    client: &Client,
+    selector: &ListParams,
+) -> Result<Option<(String, String)>, kube::Error>
+where
+    K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let list = Api::<K>::all(client.clone())
+        .list_metadata(selector)
+        .await?;
+    Ok(list
+        .items
+        .into_iter()
+        .next()
+        .map(|m| (m.namespace().unwrap_or_default(), m.name_any())))
 }
 
 /// The status of the Deployment `gw-<name>` of the gateway at `(namespace, name)`, if any.

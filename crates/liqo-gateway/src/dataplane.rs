@@ -38,10 +38,15 @@ pub struct PeerState {
 }
 
 impl PeerState {
-    /// Counts `datagram` if it starts a handshake.
-    fn note_sent(&mut self, datagram: &[u8]) {
+    /// Sends a handshake message, counting initiations and keeping a failure for the
+    /// diagnosis.
+    fn send_handshake(&mut self, udp: &Udp, datagram: &[u8], to: SocketAddr) {
         if datagram.first() == Some(&tunnel::MSG_HANDSHAKE_INIT) {
             self.initiations += 1;
+        }
+        if let Err(e) = udp.send(datagram, to) {
+            tracing::debug!(error = %e, %to, "failed to send a handshake message");
+            self.send_error = Some(e.to_string());
         }
     }
 }
@@ -150,13 +155,7 @@ impl Shared {
             return;
         };
         match tunnel.force_handshake(&mut out) {
-            Ok(Output::Network(d)) => {
-                state.note_sent(d);
-                if let Err(e) = self.udp.send(d, to) {
-                    tracing::debug!(error = %e, %to, "failed to send a handshake message");
-                    state.send_error = Some(e.to_string());
-                }
-            }
+            Ok(Output::Network(d)) => state.send_handshake(&self.udp, d, to),
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "failed to start a handshake"),
         }
@@ -172,14 +171,8 @@ impl Shared {
         };
         match tunnel.tick(&mut out) {
             Ok(Output::Network(d)) => {
-                let initiation = d.first() == Some(&tunnel::MSG_HANDSHAKE_INIT);
                 if let Some(to) = endpoint {
-                    let result = self.udp.send(d, to);
-                    state.initiations += u64::from(initiation);
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, "failed to send a handshake message");
-                        state.send_error = Some(e.to_string());
-                    }
+                    state.send_handshake(&self.udp, d, to);
                 }
             }
             Ok(_) => {}

@@ -202,6 +202,19 @@ mod tests {
         all
     }
 
+    /// Two tunnels (A initiating) that completed a handshake; what A queued meanwhile is
+    /// returned encrypted.
+    fn handshaken(a_key: [u8; 32], b_key: [u8; 32]) -> (Tunnel, Tunnel, Vec<Vec<u8>>) {
+        let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
+        let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
+        let mut out = [0u8; BUF];
+        let init = network(a.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
+        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
+        network(a.decapsulate(None, &response, &mut out).unwrap());
+        let queued = drain(&mut a);
+        (a, b, queued)
+    }
+
     #[test]
     fn two_tunnels_handshake_and_carry_a_packet_in_memory() {
         let (a_key, b_key) = ([7u8; 32], [9u8; 32]);
@@ -249,14 +262,8 @@ mod tests {
 
     #[test]
     fn a_replayed_datagram_is_rejected() {
-        let (a_key, b_key) = ([3u8; 32], [4u8; 32]);
-        let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
-        let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
+        let (_a, mut b, data) = handshaken([3u8; 32], [4u8; 32]);
         let mut out = [0u8; BUF];
-        let init = network(a.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
-        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
-        network(a.decapsulate(None, &response, &mut out).unwrap());
-        let data = drain(&mut a);
         assert!(matches!(
             b.decapsulate(None, &data[0], &mut out),
             Ok(Output::Tunnel(_))
@@ -267,13 +274,8 @@ mod tests {
     #[test]
     fn a_forced_handshake_recovers_from_a_restarted_peer() {
         let (a_key, b_key) = ([5u8; 32], [6u8; 32]);
-        let mut a = Tunnel::new(a_key, public_key(b_key), None, 1);
-        let mut b = Tunnel::new(b_key, public_key(a_key), None, 2);
+        let (mut a, _b, _) = handshaken(a_key, b_key);
         let mut out = [0u8; BUF];
-        let init = network(a.encapsulate(&ipv4_packet(b"x"), &mut out).unwrap());
-        let response = network(b.decapsulate(None, &init, &mut out).unwrap());
-        network(a.decapsulate(None, &response, &mut out).unwrap());
-        drain(&mut a);
 
         // B restarts: A's session is dead and A keeps sending into it.
         let mut b = Tunnel::new(b_key, public_key(a_key), None, 3);

@@ -169,6 +169,14 @@ fn ipv6_does_not_cross_the_tunnel() {
     );
 }
 
+/// SIGKILLs `gateway` and waits until its TUN device has left `ns`.
+fn kill_and_await_no_tunnel(gateway: &mut Gateway, ns: &Netns) {
+    gateway.stop(Signal::SIGKILL);
+    wait_until(Duration::from_secs(10), "liqo-tunnel to vanish", || {
+        !ns.has_link("liqo-tunnel")
+    });
+}
+
 #[test]
 fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
     let pair = Pair::new("restart");
@@ -182,10 +190,7 @@ fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
     );
 
     // The client dies without cleanup: its TUN device goes with it.
-    client.stop(Signal::SIGKILL);
-    wait_until(Duration::from_secs(10), "liqo-tunnel to vanish", || {
-        !pair.a.has_link("liqo-tunnel")
-    });
+    kill_and_await_no_tunnel(&mut client, &pair.a);
     let client = pair.client(&[]);
     wait_for_tunnel(
         &pair.a,
@@ -196,10 +201,7 @@ fn a_killed_gateway_restarts_and_the_tunnel_reforms() {
 
     // The server dies: the client's stale session is replaced by a new handshake (WireGuard
     // re-initiates after 15 s of unanswered data at most).
-    server.stop(Signal::SIGKILL);
-    wait_until(Duration::from_secs(10), "liqo-tunnel to vanish", || {
-        !pair.b.has_link("liqo-tunnel")
-    });
+    kill_and_await_no_tunnel(&mut server, &pair.b);
     let server = pair.server(&[]);
     wait_for_tunnel(
         &pair.a,

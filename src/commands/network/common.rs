@@ -77,6 +77,29 @@ pub(super) async fn connect_peers(ctx: &Ctx, args: &CommonArgs) -> anyhow::Resul
     .await
 }
 
+/// A namespaced Liqo object the network commands look up by peer and wait on.
+pub(super) trait TenantObject:
+    kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+    + Clone
+    + serde::de::DeserializeOwned
+    + std::fmt::Debug
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<K> TenantObject for K where
+    K: kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Both sides, their network namespaces not resolved yet.
 pub(super) fn sides<'a>(peers: &'a Peers, args: &CommonArgs) -> Pair<'a> {
     Pair {
@@ -123,24 +146,10 @@ pub(super) async fn pair<'a>(
         &peers.remote_printer,
     )
     .await?;
-    Ok(Pair {
-        local: Side {
-            client: &peers.local.client,
-            printer: &peers.local_printer,
-            namespace: local_ns,
-            liqo_namespace: args.liqo_namespace.clone(),
-            id: &peers.local_id,
-            peer: &peers.remote_id,
-        },
-        remote: Side {
-            client: &peers.remote.client,
-            printer: &peers.remote_printer,
-            namespace: remote_ns,
-            liqo_namespace: args.remote_liqo_namespace.clone(),
-            id: &peers.remote_id,
-            peer: &peers.local_id,
-        },
-    })
+    let mut pair = sides(peers, args);
+    pair.local.namespace = local_ns;
+    pair.remote.namespace = remote_ns;
+    Ok(pair)
 }
 
 /// A namespace given by flag wins; otherwise the tenant namespace of `peer`. Unlike upstream,

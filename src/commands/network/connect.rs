@@ -19,7 +19,7 @@ use liqo_kube::network::lookup::{by_peer, name_for_peer, peer_selector};
 use liqo_kube::wait;
 
 use super::common::{
-    CommonArgs, FIELD_MANAGER, Pair, Side, connect_peers, left, pair, sides, step,
+    CommonArgs, FIELD_MANAGER, Pair, Side, TenantObject, connect_peers, left, pair, sides, step,
 };
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
@@ -682,13 +682,7 @@ async fn await_key<K>(
     secret_ref: impl Fn(&K) -> Option<k8s_openapi::api::core::v1::ObjectReference>,
 ) -> anyhow::Result<Vec<u8>>
 where
-    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
+    K: TenantObject,
 {
     let api: Api<K> = Api::namespaced(side.client.clone(), ns);
     let found = step(
@@ -805,26 +799,15 @@ async fn await_connection(
         match waited.await {
             // The status has no room for the cause; the gateway puts it in an Event (for the
             // client: the endpoint it dials and what came back).
-            Err(e) => Err(match connection_name(&api, &selector).await {
-                Some(name) => e.with_last_event(side.client, ns, &name).await,
-                None => e,
+            Err(e) => Err(match by_peer(&api, side.peer).await {
+                Ok(Some(conn)) => e.with_last_event(side.client, ns, &conn.name_any()).await,
+                _ => e,
             }),
             Ok(found) => Ok(found),
         }
     })
     .await
     .map(drop)
-}
-
-async fn connection_name(api: &Api<Connection>, selector: &str) -> Option<String> {
-    let list = api
-        .list(&ListParams::default().labels(selector))
-        .await
-        .ok()?;
-    match list.items.as_slice() {
-        [conn] => Some(conn.name_any()),
-        _ => None,
-    }
 }
 
 fn connected(conn: &Connection) -> bool {

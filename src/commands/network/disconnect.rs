@@ -6,13 +6,12 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use anyhow::bail;
-use kube::{Api, Resource, ResourceExt};
+use kube::{Api, ResourceExt};
 use liqo_api::networking::{Configuration, GatewayClient, GatewayServer};
 use liqo_kube::network::lookup::by_peer;
 use liqo_kube::wait;
-use serde::de::DeserializeOwned;
 
-use super::common::{CommonArgs, Side, connect_peers, left, pair, step};
+use super::common::{CommonArgs, Side, TenantObject, connect_peers, left, pair, step};
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
 
@@ -60,13 +59,16 @@ async fn run(
             wait: args.wait,
             deadline,
         };
-        delete_gateway::<GatewayClient>(local, "client", opts).await?;
-        delete_gateway::<GatewayClient>(remote, "client", opts).await?;
-        delete_gateway::<GatewayServer>(local, "server", opts).await?;
-        delete_gateway::<GatewayServer>(remote, "server", opts).await?;
+        for side in [local, remote] {
+            delete_step::<GatewayClient>(side, "gateway client", opts).await?;
+        }
+        for side in [local, remote] {
+            delete_step::<GatewayServer>(side, "gateway server", opts).await?;
+        }
         if reset {
-            delete_configuration(local, opts).await?;
-            delete_configuration(remote, opts).await?;
+            for side in [local, remote] {
+                delete_step::<Configuration>(side, "network configuration", opts).await?;
+            }
         }
         anyhow::Ok(())
     };
@@ -86,51 +88,22 @@ struct Opts {
     deadline: tokio::time::Instant,
 }
 
-async fn delete_gateway<K>(side: &Side<'_>, role: &str, opts: Opts) -> anyhow::Result<()>
+/// The step deleting the side's `what` (e.g. "gateway client"), printed as upstream does.
+async fn delete_step<K>(side: &Side<'_>, what: &str, opts: Opts) -> anyhow::Result<()>
 where
-    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + Clone
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
+    K: TenantObject,
 {
-    let capital = if role == "client" {
-        "Gateway client"
-    } else {
-        "Gateway server"
-    };
+    let mut subject = what.to_string();
+    subject[..1].make_ascii_uppercase();
     step(
         side.printer,
-        format!("Deleting gateway {role}"),
-        format!("An error occurred while deleting gateway {role}"),
+        format!("Deleting {what}"),
+        format!("An error occurred while deleting {what}"),
         |existed: &bool| {
-            if *existed {
-                format!("{capital} correctly deleted")
-            } else {
-                format!("{capital} already deleted")
-            }
+            let done = if *existed { "correctly" } else { "already" };
+            format!("{subject} {done} deleted")
         },
         delete_for_peer::<K>(side, opts),
-    )
-    .await
-    .map(drop)
-}
-
-async fn delete_configuration(side: &Side<'_>, opts: Opts) -> anyhow::Result<()> {
-    step(
-        side.printer,
-        "Deleting network configuration",
-        "An error occurred while deleting network configuration",
-        |existed: &bool| {
-            if *existed {
-                "Network configuration correctly deleted".into()
-            } else {
-                "Network configuration already deleted".into()
-            }
-        },
-        delete_for_peer::<Configuration>(side, opts),
     )
     .await
     .map(drop)
@@ -140,13 +113,7 @@ async fn delete_configuration(side: &Side<'_>, opts: Opts) -> anyhow::Result<()>
 /// namespace means there is nothing to delete (upstream fails there, §7.1).
 async fn delete_for_peer<K>(side: &Side<'_>, opts: Opts) -> anyhow::Result<bool>
 where
-    K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + Clone
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
+    K: TenantObject,
 {
     let Some(ns) = &side.namespace else {
         return Ok(false);
