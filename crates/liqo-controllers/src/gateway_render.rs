@@ -160,26 +160,22 @@ pub fn render_child(
     data: &Value,
     params: &ChildParams<'_>,
 ) -> Result<Value, RenderError> {
-    let kind = template_spec
-        .get("objectKind")
-        .ok_or(RenderError::Missing("spec.objectKind"))?;
-    let api_version = kind
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .ok_or(RenderError::Missing("spec.objectKind.apiVersion"))?;
-    let kind = kind
-        .get("kind")
-        .and_then(Value::as_str)
-        .ok_or(RenderError::Missing("spec.objectKind.kind"))?;
-    let template = template_spec
-        .get("template")
-        .ok_or(RenderError::Missing("spec.template"))?;
-    let metadata = template
-        .get("metadata")
-        .and_then(Value::as_object)
+    let field = |path: &'static str| {
+        // "spec.a.b" → "/a/b" in the template's spec.
+        let pointer = path.trim_start_matches("spec").replace('.', "/");
+        template_spec
+            .pointer(&pointer)
+            .ok_or(RenderError::Missing(path))
+    };
+    field("spec.objectKind")?;
+    let as_str = |path| field(path)?.as_str().ok_or(RenderError::Missing(path));
+    let api_version = as_str("spec.objectKind.apiVersion")?;
+    let kind = as_str("spec.objectKind.kind")?;
+    field("spec.template")?;
+    let metadata = field("spec.template.metadata")?
+        .as_object()
         .ok_or(RenderError::Missing("spec.template.metadata"))?;
-    let spec = template
-        .get("spec")
+    let spec = Some(field("spec.template.spec")?)
         .filter(|s| s.is_object())
         .ok_or(RenderError::Missing("spec.template.spec"))?;
 
@@ -520,8 +516,36 @@ mod tests {
         let no_kind = json!({"template": {"metadata": {"name": "x"}, "spec": {}}});
         assert!(matches!(
             render_child(&no_kind, &d, &params),
-            Err(RenderError::Missing(_))
+            Err(RenderError::Missing("spec.objectKind"))
         ));
+        for (spec, missing) in [
+            (
+                json!({"objectKind": {"kind": "X"}}),
+                "spec.objectKind.apiVersion",
+            ),
+            (
+                json!({"objectKind": {"apiVersion": "v1", "kind": 7}}),
+                "spec.objectKind.kind",
+            ),
+            (
+                json!({"objectKind": {"apiVersion": "v1", "kind": "X"}}),
+                "spec.template",
+            ),
+            (
+                json!({"objectKind": {"apiVersion": "v1", "kind": "X"}, "template": {"spec": {}}}),
+                "spec.template.metadata",
+            ),
+            (
+                json!({"objectKind": {"apiVersion": "v1", "kind": "X"},
+                    "template": {"metadata": {}, "spec": []}}),
+                "spec.template.spec",
+            ),
+        ] {
+            match render_child(&spec, &d, &params) {
+                Err(RenderError::Missing(path)) => assert_eq!(path, missing),
+                other => panic!("{spec}: expected missing {missing}, got {other:?}"),
+            }
+        }
         let other_ns = json!({"objectKind": {"apiVersion": "v1", "kind": "X"},
             "template": {"metadata": {"name": "x", "namespace": "elsewhere"}, "spec": {}}});
         assert!(matches!(
