@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ObjectReference;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use liqo_api::consts::label;
 use liqo_api::networking::{
     EndpointStatus, GatewayClient, GatewayClientStatus, GatewayServer, GatewayServerStatus,
@@ -58,12 +58,12 @@ fn go_object_ref(r: Option<&ObjectReference>) -> Value {
     })
 }
 
-fn data(spec: Value, name: &str, namespace: &str, uid: &str, peer: &str, secret: &str) -> Value {
+fn data(spec: Value, meta: &ObjectMeta, peer: &str, secret: &str) -> Value {
     json!({
         "Spec": spec,
-        "Name": name,
-        "Namespace": namespace,
-        "GatewayUID": uid,
+        "Name": meta.name.as_deref().unwrap_or_default(),
+        "Namespace": meta.namespace.as_deref().unwrap_or_default(),
+        "GatewayUID": meta.uid.as_deref().unwrap_or_default(),
         "ClusterID": peer,
         "SecretName": secret,
     })
@@ -95,15 +95,7 @@ pub fn server_data(gw: &GatewayServer, peer: &str) -> Value {
         "ServiceAnnotations": s.service_annotations.clone().unwrap_or_default(),
         "ServiceLabels": s.service_labels.clone().unwrap_or_default(),
     });
-    let meta = &gw.metadata;
-    data(
-        spec,
-        meta.name.as_deref().unwrap_or_default(),
-        meta.namespace.as_deref().unwrap_or_default(),
-        meta.uid.as_deref().unwrap_or_default(),
-        peer,
-        &secret,
-    )
+    data(spec, &gw.metadata, peer, &secret)
 }
 
 /// The template data of a GatewayClient (see [`server_data`]).
@@ -126,15 +118,7 @@ pub fn client_data(gw: &GatewayClient, peer: &str) -> Value {
         },
         "SecretRef": {"Name": secret},
     });
-    let meta = &gw.metadata;
-    data(
-        spec,
-        meta.name.as_deref().unwrap_or_default(),
-        meta.namespace.as_deref().unwrap_or_default(),
-        meta.uid.as_deref().unwrap_or_default(),
-        peer,
-        &secret,
-    )
+    data(spec, &gw.metadata, peer, &secret)
 }
 
 /// What a gateway contributes to its child beyond the template.
