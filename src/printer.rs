@@ -1,7 +1,8 @@
 //! The one place liqoctl prints: progress, warnings and errors on stderr (spinners and colours
-//! on a terminal, plain `INFO: …` lines otherwise), data on stdout.
+//! on a terminal, plain `INFO: (local) …` lines otherwise), data on stdout.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use console::Style;
@@ -12,6 +13,20 @@ const SPINNER_FRAMES: &[&str] = &[
     "⠈⠁", "⠈⠑", "⠈⠱", "⠈⡱", "⢀⡱", "⢄⡱", "⢄⡱", "⢆⡱", "⢎⡱", "⢎⡰", "⢎⡠", "⢎⡀", "⢎⠁", "⠎⠁", "⠊⠁",
 ];
 const SPINNER_TICK: Duration = Duration::from_millis(100);
+
+/// The step a spinner is running, with its scope: what an interruption names.
+static CURRENT_STEP: Mutex<Option<String>> = Mutex::new(None);
+
+/// The running step (`(local) Creating nonce`), if a spinner is running.
+pub fn current_step() -> Option<String> {
+    CURRENT_STEP.lock().ok().and_then(|step| step.clone())
+}
+
+fn set_current_step(step: Option<String>) {
+    if let Ok(mut current) = CURRENT_STEP.lock() {
+        *current = step;
+    }
+}
 
 /// Which cluster a line is about, on two-cluster commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +158,7 @@ impl Printer {
     /// Starts a spinner for a step that takes time.
     pub fn spinner(&self, text: impl Into<String>) -> Spinner {
         let text = text.into();
+        set_current_step(Some(self.with_scope(&text)));
         if self.quiet {
             return Spinner {
                 printer: self.clone(),
@@ -151,7 +167,7 @@ impl Printer {
             };
         }
         if !self.tty {
-            self.raw(&text);
+            self.raw(&self.format_line(Level::Info, &text));
             return Spinner {
                 printer: self.clone(),
                 text,
@@ -172,9 +188,17 @@ impl Printer {
         }
     }
 
+    /// `(scope) msg` without colours, or `msg` when unscoped.
+    fn with_scope(&self, msg: &str) -> String {
+        match self.scope {
+            Some(scope) => format!("({}) {msg}", scope.label()),
+            None => msg.to_string(),
+        }
+    }
+
     fn decorate_scope(&self, msg: &str) -> String {
         match self.scope {
-            Some(scope) if self.tty => {
+            Some(scope) => {
                 let label = format!("({})", scope.label());
                 let label = if self.color {
                     scope.style().apply_to(label).to_string()
@@ -194,10 +218,12 @@ impl Printer {
         self.raw(&self.format_line(level, msg));
     }
 
-    /// One output line: `WORD: msg` off a terminal (no scope, as upstream), decorated on one.
+    /// One output line: `WORD: (scope) msg` off a terminal, decorated on one. Upstream drops
+    /// the scope off a terminal, so the two sides of a two-cluster command print identical
+    /// lines; we keep it (the `WORD: ` prefix stays, for scripts that match on it).
     fn format_line(&self, level: Level, msg: &str) -> String {
         if !self.tty {
-            return format!("{}: {msg}", level.word());
+            return format!("{}: {}", level.word(), self.with_scope(msg));
         }
         let word = if self.color {
             level.style().apply_to(level.word()).to_string()
@@ -226,6 +252,7 @@ pub struct Spinner {
 
 impl Spinner {
     fn finish(self, level: Level, msg: Option<String>) {
+        set_current_step(None);
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -267,14 +294,34 @@ mod tests {
     }
 
     #[test]
-    fn plain_lines_have_the_upstream_words_and_no_scope() {
+    fn plain_lines_have_the_upstream_words_and_keep_the_scope() {
         let p = printer(false).scoped(Scope::Local);
         assert_eq!(
             p.format_line(Level::Success, "Tenant correctly generated"),
-            "INFO: Tenant correctly generated"
+            "INFO: (local) Tenant correctly generated"
         );
-        assert_eq!(p.format_line(Level::Warn, "careful"), "WARN: careful");
-        assert_eq!(p.format_line(Level::Error, "boom"), "ERRO: boom");
+        let r = printer(false).scoped(Scope::Remote);
+        assert_eq!(
+            r.format_line(Level::Warn, "careful"),
+            "WARN: (remote) careful"
+        );
+        assert_eq!(
+            printer(false).format_line(Level::Error, "boom"),
+            "ERRO: boom"
+        );
+    }
+
+    #[test]
+    fn a_running_spinner_is_the_current_step_until_it_ends() {
+        let p = Printer {
+            quiet: true,
+            ..printer(false)
+        }
+        .scoped(Scope::Remote);
+        let spinner = p.spinner("Creating nonce");
+        assert_eq!(current_step().as_deref(), Some("(remote) Creating nonce"));
+        spinner.success("Nonce created");
+        assert_eq!(current_step(), None);
     }
 
     #[test]
