@@ -380,13 +380,37 @@ mod tests {
     }
 
     #[test]
-    fn existing_keys_are_never_rendered_again() {
-        let manifests = render(&InstallParams {
+    fn without_keys_the_plan_is_the_full_plan_minus_only_the_keys_secret() {
+        // A re-install passes no keys (the Secret exists, keys are never rotated); uninstall
+        // passes some so that the Secret is in the plan it deletes. Either way every other
+        // object must be planned exactly alike.
+        let planned = |params: &InstallParams| -> Vec<(String, serde_json::Value)> {
+            render(params)
+                .unwrap()
+                .iter()
+                .map(|m| (m.describe(), serde_json::to_value(&m.object).unwrap()))
+                .collect()
+        };
+        let with = planned(&params());
+        let without = planned(&InstallParams {
             keys: None,
             ..params()
-        })
-        .unwrap();
-        assert!(!manifests.iter().any(|m| m.resource.kind == "Secret"));
+        });
+        let keys = "Secret liqo/authentication-keys";
+        let expected: Vec<_> = with.iter().filter(|(d, _)| d != keys).cloned().collect();
+        assert_eq!(with.len(), without.len() + 1, "the keys Secret is planned");
+        assert_eq!(without, expected);
+        let secret = render_keys("liqo", &params().keys.unwrap());
+        let data = secret.string_data.unwrap();
+        // The key names upstream's controllers read.
+        assert_eq!(
+            data.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["privateKey", "publicKey"]
+        );
+        assert_eq!(
+            (data["privateKey"].as_str(), data["publicKey"].as_str()),
+            ("PRIV", "PUB")
+        );
     }
 
     #[test]
