@@ -1,5 +1,6 @@
 //! `liqoctl unauthenticate`: removes the consumer's control-plane Identity and the provider's
-//! Tenant (and the nonce Secrets of the handshake, which upstream leaves behind).
+//! Tenant, and what the handshake left that upstream keeps: the nonce Secrets, the provider's
+//! certificate cache and the CSRs it was issued through.
 
 use std::time::Duration;
 
@@ -109,6 +110,11 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         delete(&renews, &controlplane_name(&peers.remote_id), wait).await?;
         // A fresh nonce for any later authentication.
         delete_secret(remote, &ns, name::NONCE_SECRET).await?;
+        // The Tenant is gone (or going, without --wait, and a deleting Tenant issues nothing).
+        let kept = delete_certificate_cache(remote, &ns, &peers.local_id).await?;
+        if let Some(kept) = kept {
+            rp.warn(kept);
+        }
         spinner.success(if existed {
             "Tenant correctly deleted"
         } else {
@@ -135,6 +141,86 @@ where
     Ok(liqo_kube::wait::deleted(api, name, wait.then_some(Duration::MAX)).await?)
 }
 
+/// Deletes the consumer's certificate caches in the provider's tenant namespace
+/// (`liqo-remote-certificate`, and `liqo-remote-certificate-<slice>` of ResourceSlices, whose
+/// absence was checked first) and the CSRs that issued them: a later authentication then gets a
+/// fresh certificate. The certificates already issued stay valid until they expire (Kubernetes
+/// cannot revoke them) but their RBAC is gone with the Tenant. Returns what was kept, if the
+/// user may not delete CSRs (a peering user): the kube-controller-manager's cleaner removes
+/// issued CSRs after an hour.
+async fn delete_certificate_cache(
+    client: &Client,
+    namespace: &str,
+    consumer: &str,
+) -> anyhow::Result<Option<String>> {
+    use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let selector = format!("{}={consumer}", label::REMOTE_CLUSTER_ID);
+    let caches: Vec<Secret> = secrets
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .with_context(|| format!("failed to list the certificate caches in {namespace}"))?
+        .items
+        .into_iter()
+        .filter(|s| is_certificate_cache(&s.name_any()))
+        .collect();
+    let requests: Vec<Vec<u8>> = caches
+        .iter()
+        .filter_map(|s| s.data.as_ref()?.get(name::CERTIFICATE_CACHE_CSR_KEY))
+        .map(|b| b.0.clone())
+        .collect();
+    for cache in &caches {
+        delete_secret(client, namespace, &cache.name_any()).await?;
+    }
+    if requests.is_empty() {
+        return Ok(None);
+    }
+    let csrs: Api<CertificateSigningRequest> = Api::all(client.clone());
+    let ours = format!("{}={}", label::REMOTE_TENANT_CSR, label::TRUE);
+    let listed = match csrs.list(&ListParams::default().labels(&ours)).await {
+        Ok(list) => list.items,
+        Err(kube::Error::Api(e)) if e.code == 403 => {
+            return Ok(Some(format!(
+                "CSRs of cluster {consumer} kept: the user may not list CertificateSigningRequests (the CSR cleaner removes them)"
+            )));
+        }
+        Err(e) => return Err(e).context("failed to list the CertificateSigningRequests"),
+    };
+    // Only the CSRs that issued a cached certificate: a pending one may be another run's.
+    let used = listed.iter().filter(|c| {
+        requests.contains(&c.spec.request.0)
+            && c.status
+                .as_ref()
+                .and_then(|s| s.certificate.as_ref())
+                .is_some_and(|c| !c.0.is_empty())
+    });
+    for csr in used {
+        match csrs.delete(&csr.name_any(), &DeleteParams::default()).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(e)) if e.code == 404 => {}
+            Err(kube::Error::Api(e)) if e.code == 403 => {
+                return Ok(Some(format!(
+                    "CSR {} of cluster {consumer} kept: the user may not delete CertificateSigningRequests (the CSR cleaner removes it)",
+                    csr.name_any()
+                )));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to delete CSR {}", csr.name_any()));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `liqo-remote-certificate` (control plane) or `liqo-remote-certificate-<slice>`.
+fn is_certificate_cache(secret: &str) -> bool {
+    let base = name::REMOTE_CERTIFICATE_SECRET;
+    secret == base
+        || secret
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.len() > 1 && rest.starts_with('-'))
+}
+
 async fn delete_secret(client: &Client, namespace: &str, name: &str) -> anyhow::Result<()> {
     match Api::<Secret>::namespaced(client.clone(), namespace)
         .delete(name, &DeleteParams::default())
@@ -143,5 +229,19 @@ async fn delete_secret(client: &Client, namespace: &str, name: &str) -> anyhow::
         Ok(_) => Ok(()),
         Err(kube::Error::Api(e)) if e.code == 404 => Ok(()),
         Err(e) => Err(e).with_context(|| format!("failed to delete Secret {namespace}/{name}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_caches_are_the_control_plane_one_and_the_slices_ones() {
+        assert!(is_certificate_cache("liqo-remote-certificate"));
+        assert!(is_certificate_cache("liqo-remote-certificate-slice-a"));
+        assert!(!is_certificate_cache("liqo-remote-certificate-"));
+        assert!(!is_certificate_cache("liqo-remote-certificates"));
+        assert!(!is_certificate_cache("kubeconfig-controlplane-p"));
     }
 }

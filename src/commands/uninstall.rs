@@ -1,5 +1,6 @@
 //! `liqoctl uninstall`: removes what install made; `--purge` also the CRDs and tenant namespaces.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -55,25 +56,37 @@ impl UninstallArgs {
         }
         let client = ctx.local().await?.client;
         let spinner = ctx.printer.spinner("Running pre-uninstall checks");
-        let peers = foreign_clusters(&client).await?;
-        if !peers.is_empty() && !force {
+        let clusters = foreign_clusters(&client).await?;
+        let active: Vec<&Peering> = clusters.iter().filter(|p| p.is_active()).collect();
+        let names = || {
+            active
+                .iter()
+                .map(|p| p.describe())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !active.is_empty() && !force {
             spinner.fail("Pre-uninstall checks failed");
+            // `liqoctl unpeer` does not exist yet: name the commands that undo each module.
             bail!(
-                "active peerings with cluster(s) {}: run `liqoctl unpeer` for each first, or pass --force to uninstall anyway",
-                peers.join(", ")
+                "active peerings with cluster(s) {}: remove them first (`liqoctl unauthenticate` \
+                 and `liqoctl network reset`, run with --remote-kubeconfig of the peer), or pass \
+                 --force to uninstall anyway",
+                names()
             );
         }
-        if peers.is_empty() {
+        if active.is_empty() {
             spinner.success("Pre-uninstall checks passed");
         } else {
             spinner.warn(format_args!(
                 "Active peerings with {} left behind because of --force",
-                peers.join(", ")
+                names()
             ));
         }
 
         let spinner = ctx.printer.spinner("Uninstalling Liqo");
         let work = async {
+            delete_idle_foreign_clusters(&client, &clusters).await?;
             remove_installation(&client, &namespace).await?;
             if purge {
                 purge_crds(&client).await?;
@@ -107,16 +120,115 @@ impl UninstallArgs {
     }
 }
 
-async fn foreign_clusters(client: &Client) -> anyhow::Result<Vec<String>> {
-    match Api::<ForeignCluster>::all(client.clone())
+/// A ForeignCluster and the modules whose objects exist here for its peer.
+struct Peering {
+    name: String,
+    modules: Vec<&'static str>,
+}
+
+impl Peering {
+    /// A ForeignCluster with no module enabled is no peering (upstream counts it as one, so
+    /// one left with role Unknown after `unauthenticate` and `network reset` blocks it).
+    fn is_active(&self) -> bool {
+        !self.modules.is_empty()
+    }
+
+    fn describe(&self) -> String {
+        format!("{} ({})", self.name, self.modules.join(", "))
+    }
+}
+
+/// Every ForeignCluster, with its enabled modules. A module is judged enabled as the
+/// ForeignCluster controller does, by the objects that make it up, rather than read from the
+/// status, which lags behind a teardown that has just returned.
+async fn foreign_clusters(client: &Client) -> anyhow::Result<Vec<Peering>> {
+    use liqo_api::authentication::{Identity, ResourceSlice, Tenant};
+    use liqo_api::networking::{Configuration, GatewayClient, GatewayServer};
+    use liqo_api::offloading::VirtualNode;
+    let fcs = match Api::<ForeignCluster>::all(client.clone())
         .list(&ListParams::default())
         .await
     {
-        Ok(list) => Ok(list.items.iter().map(ResourceExt::name_any).collect()),
+        Ok(list) => list.items,
         // No CRD: Liqo was never installed here, or already purged.
-        Err(kube::Error::Api(e)) if e.code == 404 => Ok(Vec::new()),
-        Err(e) => Err(e).context("failed to list ForeignClusters"),
+        Err(kube::Error::Api(e)) if e.code == 404 => return Ok(Vec::new()),
+        Err(e) => return Err(e).context("failed to list ForeignClusters"),
+    };
+    let by_cluster = label::REMOTE_CLUSTER_ID;
+    let found = [
+        (
+            "authentication",
+            peers_of::<Tenant>(client, by_cluster).await?,
+        ),
+        (
+            "authentication",
+            peers_of::<Identity>(client, by_cluster).await?,
+        ),
+        (
+            "authentication",
+            peers_of::<ResourceSlice>(client, label::REMOTE_ID).await?,
+        ),
+        (
+            "networking",
+            peers_of::<Configuration>(client, by_cluster).await?,
+        ),
+        (
+            "networking",
+            peers_of::<GatewayServer>(client, by_cluster).await?,
+        ),
+        (
+            "networking",
+            peers_of::<GatewayClient>(client, by_cluster).await?,
+        ),
+        (
+            "offloading",
+            peers_of::<VirtualNode>(client, by_cluster).await?,
+        ),
+    ];
+    let mut peers: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (module, ids) in found {
+        peers.entry(module).or_default().extend(ids);
     }
+    Ok(fcs
+        .iter()
+        .map(|fc| Peering {
+            name: fc.name_any(),
+            modules: peers
+                .iter()
+                .filter(|(_, ids)| ids.contains(&fc.spec.cluster_id))
+                .map(|(module, _)| *module)
+                .collect(),
+        })
+        .collect())
+}
+
+/// The values of `key` on the objects of kind `K` that carry it (none when the CRD is absent).
+async fn peers_of<K>(client: &Client, key: &str) -> anyhow::Result<BTreeSet<String>>
+where
+    K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match Api::<K>::all(client.clone())
+        .list(&ListParams::default().labels(key))
+        .await
+    {
+        Ok(list) => Ok(list
+            .items
+            .iter()
+            .filter_map(|o| o.labels().get(key).cloned())
+            .collect()),
+        Err(kube::Error::Api(e)) if e.code == 404 => Ok(Default::default()),
+        Err(e) => Err(e).with_context(|| format!("failed to list {}", K::kind(&()))),
+    }
+}
+
+/// Deletes the ForeignClusters of no active peering: nothing else would (the controller
+/// never deletes one), and they hold nothing.
+async fn delete_idle_foreign_clusters(client: &Client, clusters: &[Peering]) -> anyhow::Result<()> {
+    let api: Api<ForeignCluster> = Api::all(client.clone());
+    for idle in clusters.iter().filter(|p| !p.is_active()) {
+        delete_ignoring_absent(api.clone(), &idle.name).await?;
+    }
+    Ok(())
 }
 
 /// Deletes every non-CRD object install renders, then waits for the namespace to be gone.

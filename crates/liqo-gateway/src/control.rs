@@ -18,7 +18,7 @@ use kube::{Api, Client, Resource};
 use liqo_api::consts::label::REMOTE_CLUSTER_ID;
 use liqo_api::networking::{
     Configuration, Connection, ConnectionSpec, ConnectionStatus, ConnectionStatusValue,
-    ConnectionType, PublicKey,
+    ConnectionType, GatewayClient, GatewayServer, PublicKey,
 };
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -103,18 +103,61 @@ pub fn render_connection(id: &Identity) -> Connection {
     connection
 }
 
+/// Whether the gateway's owner stands: present with the UID the gateway was started for, and
+/// not being deleted. A Connection written for any other owner would outlive it.
+pub fn owner_stands(owner: Option<&ObjectMeta>, uid: &str) -> bool {
+    owner.is_some_and(|m| m.uid.as_deref() == Some(uid) && m.deletion_timestamp.is_none())
+}
+
+/// Reads the gateway's owner (the GatewayServer/GatewayClient `id.name`) and tells whether it
+/// stands ([`owner_stands`]).
+///
+/// # Errors
+/// The read failure.
+pub async fn read_owner(client: &Client, id: &Identity) -> anyhow::Result<bool> {
+    let meta = match id.mode {
+        Mode::Server => Api::<GatewayServer>::namespaced(client.clone(), &id.namespace)
+            .get_opt(&id.name)
+            .await
+            .map(|o| o.map(|o| o.metadata)),
+        Mode::Client => Api::<GatewayClient>::namespaced(client.clone(), &id.namespace)
+            .get_opt(&id.name)
+            .await
+            .map(|o| o.map(|o| o.metadata)),
+    }
+    .with_context(|| {
+        format!(
+            "failed to read the gateway's owner {}/{}",
+            id.namespace, id.name
+        )
+    })?;
+    Ok(owner_stands(meta.as_ref(), &id.gateway_uid))
+}
+
 /// Applies the Connection and sets its status to Connecting when it has none, or when `fresh`
 /// (this process's first ensure). Upstream only does the former; but a fresh process has
 /// measured nothing yet, so whatever an earlier process wrote is stale, and keeping it would
-/// hide a gateway restart. Returns the status value it then has.
+/// hide a gateway restart. Returns the status value it then has, or `None` when the owner is
+/// deleting or gone: then nothing is written.
+///
+/// The apply creates a missing Connection, so the owner is read first: upstream's gateway
+/// re-creates its Connection while its GatewayServer/Client is being deleted (the garbage
+/// collector removes it again later, after `network disconnect` has returned). An owner
+/// deleted between the read and the apply still leaves one, which the garbage collector
+/// removes (its owner reference names the deleted UID) and `disconnect --wait` awaits; the
+/// re-read after the apply makes this process stop writing to it.
 ///
 /// # Errors
-/// The apply or status write failure.
+/// The read, apply or status write failure.
 pub async fn ensure_connection(
     api: &Api<Connection>,
     id: &Identity,
     fresh: bool,
-) -> anyhow::Result<ConnectionStatusValue> {
+) -> anyhow::Result<Option<ConnectionStatusValue>> {
+    let client = api.clone().into_client();
+    if !read_owner(&client, id).await? {
+        return Ok(None);
+    }
     let name = id.connection_name();
     let applied = api
         .patch(
@@ -124,9 +167,14 @@ pub async fn ensure_connection(
         )
         .await
         .with_context(|| format!("failed to apply Connection {}/{name}", id.namespace))?;
+    if !read_owner(&client, id).await? {
+        return Ok(None);
+    }
     match applied.status.and_then(|s| s.value) {
-        Some(ConnectionStatusValue::Connecting) => return Ok(ConnectionStatusValue::Connecting),
-        Some(value) if !fresh => return Ok(value),
+        Some(ConnectionStatusValue::Connecting) => {
+            return Ok(Some(ConnectionStatusValue::Connecting));
+        }
+        Some(value) if !fresh => return Ok(Some(value)),
         _ => {}
     }
     let connecting = ConnectionStatus {
@@ -134,7 +182,7 @@ pub async fn ensure_connection(
         latency: None,
     };
     write_status(api, &name, &connecting).await?;
-    Ok(ConnectionStatusValue::Connecting)
+    Ok(Some(ConnectionStatusValue::Connecting))
 }
 
 /// Writes the Connection's status (server-side apply on the status subresource) and returns
@@ -197,8 +245,12 @@ pub async fn watch_public_keys(
             tracing::info!(publickey = %name, peer = %id.peer, "peer configured");
         }
         // Every key event re-ensures the Connection (upstream does it on every reconcile), so
-        // a deleted Connection comes back; the health reporting starts after the first one.
-        let value = ensure_until_done(&connections, &id, connected.is_some()).await;
+        // a deleted Connection comes back while its owner stands; the health reporting starts
+        // after the first one.
+        let Some(value) = ensure_until_done(&connections, &id, connected.is_some()).await else {
+            tracing::info!(owner = %id.name, "the gateway's owner is deleting or gone: Connection not written");
+            continue;
+        };
         if let Some(tx) = connected.take() {
             let _ = tx.send(value);
         }
@@ -209,11 +261,11 @@ async fn ensure_until_done(
     api: &Api<Connection>,
     id: &Identity,
     fresh: bool,
-) -> ConnectionStatusValue {
+) -> Option<ConnectionStatusValue> {
     loop {
         match ensure_connection(api, id, fresh).await {
             Ok(value) => {
-                tracing::debug!(connection = %id.connection_name(), status = %value, "Connection ensured");
+                tracing::debug!(connection = %id.connection_name(), status = ?value, "Connection ensured");
                 return value;
             }
             Err(e) => {
@@ -386,4 +438,30 @@ async fn install(plan: Option<Plan>, tunnel: String, peer: Ipv4Addr) -> anyhow::
     })
     .await
     .context("route installer panicked")?
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+    use super::*;
+
+    fn meta(uid: &str, deleting: bool) -> ObjectMeta {
+        ObjectMeta {
+            uid: Some(uid.into()),
+            deletion_timestamp: deleting.then(|| Time(Timestamp::now())),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_a_present_owner_with_our_uid_and_no_deletion_stands() {
+        assert!(owner_stands(Some(&meta("u1", false)), "u1"));
+        assert!(!owner_stands(None, "u1"), "gone");
+        assert!(!owner_stands(Some(&meta("u1", true)), "u1"), "deleting");
+        assert!(
+            !owner_stands(Some(&meta("u2", false)), "u1"),
+            "re-created under the same name: another owner"
+        );
+    }
 }

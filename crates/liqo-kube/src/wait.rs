@@ -1,13 +1,15 @@
 //! Watch-based waits bounded by a timeout whose error names the awaited condition and the last
 //! state seen.
 
+use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::time::Duration;
 
 use futures::StreamExt;
+use kube::api::{ApiResource, DeleteParams, DynamicObject};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
-use kube::{Api, Resource};
+use kube::{Api, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 
 /// Why a wait ended without its condition.
@@ -236,6 +238,168 @@ where
         .await?;
     }
     Ok(true)
+}
+
+/// Deletes `name` of kind `K` in `namespace` and, with `timeout`, waits until it and every
+/// object of the `dependents` kinds in that namespace that it owns, transitively, are gone.
+/// Returns whether it existed.
+///
+/// The deletion is foreground, so the garbage collector deletes the dependents while the
+/// owner still stands. But it waits for a dependent only when the dependent's reference sets
+/// `blockOwnerDeletion`, which most writers (kube-rs' `controller_owner_ref` included) leave
+/// unset: the dependents are therefore found and awaited here, each by a watch. The tree is
+/// read before the delete (while every link still stands) and again after each round, so a
+/// dependent created meanwhile (a ReplicaSet's new pod, a late write by a dying process) is
+/// awaited too. Kinds the caller may not list (403) or that are not served (404) are skipped.
+///
+/// # Errors
+/// [`DeleteError::Api`] when a delete or list is refused; [`DeleteError::Wait`] naming the
+/// first object still present when `timeout` runs out.
+pub async fn deleted_with_dependents<K>(
+    client: &kube::Client,
+    namespace: &str,
+    name: &str,
+    dependents: &[ApiResource],
+    timeout: Option<Duration>,
+) -> Result<bool, DeleteError>
+where
+    K: Resource<DynamicType = (), Scope = kube::core::NamespaceResourceScope>
+        + Clone
+        + DeserializeOwned
+        + Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    let Some(timeout) = timeout else {
+        return deleted(&api, name, None).await;
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    let kind = K::kind(&()).to_string();
+    let api_error = |source| DeleteError::Api {
+        kind: kind.clone(),
+        name: name.into(),
+        source,
+    };
+    let Some(root) = api.get_opt(name).await.map_err(api_error)? else {
+        return Ok(false);
+    };
+    let mut owners: BTreeSet<String> = root.meta().uid.clone().into_iter().collect();
+    let mut tree = Tree::read(client, namespace, dependents, &mut owners).await?;
+    match api.delete(name, &DeleteParams::foreground()).await {
+        Ok(_) => {}
+        Err(kube::Error::Api(e)) if e.code == 404 => {}
+        Err(source) => return Err(api_error(source)),
+    }
+    let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
+    gone(api, &kind, name, left()).await?;
+    while !tree.objects.is_empty() {
+        for (ar, name) in &tree.objects {
+            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, ar);
+            gone(api, &ar.kind, name, left()).await?;
+        }
+        tree = Tree::read(client, namespace, dependents, &mut owners).await?;
+    }
+    Ok(true)
+}
+
+/// Watches until `name` is absent, naming its pending finalizers on timeout.
+async fn gone<K>(api: Api<K>, kind: &str, name: &str, timeout: Duration) -> Result<(), WaitError>
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+{
+    object(
+        api,
+        name,
+        &format!("{kind} {name} to be deleted"),
+        timeout,
+        |o| o.is_none(),
+        |o| match o.map(|o| o.meta().finalizers.clone().unwrap_or_default()) {
+            Some(f) if !f.is_empty() => format!("still present, finalizers {f:?}"),
+            _ => "still present".into(),
+        },
+    )
+    .await
+    .map(drop)
+}
+
+/// The objects of some kinds in one namespace owned, transitively, by a set of UIDs.
+struct Tree {
+    objects: Vec<(ApiResource, String)>,
+}
+
+impl Tree {
+    /// Lists every kind once and closes `owners` over the owner references found; an
+    /// Endpoints counts with the Service of its name (the endpoints controller mirrors a
+    /// Service without an owner reference).
+    async fn read(
+        client: &kube::Client,
+        namespace: &str,
+        kinds: &[ApiResource],
+        owners: &mut BTreeSet<String>,
+    ) -> Result<Self, DeleteError> {
+        let mut listed = Vec::new();
+        for ar in kinds {
+            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, ar);
+            match api.list(&Default::default()).await {
+                Ok(list) => listed.extend(list.items.into_iter().map(|o| (ar.clone(), o))),
+                Err(kube::Error::Api(e)) if e.code == 403 || e.code == 404 => {
+                    tracing::debug!(
+                        kind = ar.kind,
+                        code = e.code,
+                        "dependents not listable, skipped"
+                    );
+                }
+                Err(source) => {
+                    return Err(DeleteError::Api {
+                        kind: ar.kind.clone(),
+                        name: format!("(list in {namespace})"),
+                        source,
+                    });
+                }
+            }
+        }
+        let owned = |o: &DynamicObject, owners: &BTreeSet<String>| {
+            o.meta()
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|r| owners.contains(&r.uid))
+        };
+        let mut inside = vec![false; listed.len()];
+        let mut services = BTreeSet::new();
+        loop {
+            let mut grew = false;
+            for (i, (ar, o)) in listed.iter().enumerate() {
+                let mirrors = ar.kind == "Endpoints" && ar.group.is_empty();
+                let member = if mirrors {
+                    services.contains(&o.name_any())
+                } else {
+                    owned(o, owners)
+                };
+                if inside[i] || !member {
+                    continue;
+                }
+                inside[i] = true;
+                grew = true;
+                owners.extend(o.meta().uid.clone());
+                if ar.kind == "Service" && ar.group.is_empty() {
+                    services.insert(o.name_any());
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        let objects = listed
+            .into_iter()
+            .zip(inside)
+            .filter(|(_, inside)| *inside)
+            .map(|((ar, o), _)| (ar, o.name_any()))
+            .collect();
+        Ok(Self { objects })
+    }
 }
 
 impl WaitError {

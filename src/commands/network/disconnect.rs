@@ -1,13 +1,23 @@
 //! `liqoctl network disconnect` and `reset` (networking.md §7.3–7.4): the gateways go (their
 //! Deployments, keys, PublicKeys and Connections follow by garbage collection); `reset` also
-//! deletes the Configurations, whose Networks release their CIDRs.
+//! deletes the Configurations, whose Networks release their CIDRs. With `--wait`, each delete
+//! returns once everything the object owns is gone too (upstream returns at once, and its
+//! gateway pods, WireGuard gateways and Connections outlive the command).
 
 use std::fmt::Debug;
 use std::time::Duration;
 
 use anyhow::bail;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use kube::api::ApiResource;
 use kube::{Api, ResourceExt};
-use liqo_api::networking::{Configuration, GatewayClient, GatewayServer};
+use liqo_api::ipam::Network;
+use liqo_api::networking::{
+    Configuration, Connection, GatewayClient, GatewayServer, PublicKey, WgGatewayClient,
+    WgGatewayServer,
+};
 use liqo_kube::network::lookup::by_peer;
 use liqo_kube::wait;
 
@@ -59,15 +69,18 @@ async fn run(
             wait: args.wait,
             deadline,
         };
+        let gateway = gateway_dependents();
         for side in [local, remote] {
-            delete_step::<GatewayClient>(side, "gateway client", opts).await?;
+            delete_step::<GatewayClient>(side, "gateway client", &gateway, opts).await?;
         }
         for side in [local, remote] {
-            delete_step::<GatewayServer>(side, "gateway server", opts).await?;
+            delete_step::<GatewayServer>(side, "gateway server", &gateway, opts).await?;
         }
         if reset {
+            let configuration = [ApiResource::erase::<Network>(&())];
             for side in [local, remote] {
-                delete_step::<Configuration>(side, "network configuration", opts).await?;
+                delete_step::<Configuration>(side, "network configuration", &configuration, opts)
+                    .await?;
             }
         }
         anyhow::Ok(())
@@ -88,8 +101,34 @@ struct Opts {
     deadline: tokio::time::Instant,
 }
 
-/// The step deleting the side's `what` (e.g. "gateway client"), printed as upstream does.
-async fn delete_step<K>(side: &Side<'_>, what: &str, opts: Opts) -> anyhow::Result<()>
+/// What a GatewayServer/GatewayClient owns, directly or not, in its namespace: its WireGuard
+/// gateway, whose Deployment (ReplicaSets, pods), Service (Endpoints, EndpointSlices) and
+/// ServiceAccount; its keys Secret, the peer's PublicKey and the Connection its pod writes.
+fn gateway_dependents() -> Vec<ApiResource> {
+    vec![
+        ApiResource::erase::<WgGatewayClient>(&()),
+        ApiResource::erase::<WgGatewayServer>(&()),
+        ApiResource::erase::<Deployment>(&()),
+        ApiResource::erase::<ReplicaSet>(&()),
+        ApiResource::erase::<Pod>(&()),
+        ApiResource::erase::<Service>(&()),
+        ApiResource::erase::<Endpoints>(&()),
+        ApiResource::erase::<EndpointSlice>(&()),
+        ApiResource::erase::<ServiceAccount>(&()),
+        ApiResource::erase::<Secret>(&()),
+        ApiResource::erase::<Connection>(&()),
+        ApiResource::erase::<PublicKey>(&()),
+    ]
+}
+
+/// The step deleting the side's `what` (e.g. "gateway client") and, with `--wait`, its
+/// `dependents`, printed as upstream does.
+async fn delete_step<K>(
+    side: &Side<'_>,
+    what: &str,
+    dependents: &[ApiResource],
+    opts: Opts,
+) -> anyhow::Result<()>
 where
     K: TenantObject,
 {
@@ -103,7 +142,7 @@ where
             let done = if *existed { "correctly" } else { "already" };
             format!("{subject} {done} deleted")
         },
-        delete_for_peer::<K>(side, opts),
+        delete_for_peer::<K>(side, dependents, opts),
     )
     .await
     .map(drop)
@@ -111,7 +150,11 @@ where
 
 /// Deletes the object of kind `K` for the side's peer; whether there was one. A missing tenant
 /// namespace means there is nothing to delete (upstream fails there, §7.1).
-async fn delete_for_peer<K>(side: &Side<'_>, opts: Opts) -> anyhow::Result<bool>
+async fn delete_for_peer<K>(
+    side: &Side<'_>,
+    dependents: &[ApiResource],
+    opts: Opts,
+) -> anyhow::Result<bool>
 where
     K: TenantObject,
 {
@@ -123,5 +166,6 @@ where
         return Ok(false);
     };
     let timeout = opts.wait.then(|| left(opts.deadline));
-    Ok(wait::deleted(&api, &object.name_any(), timeout).await?)
+    let name = object.name_any();
+    Ok(wait::deleted_with_dependents::<K>(side.client, ns, &name, dependents, timeout).await?)
 }
