@@ -5,6 +5,8 @@ mod commands;
 mod confirm;
 mod ctx;
 mod exit;
+mod interrupt;
+mod journal;
 mod peers;
 mod printer;
 
@@ -29,10 +31,14 @@ fn main() -> ExitCode {
             return exit::ExitStatus::Internal.into();
         }
     };
-    let status = runtime.block_on(commands::run(cli, printer.clone()));
-    match status {
-        Ok(status) => status.into(),
-        Err(err) => exit::report(&printer, &err).into(),
+    match runtime.block_on(interrupt::run(commands::run(cli, printer.clone()))) {
+        Ok(Ok(status)) => status.into(),
+        Ok(Err(err)) => {
+            let status = exit::report(&printer, &err);
+            journal::print_left(&printer);
+            status.into()
+        }
+        Err(interrupted) => interrupted.report(&printer),
     }
 }
 
