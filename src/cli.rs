@@ -1,6 +1,7 @@
 //! The command line: global flags and the command tree.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser};
 
@@ -74,6 +75,7 @@ impl ClusterArgs {
             context: self.context.clone(),
             cluster: self.cluster.clone(),
             user: self.user.clone(),
+            flag_prefix: "",
         }
     }
 }
@@ -93,69 +95,161 @@ impl RemoteClusterArgs {
             context: self.remote_context.clone(),
             cluster: self.remote_cluster.clone(),
             user: self.remote_user.clone(),
+            flag_prefix: "remote-",
         }
     }
 }
 
-/// Parses a Go-style duration (`90s`, `2m`, `1h30m`, `500ms`) and refuses zero or negative.
-pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
-    let mut total = std::time::Duration::ZERO;
+/// The longest `--timeout` accepted: longer is a typo, and an `Instant` that far ahead may not
+/// exist (`--timeout 1000000h` used to panic).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Parses a Go duration (`90s`, `2m`, `1h30m`, `1.5h`, `500ms`, `10us`, `10µs`, `100ns`) and
+/// refuses zero, negative, unit-less and absurd (over a year) values. Timeout flags take it with
+/// `allow_hyphen_values = true`, so `--timeout -1s` reaches this message instead of clap's
+/// "unexpected argument '-1'".
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let bad = |why: &str| format!("invalid timeout {text:?}: {why}");
     let mut rest = text.trim();
-    if rest.is_empty() || rest.starts_with('-') {
-        return Err(format!(
-            "invalid timeout {text:?}: use a positive duration such as 90s or 2m"
-        ));
+    if rest.starts_with('-') {
+        return Err(bad("it must be positive, such as 90s or 2m"));
     }
+    rest = rest.strip_prefix('+').unwrap_or(rest);
+    if rest.is_empty() {
+        return Err(bad("use a positive duration such as 90s or 2m"));
+    }
+    let max_nanos = MAX_TIMEOUT.as_nanos();
+    let mut nanos: u128 = 0;
     while !rest.is_empty() {
-        let digits = rest
+        let number_len = rest
             .find(|c: char| !c.is_ascii_digit() && c != '.')
             .unwrap_or(rest.len());
-        let (number, tail) = rest.split_at(digits);
+        let (number, tail) = rest.split_at(number_len);
         let unit_len = tail
-            .find(|c: char| c.is_ascii_digit())
+            .find(|c: char| c.is_ascii_digit() || c == '.')
             .unwrap_or(tail.len());
         let (unit, next) = tail.split_at(unit_len);
-        let value: f64 = number
-            .parse()
-            .map_err(|_| format!("invalid timeout {text:?}: use e.g. 90s or 2m"))?;
-        let seconds = match unit {
-            "ms" => value / 1000.0,
-            "s" => value,
-            "m" => value * 60.0,
-            "h" => value * 3600.0,
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(bad("use a number and a unit, such as 90s or 2m"));
+        }
+        let scale: u128 = match unit {
+            "ns" => 1,
+            // Go accepts both micro signs.
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "" => return Err(bad("a unit is missing (ns, us, ms, s, m or h)")),
             _ => {
-                return Err(format!(
-                    "invalid timeout {text:?}: unit {unit:?} is not one of ms, s, m, h"
-                ));
+                return Err(bad(&format!(
+                    "unit {unit:?} is not one of ns, us, \u{b5}s, ms, s, m, h"
+                )));
             }
         };
-        total += std::time::Duration::from_secs_f64(seconds);
+        nanos = nanos.saturating_add(scaled(number, scale));
+        if nanos > max_nanos {
+            return Err(bad("it exceeds the maximum of one year (8760h)"));
+        }
         rest = next;
     }
-    if total.is_zero() {
-        return Err(format!(
-            "invalid timeout {text:?}: it must be greater than zero"
-        ));
+    if nanos == 0 {
+        return Err(bad("it must be greater than zero"));
     }
-    Ok(total)
+    let secs = u64::try_from(nanos / 1_000_000_000).expect("invariant: at most a year");
+    let sub = u32::try_from(nanos % 1_000_000_000).expect("invariant: below one second");
+    Ok(Duration::new(secs, sub))
+}
+
+/// `number` (digits, at most one `.`) times `scale` nanoseconds, saturating; fractions below a
+/// nanosecond are dropped, as Go does.
+fn scaled(number: &str, scale: u128) -> u128 {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else {
+        // Digits only, so the only failure is overflow.
+        whole.parse().unwrap_or(u128::MAX)
+    };
+    let mut total = whole.saturating_mul(scale);
+    let mut unit = scale;
+    for digit in fraction.bytes().take(30) {
+        unit /= 10;
+        total = total.saturating_add(u128::from(digit - b'0') * unit);
+    }
+    total
+}
+
+/// The instant `timeout` from now, for commands that split one `--timeout` across steps;
+/// never panics (an unrepresentable instant becomes the farthest one that is).
+pub fn deadline(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(MAX_TIMEOUT))
+        .unwrap_or(now)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
-    fn timeouts_parse_go_durations_and_refuse_zero_or_negative() {
+    fn timeouts_parse_go_durations() {
         assert_eq!(parse_timeout("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_timeout("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_timeout("1.5h"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
-        assert!(
-            parse_timeout("0s")
-                .unwrap_err()
-                .contains("greater than zero")
+        assert_eq!(parse_timeout("+2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_timeout("100ns"), Ok(Duration::from_nanos(100)));
+        assert_eq!(parse_timeout("10us"), Ok(Duration::from_micros(10)));
+        assert_eq!(parse_timeout("10\u{b5}s"), Ok(Duration::from_micros(10)));
+        assert_eq!(parse_timeout("10\u{3bc}s"), Ok(Duration::from_micros(10)));
+        assert_eq!(parse_timeout("1m0.5s"), Ok(Duration::from_millis(60_500)));
+        assert_eq!(parse_timeout(".5s"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("8760h"), Ok(MAX_TIMEOUT));
+    }
+
+    #[test]
+    fn timeouts_refuse_zero_negative_unitless_unknown_and_absurd_values() {
+        let err = |t: &str| parse_timeout(t).unwrap_err();
+        assert_eq!(
+            err("0s"),
+            "invalid timeout \"0s\": it must be greater than zero"
         );
-        assert!(parse_timeout("-5s").unwrap_err().contains("positive"));
-        assert!(parse_timeout("5x").unwrap_err().contains("unit"));
+        assert_eq!(
+            err("-1s"),
+            "invalid timeout \"-1s\": it must be positive, such as 90s or 2m"
+        );
+        assert!(err("5x").contains("unit \"x\" is not one of ns, us"));
+        assert!(err("5").contains("a unit is missing"));
+        assert!(err("").contains("use a positive duration"));
+        assert!(err("s").contains("use a number and a unit"));
+        assert!(err("1.2.3s").contains("use a number and a unit"));
+        assert_eq!(
+            err("1000000h"),
+            "invalid timeout \"1000000h\": it exceeds the maximum of one year (8760h)"
+        );
+        assert!(err("8760h1ns").contains("maximum of one year"));
+        assert!(err("99999999999999999999999999999999999999999h").contains("maximum"));
+    }
+
+    #[test]
+    fn a_minus_timeout_reaches_the_timeout_message_through_clap() {
+        #[derive(Debug, clap::Parser)]
+        struct Probe {
+            #[arg(long, allow_hyphen_values = true, value_parser = parse_timeout)]
+            timeout: Duration,
+        }
+        let err = <Probe as clap::Parser>::try_parse_from(["x", "--timeout", "-1s"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it must be positive"), "{err}");
+    }
+
+    #[test]
+    fn deadlines_never_overflow() {
+        let now = tokio::time::Instant::now();
+        assert!(deadline(Duration::from_secs(1)) > now);
+        let _ = deadline(Duration::MAX);
     }
 }

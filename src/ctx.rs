@@ -1,6 +1,5 @@
 //! What every command runs with: the printer, the global flags and the clusters they select.
 
-use anyhow::Context as _;
 use kube::{Client, Config};
 
 use crate::cli::{GlobalArgs, RemoteClusterArgs};
@@ -25,26 +24,29 @@ pub struct ClusterHandle {
 }
 
 impl Ctx {
-    /// The local cluster (`--kubeconfig`, `--context`, …).
+    /// The local cluster (`--kubeconfig`, `--context`, …), contacted once: a bad kubeconfig, an
+    /// unreachable server, an untrusted certificate or rejected credentials fail here, with a
+    /// message naming the flag (the error is complete on its own line, no context is added).
     pub async fn local(&self) -> anyhow::Result<ClusterHandle> {
-        let (client, config) = self
-            .global
-            .local
-            .access()
-            .client()
-            .await
-            .context("cannot reach the local cluster")?;
+        let (client, config) = self.global.local.access().connect().await?;
         Ok(ClusterHandle { client, config })
     }
 
-    /// The remote cluster (`--remote-kubeconfig`, …); refuses the local cluster itself.
+    /// The remote cluster (`--remote-kubeconfig`, …), checked as [`Ctx::local`] is.
     pub async fn remote(&self, remote: &RemoteClusterArgs) -> anyhow::Result<ClusterHandle> {
-        let (client, config) = remote
-            .access()
-            .client()
-            .await
-            .context("cannot reach the remote cluster")?;
+        let (client, config) = remote.access().connect().await?;
         Ok(ClusterHandle { client, config })
+    }
+}
+
+impl ClusterHandle {
+    /// The API server URL without the trailing slash, for messages.
+    pub fn server(&self) -> String {
+        self.config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string()
     }
 }
 

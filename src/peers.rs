@@ -2,7 +2,7 @@
 //! twice. The local cluster is the consumer, the remote one the provider.
 
 use anyhow::{Context as _, bail};
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::Api;
 use liqo_api::consts::name;
 
@@ -48,8 +48,8 @@ impl Peers {
         let remote = ctx.remote(remote).await?;
         if liqo_kube::client::same_endpoint(&local.config, &remote.config) {
             bail!(
-                "local and remote clusters must be different (both reach {})",
-                local.config.cluster_url
+                "local and remote clusters must be different: the local and remote kubeconfigs both reach {}",
+                local.server()
             );
         }
         let local_id = cluster_id(&local, namespace, "local").await?;
@@ -70,26 +70,43 @@ impl Peers {
     }
 }
 
+/// The cluster ID Liqo's install wrote in `namespace`; a missing namespace and a namespace
+/// without Liqo are told apart, since they call for different fixes.
 async fn cluster_id(
     cluster: &ClusterHandle,
     namespace: &str,
     side: &str,
 ) -> anyhow::Result<String> {
+    let server = cluster.server();
     let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), namespace);
     let cm = api
         .get_opt(name::CLUSTER_ID_CONFIGMAP)
         .await
         .with_context(|| {
             format!(
-                "cannot reach the {side} cluster at {}",
-                cluster.config.cluster_url
+                "cannot read the {side} cluster ID (ConfigMap {namespace}/{}) at {server}",
+                name::CLUSTER_ID_CONFIGMAP
             )
         })?;
-    let id = cm.and_then(|cm| cm.data?.get(name::CLUSTER_ID_KEY).cloned());
-    id.with_context(|| {
-        format!(
-            "Liqo is not installed in the {side} cluster ({}) in namespace {namespace}: run `liqoctl install` there first",
-            cluster.config.cluster_url
-        )
-    })
+    if let Some(id) = cm.and_then(|cm| cm.data?.get(name::CLUSTER_ID_KEY).cloned()) {
+        return Ok(id);
+    }
+    // A user allowed to read ConfigMaps but not Namespaces gets the combined message.
+    let namespace_exists = Api::<Namespace>::all(cluster.client.clone())
+        .get_opt(namespace)
+        .await
+        .ok()
+        .map(|ns| ns.is_some());
+    match namespace_exists {
+        Some(false) => bail!(
+            "namespace {namespace:?} does not exist in the {side} cluster ({server}): pass the namespace Liqo is installed in, or run `liqoctl install` there first"
+        ),
+        Some(true) => bail!(
+            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace}: it has no ConfigMap {}; run `liqoctl install` there first",
+            name::CLUSTER_ID_CONFIGMAP
+        ),
+        None => bail!(
+            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace} (or the namespace does not exist): run `liqoctl install` there first"
+        ),
+    }
 }

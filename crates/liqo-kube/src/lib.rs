@@ -1,6 +1,7 @@
 //! Shared Kubernetes I/O for the CLI and the controllers: clients from kubeconfigs and contexts,
 //! server-side apply, watch-based waits, and the pure planning helpers they feed.
 
+pub mod api_error;
 pub mod apply;
 pub mod auth;
 pub mod client;
