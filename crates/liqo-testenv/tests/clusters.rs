@@ -9,12 +9,12 @@ use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use k8s_openapi::api::certificates::v1::{
     CertificateSigningRequest, CertificateSigningRequestSpec,
 };
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Node, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
-use kube::{Api, Client, Resource, ResourceExt};
+use kube::{Api, Client, ResourceExt};
 use liqo_testenv::Env;
 use serde_json::json;
 
@@ -266,6 +266,15 @@ async fn scheduler_binds_a_pod_to_the_registered_node() {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(pod.spec.unwrap().node_name.as_deref(), Some("alpha-worker"));
-    assert_eq!(Pod::kind(&()), "Pod");
+    let node_name = pod.spec.unwrap().node_name.unwrap();
+    assert_eq!(node_name, "alpha-worker");
+    // Bound to the Node the agent registered, and that Node is Ready.
+    let node = Api::<Node>::all(alpha).get(&node_name).await.unwrap();
+    let ready = node
+        .status
+        .and_then(|s| s.conditions)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.type_ == "Ready");
+    assert_eq!(ready.map(|c| c.status).as_deref(), Some("True"));
 }

@@ -13,14 +13,59 @@ use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(60);
 
-/// The node agent's "project binaries": the real `testenv`, and `cat` to read mounted files.
+/// The node agent's "project binaries": the real `testenv`, `sleep` for a process that runs
+/// until stopped, and `sh` to read and try to write mounted files.
 static BIN_DIR: LazyLock<std::path::PathBuf> = LazyLock::new(|| {
     let dir = std::env::temp_dir().join(format!("testenv-pods-bin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_testenv"), dir.join("testenv"));
-    let _ = std::os::unix::fs::symlink("/bin/cat", dir.join("cat"));
+    let _ = std::os::unix::fs::symlink("/bin/sleep", dir.join("sleep"));
+    let _ = std::os::unix::fs::symlink("/bin/sh", dir.join("sh"));
     dir
 });
+
+/// A directory of this test run on the host, removed when dropped (also when the test fails).
+struct HostDir(std::path::PathBuf);
+
+impl HostDir {
+    fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!("{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn join(&self, path: &str) -> String {
+        self.0.join(path).display().to_string()
+    }
+}
+
+impl Drop for HostDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The pids of the processes whose environment holds `var` (exactly, as `NAME=value`).
+fn pids_with_env(var: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        // Processes come and go while we read: a vanished one is simply not ours.
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|v| v == var.as_bytes()) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
     Env::builder()
@@ -125,10 +170,10 @@ async fn a_crashing_project_container_is_restarted_with_its_exit_code_and_log() 
 }
 
 #[tokio::test]
-async fn a_deleted_pod_stops_its_process_and_goes_away() {
+async fn a_container_that_fails_with_restart_policy_never_fails_the_pod() {
     let (pods, created) = create(json!({
-        "metadata": {"name": "sleeper"},
-        "spec": {"terminationGracePeriodSeconds": 5, "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+        "metadata": {"name": "failer"},
+        "spec": {"containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
             "command": ["/usr/local/bin/testenv"], "args": ["status", "--dir", "/nonexistent"]}],
             "restartPolicy": "Never"}
     }))
@@ -139,25 +184,61 @@ async fn a_deleted_pod_stops_its_process_and_goes_away() {
     };
     let pod = within(
         "the pod to fail",
-        await_condition(pods.clone(), "sleeper", failed),
+        await_condition(pods.clone(), "failer", failed),
     )
     .await
     .unwrap()
     .unwrap();
-    let terminated = container_status(&pod)
-        .unwrap()
-        .state
-        .as_ref()
-        .unwrap()
-        .terminated
-        .clone()
-        .unwrap();
+    let status = container_status(&pod).unwrap();
+    assert_eq!(status.restart_count, 0, "never restarted");
+    let terminated = status.state.as_ref().unwrap().terminated.clone().unwrap();
     assert_eq!(terminated.exit_code, 1);
     assert!(
         terminated
             .message
             .unwrap()
             .contains("no test clusters in /nonexistent")
+    );
+    pods.delete("failer", &Default::default()).await.unwrap();
+    let uid = created.uid().unwrap();
+    within(
+        "the pod to be removed",
+        await_condition(pods, "failer", conditions::is_deleted(&uid)),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_deleted_pod_stops_its_running_process_and_goes_away() {
+    // A marker in the pod's environment finds its process on the host.
+    let marker = format!("LIQO_TESTENV_SLEEPER={}-{}", std::process::id(), line!());
+    let (name, value) = marker.split_once('=').unwrap();
+    let (pods, created) = create(json!({
+        "metadata": {"name": "sleeper"},
+        "spec": {"terminationGracePeriodSeconds": 5, "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+            "command": ["/usr/local/bin/sleep"], "args": ["3600"],
+            "env": [{"name": name, "value": value}]}]}
+    }))
+    .await;
+    let running = |p: Option<&Pod>| {
+        p.and_then(container_status)
+            .is_some_and(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
+    };
+    within(
+        "the container to run",
+        await_condition(pods.clone(), "sleeper", running),
+    )
+    .await
+    .unwrap();
+    let pids = pids_with_env(&marker);
+    assert_eq!(pids.len(), 1, "one process for the container: {pids:?}");
+    let pid = pids[0];
+    assert!(liqo_testenv::is_alive(pid), "the container's process runs");
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&cmdline).contains("3600"),
+        "{pid} is the container's sleep"
     );
 
     pods.delete("sleeper", &Default::default()).await.unwrap();
@@ -168,20 +249,24 @@ async fn a_deleted_pod_stops_its_process_and_goes_away() {
     )
     .await
     .unwrap();
+    // The agent removes the pod only after its process is gone, well before `sleep` ends.
+    assert!(!liqo_testenv::is_alive(pid), "the process outlived its pod");
+    assert!(pids_with_env(&marker).is_empty(), "no process left");
 }
 
 #[tokio::test]
 async fn a_container_runs_with_the_pods_environment_and_a_loopback_pod_ip() {
+    let host = HostDir::new("liqo-testenv-pod");
     let (pods, created) = create(json!({
         "metadata": {"name": "agent"},
         "spec": {"containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
             "command": ["/usr/local/bin/testenv"],
-            "args": ["up", "--dir", "/tmp/liqo-testenv-pod-$(POD_NAME)", "--bin-dir", "/nonexistent", "x"],
+            "args": ["up", "--dir", host.join("$(POD_NAME)"), "--bin-dir", "/nonexistent-$(POD_NAME)", "x"],
             "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]}
     }))
     .await;
-    // The container fails (no Kubernetes binaries in /nonexistent) and its message names the
-    // expanded directory: proof the process ran with the pod's environment.
+    // The container fails (no Kubernetes binaries in /nonexistent-agent) and its message names
+    // the expanded directory: proof the process ran with the pod's environment.
     let restarted = |p: Option<&Pod>| {
         p.and_then(container_status)
             .is_some_and(|c| c.restart_count >= 1)
@@ -200,7 +285,8 @@ async fn a_container_runs_with_the_pods_environment_and_a_loopback_pod_ip() {
         .unwrap()
         .terminated
         .unwrap();
-    assert!(last.message.unwrap().contains("/nonexistent/etcd"));
+    let message = last.message.unwrap();
+    assert!(message.contains("/nonexistent-agent/etcd"), "{message}");
     assert!(pod.status.unwrap().pod_ip.unwrap().starts_with("127."));
     pods.delete("agent", &Default::default()).await.unwrap();
     let uid = created.uid().unwrap();
@@ -231,29 +317,34 @@ async fn secret_and_config_map_volumes_are_mounted_read_only_for_the_container_o
         .create(&PostParams::default(), &cm)
         .await
         .unwrap();
-    let target = "/run/liqo-testenv-volume-test/keys";
+    // Mount points on the host are made by the container's wrapper: a directory of this run,
+    // removed at the end.
+    let host = HostDir::new("liqo-testenv-volume-test");
+    let (keys, conf) = (host.join("keys"), host.join("conf"));
+    // Reads both volumes, then tries to overwrite the read-only key and to add a file next to
+    // it: the script succeeds only if both writes fail and the key is unchanged.
+    let script = r#"cat "$1/key" "$2/settings" && echo && ! (echo overwritten > "$1/key") && ! (: > "$1/new") && cat "$1/key""#;
     let (pods, _) = create(json!({
         "metadata": {"name": "reader"},
         "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
-            "command": ["/usr/local/bin/cat"], "args": [format!("{target}/key"), "/run/liqo-testenv-volume-test/conf/settings"],
-            "volumeMounts": [{"name": "keys", "mountPath": target, "readOnly": true},
-                             {"name": "conf", "mountPath": "/run/liqo-testenv-volume-test/conf"}]}],
+            "command": ["/usr/local/bin/sh"], "args": ["-c", script, "sh", keys, conf],
+            "volumeMounts": [{"name": "keys", "mountPath": keys, "readOnly": true},
+                             {"name": "conf", "mountPath": conf}]}],
             "volumes": [{"name": "keys", "secret": {"secretName": "vol-secret", "items": [{"key": "privateKey", "path": "key"}]}},
                         {"name": "conf", "configMap": {"name": "vol-cm"}}]}
     }))
     .await;
     let done = |p: Option<&Pod>| {
-        p.and_then(|p| p.status.as_ref()?.phase.clone()).as_deref() == Some("Succeeded")
+        p.and_then(|p| p.status.as_ref()?.phase.clone())
+            .is_some_and(|phase| phase == "Succeeded" || phase == "Failed")
     };
-    let Ok(pod) = tokio::time::timeout(WAIT, await_condition(pods.clone(), "reader", done)).await
-    else {
-        let pod = pods.get("reader").await.unwrap();
-        panic!(
-            "reader did not succeed: {}",
-            serde_json::to_string(&pod.status).unwrap()
-        );
-    };
-    let pod = pod.unwrap().unwrap();
+    let pod = within(
+        "the reader to finish",
+        await_condition(pods.clone(), "reader", done),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let terminated = container_status(&pod)
         .unwrap()
         .state
@@ -261,10 +352,22 @@ async fn secret_and_config_map_volumes_are_mounted_read_only_for_the_container_o
         .unwrap()
         .terminated
         .unwrap();
-    assert_eq!(terminated.exit_code, 0);
-    assert_eq!(terminated.message.as_deref(), Some("s3cret-valuemtu=1340"));
+    let message = terminated.message.unwrap_or_default();
+    assert_eq!(terminated.exit_code, 0, "{message}");
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.first(), Some(&"s3cret-valuemtu=1340"), "{message}");
+    assert_eq!(
+        lines.last(),
+        Some(&"s3cret-value"),
+        "the key is unchanged: {message}"
+    );
+    assert_eq!(
+        message.matches("Read-only file system").count(),
+        2,
+        "both writes refused by the read-only mount: {message}"
+    );
     // The host sees only the empty mount point, never the files.
-    let on_host: Vec<_> = std::fs::read_dir(target).unwrap().collect();
+    let on_host: Vec<_> = std::fs::read_dir(&keys).unwrap().collect();
     assert!(
         on_host.is_empty(),
         "volume contents leaked to the host: {on_host:?}"
