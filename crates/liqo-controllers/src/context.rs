@@ -120,13 +120,24 @@ impl Context {
         let event = Event {
             type_,
             reason: reason.into(),
-            note: Some(note),
+            note: Some(truncate_note(note)),
             action: reason.into(),
             secondary: None,
         };
         if let Err(e) = self.recorder.publish(&event, &object.object_ref(&())).await {
             tracing::warn!(error = %e, reason, "failed to publish event");
         }
+    }
+
+    /// Publishes a Warning Event about `object` whose note is `error` and its causes.
+    pub async fn warn_error<K: Resource<DynamicType = ()>>(
+        &self,
+        object: &K,
+        reason: &str,
+        error: &(dyn std::error::Error + Send + Sync + 'static),
+    ) {
+        let note = error_chain(error);
+        self.event(object, EventType::Warning, reason, note).await;
     }
 
     /// This cluster's private key (PEM) from `authentication-keys`. Never logged.
@@ -151,6 +162,39 @@ impl Context {
         })?;
         Ok(String::from_utf8_lossy(&key).into_owned())
     }
+}
+
+/// `error: cause: cause…`, the way an Event note has room for it. A Kubernetes client error
+/// ends the chain in the API server's words: kube's own text carries a Debug dump of `Status`.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(kube_error) = e.downcast_ref::<kube::Error>() {
+            parts.push(liqo_kube::api_error::render(kube_error));
+            break;
+        }
+        parts.push(e.to_string());
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// The API server refuses an Event whose note is longer than this (events.k8s.io/v1).
+const NOTE_LIMIT: usize = 1024;
+
+/// `note` cut to [`NOTE_LIMIT`] bytes on a character boundary: an over-long note (a verbose
+/// API error) would make the whole Event be refused.
+fn truncate_note(mut note: String) -> String {
+    if note.len() > NOTE_LIMIT {
+        let mut end = NOTE_LIMIT - '…'.len_utf8();
+        while !note.is_char_boundary(end) {
+            end -= 1;
+        }
+        note.truncate(end);
+        note.push('…');
+    }
+    note
 }
 
 impl Context {
@@ -181,5 +225,32 @@ impl Context {
         tracing::warn!(controller, error = %error, "reconcile failed, retrying");
         self.metrics.count(controller, false);
         kube::runtime::controller::Action::requeue(retry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("failed to apply kubeconfig-x")]
+    struct Apply(#[source] kube::Error);
+
+    #[test]
+    fn notes_give_api_errors_in_the_servers_words() {
+        let status = kube::core::Status::failure("field is immutable", "Invalid").with_code(422);
+        let note = super::error_chain(&Apply(kube::Error::Api(status.boxed())));
+        assert_eq!(
+            note,
+            "failed to apply kubeconfig-x: Invalid: field is immutable"
+        );
+    }
+
+    #[test]
+    fn long_notes_are_cut_on_a_character_boundary() {
+        let short = "failed to apply".to_string();
+        assert_eq!(super::truncate_note(short.clone()), short);
+        let long = "é".repeat(600);
+        let cut = super::truncate_note(long);
+        assert!(cut.len() <= super::NOTE_LIMIT, "{}", cut.len());
+        assert!(cut.ends_with('…'));
     }
 }

@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use crate::context::Context;
-use crate::gateway_render::{self, ChildParams, RenderError};
+use crate::gateway_render::{self, ChildParams};
 
 const RETRY: Duration = Duration::from_secs(5);
 /// Only the default child and template kinds are watched: a resync picks up the status of
@@ -209,7 +209,7 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
     let child = match gateway_render::render_child(&template_spec, &gw.data(&peer), &params) {
         Ok(child) => child,
         Err(e) => {
-            warn("InvalidTemplate", render_note(&e)).await;
+            warn("InvalidTemplate", crate::context::error_chain(&e)).await;
             return Ok(Action::await_change());
         }
     };
@@ -272,27 +272,19 @@ async fn apply_child<G: GatewayKind>(
     Ok(serde_json::to_value(&applied).unwrap_or_default())
 }
 
-fn render_note(e: &RenderError) -> String {
-    let mut note = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        note.push_str(": ");
-        note.push_str(&s.to_string());
-        source = s.source();
-    }
-    note
-}
-
 fn error_policy<G: GatewayKind>(_gw: Arc<G>, error: &Error, ctx: Arc<Context>) -> Action {
     ctx.retry_after(G::NAME, error, RETRY)
 }
 
-/// Whether `r` names the template object `t`.
-fn references<T: Resource<DynamicType = ()>>(r: Option<&ObjectReference>, t: &T) -> bool {
-    r.is_some_and(|r| {
+/// Whether the gateway `gw` uses the template object `t`. A reference without a namespace
+/// names a template in the gateway's own, as [`read_template`] reads it: comparing the raw
+/// field left such gateways stuck on a broken template after it was repaired.
+fn references<G: GatewayKind, T: Resource<DynamicType = ()>>(gw: &G, t: &T) -> bool {
+    gw.template_ref().is_some_and(|r| {
+        let namespace = r.namespace.as_deref().or(gw.meta().namespace.as_deref());
         r.kind.as_deref() == Some(&*T::kind(&()))
             && r.name.as_deref() == t.meta().name.as_deref()
-            && r.namespace.as_deref() == t.meta().namespace.as_deref()
+            && namespace == t.meta().namespace.as_deref()
     })
 }
 
@@ -313,11 +305,47 @@ pub async fn run<G: GatewayKind>(ctx: Arc<Context>) {
                 store
                     .state()
                     .into_iter()
-                    .filter(|gw| references(gw.template_ref(), &template))
+                    .filter(|gw| references(&**gw, &template))
                     .map(|gw| ObjectRef::from_obj(&*gw))
                     .collect::<Vec<_>>()
             },
         )
         .run(reconcile::<G>, error_policy::<G>, ctx.clone());
     ctx.drive(G::NAME, controller).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use liqo_api::networking::{GatewayServer, WgGatewayServerTemplate};
+    use serde_json::json;
+
+    fn server(template_ref: serde_json::Value) -> GatewayServer {
+        serde_json::from_value(json!({
+            "apiVersion": "networking.liqo.io/v1beta1", "kind": "GatewayServer",
+            "metadata": {"name": "gw", "namespace": "liqo-tenant-b"},
+            "spec": {"serverTemplateRef": template_ref}
+        }))
+        .unwrap()
+    }
+
+    fn template(namespace: &str) -> WgGatewayServerTemplate {
+        serde_json::from_value(json!({
+            "apiVersion": "networking.liqo.io/v1beta1", "kind": "WgGatewayServerTemplate",
+            "metadata": {"name": "t", "namespace": namespace}, "spec": {}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_reference_without_namespace_names_a_template_in_the_gateways() {
+        let implicit = server(json!({"kind": "WgGatewayServerTemplate", "name": "t"}));
+        assert!(super::references(&implicit, &template("liqo-tenant-b")));
+        assert!(!super::references(&implicit, &template("liqo")));
+        let explicit =
+            server(json!({"kind": "WgGatewayServerTemplate", "name": "t", "namespace": "liqo"}));
+        assert!(super::references(&explicit, &template("liqo")));
+        assert!(!super::references(&explicit, &template("liqo-tenant-b")));
+        let other_kind = server(json!({"kind": "WgGatewayClientTemplate", "name": "t"}));
+        assert!(!super::references(&other_kind, &template("liqo-tenant-b")));
+    }
 }

@@ -29,9 +29,24 @@ pub enum Error {
     /// The cluster key is unavailable.
     #[error(transparent)]
     Key(#[from] KeyError),
-    /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    /// The kubeconfig Secret could not be read or written.
+    #[error("failed to {0} kubeconfig-{1}")]
+    Kubeconfig(&'static str, String, #[source] kube::Error),
+    /// The status could not be written.
+    #[error("failed to write the Identity status")]
+    Status(#[source] kube::Error),
+}
+
+impl Error {
+    /// The reason of the Warning Event about it. Upstream publishes none; the key reason is
+    /// the one upstream's ResourceSlice controller uses for the same failure.
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::Key(_) => "FailedGetLocalClusterKeys",
+            Self::Kubeconfig(..) => "KubeconfigEnsureFailed",
+            Self::Status(_) => "UpdateFailed",
+        }
+    }
 }
 
 #[instrument(skip_all, fields(name = %identity.name_any(), ns = identity.namespace()))]
@@ -39,6 +54,16 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
     if identity.metadata.deletion_timestamp.is_some() {
         return Ok(Action::await_change());
     }
+    // Without an Event a broken Identity only shows in the controller's log.
+    let result = ensure(&identity, &ctx).await;
+    if let Err(e) = &result {
+        ctx.warn_error(&*identity, e.reason(), e).await;
+    }
+    result
+}
+
+/// Writes the kubeconfig Secret, then the status naming it.
+async fn ensure(identity: &Identity, ctx: &Context) -> Result<Action, Error> {
     let name = identity.name_any();
     let ns = identity.namespace().unwrap_or_default();
     let key = ctx.private_key().await?;
@@ -46,15 +71,19 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
         .controller_owner_ref(&())
         .expect("invariant: an Identity from the API has a name and uid");
     let secret = render_kubeconfig_secret(
-        &identity,
+        identity,
         owner,
         render_kubeconfig(&name, &identity.spec, &key),
     );
     let secrets: Api<Secret> = Api::namespaced(ctx.client.clone(), &ns);
+    let failed = |what: &'static str| {
+        let name = name.clone();
+        move |e| Error::Kubeconfig(what, name, e)
+    };
     let before = secrets
         .get_opt(&secret.name_any())
         .await
-        .map_err(|e| Error::Api("read the kubeconfig Secret", e))?;
+        .map_err(failed("read"))?;
     let after = secrets
         .patch(
             &secret.name_any(),
@@ -62,7 +91,7 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
             &Patch::Apply(&secret),
         )
         .await
-        .map_err(|e| Error::Api("apply the kubeconfig Secret", e))?;
+        .map_err(failed("apply"))?;
     if before.and_then(|s| s.resource_version()) != after.resource_version() {
         ctx.event(
             &after,
@@ -86,7 +115,7 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
                 &Patch::Apply(&patch),
             )
             .await
-            .map_err(|e| Error::Api("write the Identity status", e))?;
+            .map_err(Error::Status)?;
     }
     Ok(Action::await_change())
 }

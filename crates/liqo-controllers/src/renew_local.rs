@@ -28,15 +28,29 @@ const RESYNC: Duration = Duration::from_secs(10);
 /// A failed reconcile.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A local API call failed.
-    #[error("failed to {0}")]
-    Local(&'static str, #[source] kube::Error),
-    /// The provider could not be reached through the identity.
-    #[error("failed to {0} in the provider cluster")]
-    Remote(&'static str, #[source] kube::Error),
+    /// The Identity's kubeconfig Secret could not be read.
+    #[error("failed to read the kubeconfig Secret {0}")]
+    ReadKubeconfig(String, #[source] kube::Error),
     /// The identity's kubeconfig is unusable.
     #[error("the kubeconfig of Identity {0} is unusable: {1}")]
     Kubeconfig(String, String),
+    /// The provider could not be reached through the identity.
+    #[error("failed to {0} in the provider cluster")]
+    Remote(&'static str, #[source] kube::Error),
+    /// The renewed certificate could not be copied into the Identity.
+    #[error("failed to update the Identity")]
+    UpdateIdentity(#[source] kube::Error),
+}
+
+impl Error {
+    /// The reason of the Warning Event about it (upstream names only the last one).
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::ReadKubeconfig(..) | Self::Kubeconfig(..) => "KubeconfigUnusable",
+            Self::Remote(..) => "RenewFailed",
+            Self::UpdateIdentity(_) => "AuthParamsUpdateFailed",
+        }
+    }
 }
 
 #[instrument(skip_all, fields(name = %identity.name_any(), ns = identity.namespace()))]
@@ -49,10 +63,20 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
     ) else {
         return Ok(Action::await_change());
     };
-    let Some(remote) = provider_client(&ctx, &identity).await? else {
+    // Without an Event a renewal that cannot happen only shows in the controller's log.
+    let result = renew(&identity, &ctx, &provider_ns).await;
+    if let Err(e) = &result {
+        ctx.warn_error(&*identity, e.reason(), e).await;
+    }
+    result
+}
+
+/// Keeps the Renew in the provider and adopts the certificate in its status.
+async fn renew(identity: &Identity, ctx: &Context, provider_ns: &str) -> Result<Action, Error> {
+    let Some(remote) = provider_client(ctx, identity).await? else {
         return Ok(Action::await_change());
     };
-    let renews: Api<Renew> = Api::namespaced(remote, &provider_ns);
+    let renews: Api<Renew> = Api::namespaced(remote, provider_ns);
     let mut renew = Renew::new(
         &identity.name_any(),
         RenewSpec {
@@ -63,7 +87,7 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
     );
     renew.metadata = ObjectMeta {
         name: Some(identity.name_any()),
-        namespace: Some(provider_ns.clone()),
+        namespace: Some(provider_ns.to_string()),
         labels: Some(
             [
                 (label::REPLICATED.to_string(), label::TRUE.to_string()),
@@ -102,9 +126,9 @@ async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action,
             &Patch::Merge(&patch),
         )
         .await
-        .map_err(|e| Error::Local("update the Identity", e))?;
+        .map_err(Error::UpdateIdentity)?;
         ctx.event(
-            &*identity,
+            identity,
             EventType::Normal,
             "CertificateRenewed",
             "adopted the certificate renewed by the provider".into(),
@@ -130,7 +154,7 @@ async fn provider_client(ctx: &Context, identity: &Identity) -> Result<Option<Cl
     )
     .get(&secret_name)
     .await
-    .map_err(|e| Error::Local("read the kubeconfig Secret", e))?;
+    .map_err(|e| Error::ReadKubeconfig(secret_name.clone(), e))?;
     let text = secret.data.and_then(|d| {
         d.get(name::KUBECONFIG_KEY)
             .map(|k| String::from_utf8_lossy(&k.0).into_owned())
