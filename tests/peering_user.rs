@@ -22,21 +22,19 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
 #[tokio::test]
 async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
     let provider = kubeconfig(ENV.cluster("pu-provider").kubeconfig());
-    for (mode, message) in [
-        ("true", "RSA peering users are not supported"),
-        ("maybe", "invalid value 'maybe'"),
-    ] {
-        let flag = format!("--tls-compatibility-mode={mode}");
-        let out = liqoctl(&[
-            &provider,
-            "generate",
-            "peering-user",
-            "--consumer-cluster-id=pu-consumer-id",
-            &flag,
-        ]);
-        assert_ne!(out.status.code(), Some(0));
-        assert!(stderr(&out).contains(message), "{mode}: {}", stderr(&out));
-    }
+    let out = liqoctl(&[
+        &provider,
+        "generate",
+        "peering-user",
+        "--consumer-cluster-id=pu-consumer-id",
+        "--tls-compatibility-mode=maybe",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(
+        stderr(&out).contains("invalid value 'maybe'"),
+        "{}",
+        stderr(&out)
+    );
     let out = liqoctl(&[
         &provider,
         "generate",
@@ -65,7 +63,11 @@ async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
         "authenticate as the peering user failed: {}",
         stderr(&out)
     );
-    assert!(stderr(&out).ends_with("INFO: Identity status is filled\n"));
+    assert!(
+        stderr(&out).ends_with("INFO: (local) Identity status is filled\n"),
+        "{}",
+        stderr(&out)
+    );
 
     let config = kube::Config::from_custom_kubeconfig(
         kube::config::Kubeconfig::read_from(&user_kubeconfig).unwrap(),
@@ -130,4 +132,53 @@ async fn a_peering_user_can_authenticate_and_loses_access_when_deleted() {
         .await,
         "access revoked"
     );
+}
+
+/// The private key of a kubeconfig's (first) user, as PEM.
+fn client_key(kubeconfig: &str) -> String {
+    use base64::Engine;
+    let parsed: serde_norway::Value = serde_norway::from_str(kubeconfig).unwrap();
+    let data = parsed["users"][0]["user"]["client-key-data"]
+        .as_str()
+        .unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn an_rsa_peering_user_gets_an_rsa_key_and_a_working_certificate() {
+    let provider = kubeconfig(ENV.cluster("pu-provider").kubeconfig());
+    let out = liqoctl(&[
+        &provider,
+        "generate",
+        "peering-user",
+        "--consumer-cluster-id=pu-rsa-consumer-id",
+        "--tls-compatibility-mode=true",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let key = liqo_kube::crypto::ClusterKey::from_pem(&client_key(&text)).unwrap();
+    assert_eq!(key.rsa_modulus_bits(), Some(2048), "an RSA-2048 key");
+    // The API server accepts its certificate: the user may do what a peering user may.
+    let user = common::client_from_kubeconfig(&text).await;
+    assert!(
+        can(
+            &user,
+            "create",
+            "authentication.liqo.io",
+            "tenants",
+            "liqo-tenant-pu-rsa-consumer-id"
+        )
+        .await
+    );
+    assert!(!can(&user, "get", "", "secrets", "liqo").await);
+    let out = liqoctl(&[
+        &provider,
+        "delete",
+        "peering-user",
+        "--consumer-cluster-id=pu-rsa-consumer-id",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -10,10 +10,11 @@ use std::time::Duration;
 use common::{kubeconfig, liqoctl, stderr};
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
-use kube::api::{Patch, PatchParams, PostParams};
+use kube::api::{ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::wait::{await_condition, conditions};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, ResourceExt};
@@ -67,7 +68,11 @@ fn render_tenant(
     proxy: Option<&str>,
 ) -> Result<Tenant, tenant::HandshakeError> {
     let signature = liqo_kube::crypto::sign(key, nonce).unwrap();
-    tenant::render_tenant(consumer, ns, key, &signature, proxy)
+    let keys = liqo_kube::crypto::ClusterKeys {
+        private_pem: key.into(),
+        public_pem: None,
+    };
+    tenant::render_tenant(consumer, ns, &keys, &signature, proxy)
 }
 
 fn consumer_key() -> String {
@@ -188,16 +193,45 @@ async fn a_signed_tenant_gets_a_least_privilege_certificate_and_deletion_unbinds
         "nothing cluster-wide"
     );
 
-    // Re-applying the same Tenant re-uses the cached certificate.
-    let again = apply_tenant(
-        &provider,
-        &render_tenant("consumer-good", &ns, &key, &nonce, None).unwrap(),
-    )
-    .await;
-    let same = again.get("consumer-good").await.unwrap();
+    // Re-applying the same Tenant is a no-op (no reconcile at all), so force one: clear the
+    // status' auth params. The controller must fill them again from the cache: the same
+    // certificate, and no new CSR.
+    let csrs: Api<CertificateSigningRequest> = Api::all(provider.clone());
+    let csr_count = csrs.list(&ListParams::default()).await.unwrap().items.len();
+    let cleared = json!({"status": {"authParams": null}});
+    let patched = api
+        .patch_status(
+            "consumer-good",
+            &PatchParams::default(),
+            &Patch::Merge(&cleared),
+        )
+        .await
+        .unwrap();
+    assert!(
+        patched.status.and_then(|s| s.auth_params).is_none(),
+        "the status was cleared"
+    );
+    // The watch starts after the clear: what it sees filled, the controller filled again.
+    let same = tokio::time::timeout(WAIT, await_condition(api.clone(), "consumer-good", issued))
+        .await
+        .expect("the tenant controller fills the auth params again")
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        same.status.unwrap().auth_params.unwrap().signed_crt,
-        tenant.status.unwrap().auth_params.unwrap().signed_crt
+        same.status
+            .as_ref()
+            .unwrap()
+            .auth_params
+            .as_ref()
+            .unwrap()
+            .signed_crt,
+        tenant.status.unwrap().auth_params.unwrap().signed_crt,
+        "the cached certificate"
+    );
+    assert_eq!(
+        csrs.list(&ListParams::default()).await.unwrap().items.len(),
+        csr_count,
+        "no new CSR for a cached certificate"
     );
 
     let bindings: Api<ClusterRoleBinding> = Api::all(provider.clone());
@@ -271,5 +305,39 @@ async fn a_tenant_whose_signature_is_not_from_its_key_is_refused_with_an_event()
     let api = apply_tenant(&provider, &forged).await;
     await_event(&provider, &ns, "SignatureVerificationFailed").await;
     let tenant = api.get("consumer-forged").await.unwrap();
+    assert!(tenant.status.and_then(|s| s.auth_params).is_none());
+}
+
+/// A CSR that does not name the consumer is refused with `InvalidCSR` (upstream's reason), the
+/// status stays empty, and the CLI's wait for the status says why when it gives up.
+#[tokio::test]
+async fn a_tenant_with_an_invalid_csr_is_refused_with_an_event_the_cli_wait_shows() {
+    let provider = ENV.cluster("provider").client();
+    let (ns, nonce) = nonce_for(&provider, "consumer-badcsr").await;
+    let key = consumer_key();
+    let mut bad = render_tenant("consumer-badcsr", &ns, &key, &nonce, None).unwrap();
+    let other_cn = tenant::render_controlplane_csr("someone-else", &key).unwrap();
+    bad.spec.csr = Some(k8s_openapi::ByteString(other_cn.into_bytes()));
+    let api = apply_tenant(&provider, &bad).await;
+    let note = await_event(&provider, &ns, "InvalidCSR").await;
+    assert!(
+        note.contains("common name is not the consumer cluster ID \"consumer-badcsr\""),
+        "{note}"
+    );
+    let err = liqo_kube::auth::steps::await_tenant_status(
+        &provider,
+        &ns,
+        "consumer-badcsr",
+        Duration::from_secs(3),
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("last state: status empty")
+            && err.contains("last Event: Warning InvalidCSR: invalid CSR: common name is not the consumer cluster ID"),
+        "{err}"
+    );
+    let tenant = api.get("consumer-badcsr").await.unwrap();
     assert!(tenant.status.and_then(|s| s.auth_params).is_none());
 }

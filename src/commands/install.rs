@@ -40,6 +40,10 @@ pub struct InstallArgs {
     /// Bound on the whole installation.
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]
     timeout: Duration,
+    /// Generate an RSA-2048 cluster key instead of Ed25519 (for API servers or clients that
+    /// cannot use Ed25519). Like upstream's flag, it applies to a newly created key only.
+    #[arg(long)]
+    tls_compatibility_mode: bool,
     /// Print the manifests instead of applying them.
     #[arg(long)]
     dry_run: bool,
@@ -73,6 +77,7 @@ impl InstallArgs {
             image,
             api_server_url,
             timeout,
+            tls_compatibility_mode,
             dry_run,
             output,
         } = self;
@@ -148,8 +153,12 @@ impl InstallArgs {
             .await
             .context("failed to read the authentication keys")?
         {
-            params.keys =
-                Some(plan::generate_keys().context("failed to generate the cluster key pair")?);
+            let keys = if tls_compatibility_mode {
+                plan::generate_rsa_keys().map_err(anyhow::Error::from)
+            } else {
+                plan::generate_keys().map_err(anyhow::Error::from)
+            };
+            params.keys = Some(keys.context("failed to generate the cluster key pair")?);
         }
         spinner.success(format_args!(
             "Installer initialized (cluster ID {})",

@@ -18,6 +18,7 @@ use liqo_api::authentication::{
     AuthParams, AuthzPolicy, IdentityType, Renew, Tenant, TenantStatus,
 };
 use liqo_api::consts::{field_manager, finalizer, label, name};
+use liqo_kube::auth::certificate::{Issued, Reuse};
 use liqo_kube::auth::renewal::renewal_delay;
 use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
 use liqo_kube::auth::{bindings, certificate};
@@ -103,25 +104,36 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
             .as_ref()
             .and_then(|p| p.signed_crt.as_ref());
         let renew = current.is_some_and(|c| renewal_delay(&c.0, now).is_none_or(|d| d.is_zero()));
-        let cert = certificate::ensure(
+        // verify_tenant checked this CSR against the Tenant's key (and its self-signature), so
+        // a cache holding another CSR of the same consumer is stale, not a threat: re-issue.
+        let reuse = if renew {
+            Reuse::Renew
+        } else {
+            Reuse::ReplaceStale
+        };
+        let issued = certificate::ensure(
             &ctx.client,
             &tenant_ns,
             name::REMOTE_CERTIFICATE_SECRET,
             &consumer,
             &csr,
             FIELD_MANAGER,
-            renew,
+            reuse,
         )
-        .await?;
-        if renew {
-            ctx.event(
-                &*tenant,
-                EventType::Normal,
-                "CertificateRenewed",
-                format!("certificate of cluster {consumer} renewed"),
-            )
-            .await;
-        }
+        .await;
+        let cert = match issued {
+            Ok((cert, how)) => {
+                announce(&ctx, &tenant, &consumer, how, renew).await;
+                cert
+            }
+            Err(e) => {
+                // Upstream's reason; the CLI's timeout shows this Event's note.
+                let note = format!("certificate of cluster {consumer} not issued: {}", note(&e));
+                ctx.event(&*tenant, EventType::Warning, "AuthParamsFailed", note)
+                    .await;
+                return Err(e.into());
+            }
+        };
         next_renewal = renewal_delay(&cert, now);
         status.auth_params = Some(auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
         let owner = tenant.controller_owner_ref(&());
@@ -165,6 +177,40 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         Some(delay) => Action::requeue(delay.max(RETRY)),
         None => Action::await_change(),
     })
+}
+
+/// The Normal Event for a certificate issued in place of another one.
+async fn announce(ctx: &Context, tenant: &Tenant, consumer: &str, issued: Issued, renew: bool) {
+    let (reason, note) = match issued {
+        Issued::New if renew => (
+            "CertificateRenewed",
+            format!("certificate of cluster {consumer} renewed"),
+        ),
+        Issued::ReplacedStale => (
+            "CertificateReissued",
+            format!(
+                "the cached certificate of cluster {consumer} was issued for other CSR bytes (another client, or an older one): issued one for the Tenant's CSR"
+            ),
+        ),
+        Issued::Cached | Issued::New => return,
+    };
+    ctx.event(tenant, EventType::Normal, reason, note).await;
+}
+
+/// An error and its causes on one line, API errors as `<reason>: <message>` (kube's own
+/// rendering of them is a Debug dump of the whole Status).
+fn note(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(kube::Error::Api(status)) = e.downcast_ref::<kube::Error>() {
+            parts.push(format!("{}: {}", status.reason, status.message));
+            break;
+        }
+        parts.push(e.to_string());
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {

@@ -10,6 +10,20 @@ use ring::signature::{self, Ed25519KeyPair, KeyPair, RsaKeyPair, UnparsedPublicK
 const NONCE_BYTES: usize = 64;
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// AlgorithmIdentifier { id-Ed25519 } (RFC 8410: parameters absent).
+const ALGORITHM_ED25519: &[u8] = &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+/// AlgorithmIdentifier { rsaEncryption, NULL }.
+const ALGORITHM_RSA: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+/// AlgorithmIdentifier { sha256WithRSAEncryption, NULL }.
+const ALGORITHM_SHA256_WITH_RSA: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00,
+];
+/// DER tags this module and the CSR builder write.
+pub(crate) const TAG_SEQUENCE: u8 = 0x30;
+pub(crate) const TAG_SET: u8 = 0x31;
+pub(crate) const TAG_BIT_STRING: u8 = 0x03;
 
 /// Why a key could not be used or a signature did not verify.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -57,43 +71,204 @@ pub fn pem_decode(text: &str, label: &'static str) -> Result<Vec<u8>, CryptoErro
     STANDARD.decode(body).map_err(|_| CryptoError::Pem(label))
 }
 
+/// A cluster's private key, parsed once: Ed25519 or RSA (PKCS#8), with its public half as a
+/// SubjectPublicKeyInfo. Never printed (no `Debug` of the key material).
+pub struct ClusterKey {
+    signer: Signer,
+    spki: Vec<u8>,
+}
+
+enum Signer {
+    Ed25519(Ed25519KeyPair),
+    Rsa(RsaKeyPair),
+}
+
+impl std::fmt::Debug for ClusterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.signer {
+            Signer::Ed25519(_) => "Ed25519",
+            Signer::Rsa(_) => "RSA",
+        };
+        f.debug_struct("ClusterKey")
+            .field("kind", &kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClusterKey {
+    /// Parses a PKCS#8 `PRIVATE KEY` PEM (Ed25519 or RSA).
+    ///
+    /// # Errors
+    /// [`CryptoError`] for an unreadable or unsupported key.
+    pub fn from_pem(private_key_pem: &str) -> Result<Self, CryptoError> {
+        let pkcs8 = pem_decode(private_key_pem, "PRIVATE KEY")?;
+        if let Ok(key) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8) {
+            let spki = spki_ed25519(key.public_key().as_ref());
+            return Ok(Self {
+                signer: Signer::Ed25519(key),
+                spki,
+            });
+        }
+        let key = RsaKeyPair::from_pkcs8(&pkcs8).map_err(|_| CryptoError::Key("private"))?;
+        // ring's RSA public key is the PKCS#1 RSAPublicKey DER; PKIX wraps it as Go's
+        // x509.MarshalPKIXPublicKey does: rsaEncryption with NULL parameters.
+        let spki = der(
+            TAG_SEQUENCE,
+            &[ALGORITHM_RSA, &bit_string(key.public().as_ref())].concat(),
+        );
+        Ok(Self {
+            signer: Signer::Rsa(key),
+            spki,
+        })
+    }
+
+    /// The modulus size of an RSA key; `None` for Ed25519.
+    pub fn rsa_modulus_bits(&self) -> Option<usize> {
+        match &self.signer {
+            Signer::Ed25519(_) => None,
+            Signer::Rsa(key) => Some(key.public().modulus_len() * 8),
+        }
+    }
+
+    /// The SubjectPublicKeyInfo DER of the public half.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// The `PUBLIC KEY` PEM of the public half.
+    pub fn public_key_pem(&self) -> String {
+        pem_encode(&self.spki, "PUBLIC KEY")
+    }
+
+    /// The AlgorithmIdentifier DER of this key's signatures, as Go's x509 writes it:
+    /// Ed25519 (no parameters), or sha256WithRSAEncryption with NULL parameters.
+    pub fn signature_algorithm_der(&self) -> &'static [u8] {
+        match self.signer {
+            Signer::Ed25519(_) => ALGORITHM_ED25519,
+            Signer::Rsa(_) => ALGORITHM_SHA256_WITH_RSA,
+        }
+    }
+
+    /// Signs `message`: pure Ed25519, or RSA PKCS#1 v1.5 over SHA-256. Both are deterministic,
+    /// so re-signing gives the same bytes.
+    ///
+    /// # Errors
+    /// [`CryptoError::Key`] when ring refuses to sign.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        match &self.signer {
+            Signer::Ed25519(key) => Ok(key.sign(message).as_ref().to_vec()),
+            Signer::Rsa(key) => {
+                let mut signature = vec![0; key.public().modulus_len()];
+                key.sign(
+                    &signature::RSA_PKCS1_SHA256,
+                    &SystemRandom::new(),
+                    message,
+                    &mut signature,
+                )
+                .map_err(|_| CryptoError::Key("private"))?;
+                Ok(signature)
+            }
+        }
+    }
+}
+
 /// Signs `message` with a PKCS#8 `PRIVATE KEY` PEM (Ed25519, or RSA with PKCS#1 v1.5 SHA-256).
-/// Both schemes are deterministic, so re-signing gives the same bytes.
 ///
 /// # Errors
 /// [`CryptoError`] for an unreadable or unsupported key.
 pub fn sign(private_key_pem: &str, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let der = pem_decode(private_key_pem, "PRIVATE KEY")?;
-    if let Ok(key) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der) {
-        return Ok(key.sign(message).as_ref().to_vec());
-    }
-    let key = RsaKeyPair::from_pkcs8(&der).map_err(|_| CryptoError::Key("private"))?;
-    let mut signature = vec![0; key.public().modulus_len()];
-    key.sign(
-        &signature::RSA_PKCS1_SHA256,
-        &SystemRandom::new(),
-        message,
-        &mut signature,
-    )
-    .map_err(|_| CryptoError::Key("private"))?;
-    Ok(signature)
+    ClusterKey::from_pem(private_key_pem)?.sign(message)
 }
 
-/// The `PUBLIC KEY` PEM of a PKCS#8 private key PEM.
+/// The `PUBLIC KEY` PEM of a PKCS#8 private key PEM (Ed25519 or RSA).
 ///
 /// # Errors
 /// [`CryptoError`] for an unreadable or unsupported key.
 pub fn public_key_pem(private_key_pem: &str) -> Result<String, CryptoError> {
-    let der = pem_decode(private_key_pem, "PRIVATE KEY")?;
-    let spki = if let Ok(key) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der) {
-        spki_ed25519(key.public_key().as_ref())
-    } else {
-        RsaKeyPair::from_pkcs8(&der).map_err(|_| CryptoError::Key("private"))?;
-        // The public half of an RSA key is not needed by this project's flows.
-        return Err(CryptoError::Key("RSA public key derivation"));
-    };
-    Ok(pem_encode(&spki, "PUBLIC KEY"))
+    Ok(ClusterKey::from_pem(private_key_pem)?.public_key_pem())
 }
+
+/// A cluster's key pair as the `authentication-keys` Secret holds it. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClusterKeys {
+    /// `data.privateKey`: PKCS#8 `PRIVATE KEY` PEM.
+    pub private_pem: String,
+    /// `data.publicKey`: PKIX `PUBLIC KEY` PEM, when the Secret has one.
+    pub public_pem: Option<String>,
+}
+
+impl std::fmt::Debug for ClusterKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterKeys").finish_non_exhaustive()
+    }
+}
+
+impl ClusterKeys {
+    /// The public key the handshake sends: `data.publicKey` verbatim, as upstream sends it
+    /// (so a Tenant is byte-identical whichever CLI wrote it), derived from the private key
+    /// only when the Secret has none. A stored key that is not the private key's public half
+    /// is refused here rather than by the provider's signature check later.
+    ///
+    /// # Errors
+    /// [`CryptoError::Key`] for an unusable or mismatched pair.
+    pub fn public_key_pem(&self) -> Result<String, CryptoError> {
+        let key = ClusterKey::from_pem(&self.private_pem)?;
+        match self.public_pem.as_deref().filter(|p| !p.trim().is_empty()) {
+            None => Ok(key.public_key_pem()),
+            Some(stored) => {
+                let der = pem_decode(stored, "PUBLIC KEY")?;
+                if der != key.spki_der() {
+                    return Err(CryptoError::Key(
+                        "public (not the public half of privateKey)",
+                    ));
+                }
+                Ok(stored.to_string())
+            }
+        }
+    }
+}
+
+/// A fresh RSA-2048 private key as PKCS#8 `PRIVATE KEY` PEM (for `--tls-compatibility-mode`;
+/// ring signs with RSA keys but cannot make them, the `rsa` crate does).
+///
+/// # Errors
+/// [`CryptoError::Random`] when the random source fails; [`CryptoError::Key`] when the key
+/// cannot be encoded.
+pub fn generate_rsa_2048() -> Result<String, CryptoError> {
+    use rsa::pkcs8::EncodePrivateKey;
+    const RSA_BITS: usize = 2048;
+    let key = rsa::PrivateKey::new(&mut RingRng(SystemRandom::new()), RSA_BITS)
+        .map_err(|_| CryptoError::Random)?;
+    let der = key
+        .to_pkcs8_der()
+        .map_err(|_| CryptoError::Key("generated RSA"))?;
+    Ok(pem_encode(der.as_bytes(), "PRIVATE KEY"))
+}
+
+/// ring's system random source as the `rsa` crate's random number generator.
+struct RingRng(SystemRandom);
+
+impl rsa::rand_core::TryRng for RingRng {
+    type Error = CryptoError;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut bytes = [0u8; 4];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut bytes = [0u8; 8];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        self.0.fill(dst).map_err(|_| CryptoError::Random)
+    }
+}
+
+impl rsa::rand_core::TryCryptoRng for RingRng {}
 
 /// Verifies `signature` over `message` with a Tenant's public key: a `PUBLIC KEY` PEM, or (as
 /// consumers before v1.0.2 sent it) 32 raw Ed25519 bytes.
@@ -142,7 +317,32 @@ pub fn public_key_raw(public_key: &[u8]) -> Result<Vec<u8>, CryptoError> {
     }
 }
 
-fn pem_encode(der: &[u8], label: &str) -> String {
+/// One DER TLV: `tag`, the definite length (short or long form) and `contents`.
+pub(crate) fn der(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match contents.len() {
+        len @ 0..0x80 => out.push(len as u8),
+        len => {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend_from_slice(&bytes);
+        }
+    }
+    out.extend_from_slice(contents);
+    out
+}
+
+/// A BIT STRING of whole bytes (no unused bits).
+pub(crate) fn bit_string(bytes: &[u8]) -> Vec<u8> {
+    der(TAG_BIT_STRING, &[&[0u8][..], bytes].concat())
+}
+
+/// PEM as Go's `pem.EncodeToMemory` writes it: 64-character lines, a final newline.
+pub(crate) fn pem_encode(der: &[u8], label: &str) -> String {
     let body = STANDARD.encode(der);
     let lines: Vec<&str> = body
         .as_bytes()
@@ -264,6 +464,69 @@ mod tests {
             verify(RSA_TEST_PUB.as_bytes(), b"other", &signature),
             Err(CryptoError::BadSignature)
         );
+    }
+
+    #[test]
+    fn rsa_public_keys_are_derived_as_go_marshals_them() {
+        // The testdata public key was written by another tool (PKIX, rsaEncryption + NULL).
+        assert_eq!(public_key_pem(RSA_TEST_KEY).unwrap(), RSA_TEST_PUB);
+        let key = ClusterKey::from_pem(RSA_TEST_KEY).unwrap();
+        assert_eq!(key.signature_algorithm_der(), ALGORITHM_SHA256_WITH_RSA);
+        assert_eq!(format!("{key:?}"), "ClusterKey { kind: \"RSA\", .. }");
+    }
+
+    #[test]
+    fn the_stored_public_key_is_sent_verbatim_derived_when_absent_and_checked() {
+        let stored = ClusterKeys {
+            private_pem: RSA_TEST_KEY.into(),
+            // Same key, other line layout: sent as stored, byte for byte.
+            public_pem: Some(RSA_TEST_PUB.replace('\n', "\r\n")),
+        };
+        assert_eq!(
+            stored.public_key_pem().unwrap(),
+            RSA_TEST_PUB.replace('\n', "\r\n")
+        );
+        let absent = ClusterKeys {
+            public_pem: None,
+            ..stored.clone()
+        };
+        assert_eq!(absent.public_key_pem().unwrap(), RSA_TEST_PUB);
+        let empty = ClusterKeys {
+            public_pem: Some(String::new()),
+            ..stored.clone()
+        };
+        assert_eq!(empty.public_key_pem().unwrap(), RSA_TEST_PUB);
+        let mismatched = ClusterKeys {
+            public_pem: Some(public_key_pem(&ed25519_key()).unwrap()),
+            ..stored
+        };
+        assert!(matches!(
+            mismatched.public_key_pem(),
+            Err(CryptoError::Key(why)) if why.contains("not the public half")
+        ));
+        assert!(!format!("{mismatched:?}").contains("BEGIN"));
+    }
+
+    #[test]
+    fn generated_rsa_keys_are_2048_bit_pkcs8_that_ring_signs_with() {
+        let private = generate_rsa_2048().unwrap();
+        assert!(private.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        assert_eq!(
+            ClusterKey::from_pem(&private).unwrap().rsa_modulus_bits(),
+            Some(2048)
+        );
+        let public = public_key_pem(&private).unwrap();
+        let signature = sign(&private, b"nonce").unwrap();
+        verify(public.as_bytes(), b"nonce", &signature).unwrap();
+        assert_ne!(generate_rsa_2048().unwrap(), private);
+    }
+
+    #[test]
+    fn der_lengths_use_the_short_and_long_forms() {
+        assert_eq!(der(0x04, &[]), vec![0x04, 0x00]);
+        assert_eq!(der(0x04, &[7; 0x7f])[..2], [0x04, 0x7f]);
+        assert_eq!(der(0x04, &[7; 0x80])[..3], [0x04, 0x81, 0x80]);
+        assert_eq!(der(0x04, &[7; 0x1234])[..4], [0x04, 0x82, 0x12, 0x34]);
     }
 
     #[test]

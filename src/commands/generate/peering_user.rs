@@ -7,6 +7,7 @@ use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::api::{ObjectMeta, PostParams};
 use kube::{Api, ResourceExt};
 use liqo_api::consts::{condition, field_manager, label, name};
+use liqo_kube::auth::peering_user::KeyType;
 use liqo_kube::auth::{certificate, peering_user};
 use liqo_kube::install::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
 use liqo_kube::tenant_namespace;
@@ -56,12 +57,11 @@ impl GeneratePeeringUserArgs {
             TlsMode::False => false,
             TlsMode::Auto => controller_manager_wants_rsa(&client, &liqo_namespace).await?,
         };
-        if wants_rsa {
-            // ring, our crypto backend, cannot generate RSA keys.
-            bail!(
-                "RSA peering users are not supported by this liqoctl: pass --tls-compatibility-mode=false for an Ed25519 user"
-            );
-        }
+        let key_type = if wants_rsa {
+            KeyType::Rsa2048
+        } else {
+            KeyType::Ed25519
+        };
         let tenant_ns = tenant_namespace::ensure(&client, &consumer, field_manager::LIQOCTL)
             .await
             .context("unable to create the tenant namespace")?
@@ -69,8 +69,8 @@ impl GeneratePeeringUserArgs {
         let spinner = ctx
             .printer
             .spinner("Generating a user for peering with this cluster");
-        let (key, csr, common_name) =
-            peering_user::render_csr(&consumer).map_err(anyhow::Error::msg)?;
+        let (key, csr, common_name) = peering_user::render_csr(&consumer, key_type)
+            .context("failed to generate the peering user's key")?;
         let user = peering_user::user_name(&consumer);
         let metadata = ObjectMeta {
             name: Some(user.clone()),

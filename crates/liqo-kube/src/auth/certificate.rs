@@ -22,7 +22,8 @@ pub const SIGNING_TIMEOUT: Duration = Duration::from_secs(30);
 /// Why no certificate was issued.
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
-    /// The cached CSR differs from the one presented: never silently re-issued.
+    /// The cached CSR differs from the one presented and the caller did not vouch for the new
+    /// one ([`Reuse::Strict`]).
     #[error("the stored and the provided CSR do not match")]
     CsrMismatch,
     /// An API call failed.
@@ -33,9 +34,35 @@ pub enum CertificateError {
     Wait(#[from] WaitError),
 }
 
+/// How [`ensure`] uses the certificate cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// The cached certificate of exactly this CSR; a cache of another CSR is an error
+    /// (upstream's rule for every caller).
+    Strict,
+    /// As `Strict`, but a cache of another CSR is replaced by a certificate for this one: the
+    /// caller has verified this CSR against the requester's current key (the same consumer
+    /// sending other CSR bytes, e.g. after switching between this CLI and upstream's, which
+    /// upstream refuses forever).
+    ReplaceStale,
+    /// Always a new certificate (renewal).
+    Renew,
+}
+
+/// Where [`ensure`]'s certificate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issued {
+    /// The cache, for this exact CSR.
+    Cached,
+    /// Newly issued: no usable cache, or a renewal.
+    New,
+    /// Newly issued in place of a cached certificate of another CSR ([`Reuse::ReplaceStale`]).
+    ReplacedStale,
+}
+
 /// The certificate for `csr_pem`, from the cache Secret `cache_name` in `namespace` or newly
-/// issued (CSR created, approved as the controller, signed by the cluster's signer); `renew`
-/// always issues a new one.
+/// issued (CSR created, approved as the controller, signed by the cluster's signer), as
+/// `reuse` says.
 ///
 /// # Errors
 /// [`CertificateError`] naming the failed step.
@@ -46,31 +73,58 @@ pub async fn ensure(
     consumer_id: &str,
     csr_pem: &[u8],
     field_manager: &str,
-    renew: bool,
-) -> Result<Vec<u8>, CertificateError> {
+    reuse: Reuse,
+) -> Result<(Vec<u8>, Issued), CertificateError> {
     let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
     let cached = secrets
         .get_opt(cache_name)
         .await
         .map_err(|e| CertificateError::Api("read the certificate cache", e))?;
+    let mut issued = Issued::New;
     // A renewal skips the cache: the same CSR gets a fresh certificate.
-    if let Some(data) = cached.and_then(|s| s.data).filter(|_| !renew) {
+    if let Some(data) = cached
+        .and_then(|s| s.data)
+        .filter(|_| reuse != Reuse::Renew)
+    {
         match (
             data.get(name::CERTIFICATE_CACHE_CSR_KEY),
             data.get(name::CERTIFICATE_CACHE_CERTIFICATE_KEY),
         ) {
             (Some(csr), Some(cert)) if csr.0 == csr_pem && !cert.0.is_empty() => {
-                return Ok(cert.0.clone());
+                return Ok((cert.0.clone(), Issued::Cached));
             }
-            (Some(csr), Some(_)) if csr.0 != csr_pem => return Err(CertificateError::CsrMismatch),
+            (Some(csr), Some(_)) if csr.0 != csr_pem => match reuse {
+                Reuse::ReplaceStale => issued = Issued::ReplacedStale,
+                _ => return Err(CertificateError::CsrMismatch),
+            },
             _ => {}
         }
     }
     let certificate = issue(client, csr_pem).await?;
+    store(
+        &secrets,
+        cache_name,
+        consumer_id,
+        csr_pem,
+        &certificate,
+        field_manager,
+    )
+    .await?;
+    Ok((certificate, issued))
+}
+
+/// Writes the cache Secret: the CSR and the certificate issued for it.
+async fn store(
+    secrets: &Api<Secret>,
+    cache_name: &str,
+    consumer_id: &str,
+    csr_pem: &[u8],
+    certificate: &[u8],
+    field_manager: &str,
+) -> Result<(), CertificateError> {
     let cache = Secret {
         metadata: ObjectMeta {
             name: Some(cache_name.into()),
-            namespace: Some(namespace.into()),
             labels: Some(BTreeMap::from([(
                 label::REMOTE_CLUSTER_ID.to_string(),
                 consumer_id.to_string(),
@@ -84,7 +138,7 @@ pub async fn ensure(
             ),
             (
                 name::CERTIFICATE_CACHE_CERTIFICATE_KEY.to_string(),
-                ByteString(certificate.clone()),
+                ByteString(certificate.to_vec()),
             ),
         ])),
         ..Default::default()
@@ -97,7 +151,7 @@ pub async fn ensure(
         )
         .await
         .map_err(|e| CertificateError::Api("store the certificate cache", e))?;
-    Ok(certificate)
+    Ok(())
 }
 
 async fn issue(client: &Client, csr_pem: &[u8]) -> Result<Vec<u8>, CertificateError> {

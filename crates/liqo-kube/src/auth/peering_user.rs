@@ -6,39 +6,53 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::rbac::v1::{RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use liqo_api::consts::{label, name};
-use rcgen::{CertificateParams, DnType, KeyPair};
 use ring::rand::{SecureRandom, SystemRandom};
+
+use super::csr;
+use crate::crypto::{self, ClusterKey, CryptoError};
 
 /// `liqo-peer-user-<consumer id>`: the CSR name and the label value on everything of the user.
 pub fn user_name(consumer_id: &str) -> String {
     format!("{}{consumer_id}", name::PEERING_USER_PREFIX)
 }
 
-/// A fresh Ed25519 key and a CSR for `CN=liqo-peer-user-<id>-<32 hex>, O=liqo.io`:
-/// (key PEM, CSR PEM, CN).
+/// The key type of a peering user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// Ed25519 (upstream's default).
+    Ed25519,
+    /// RSA-2048 (`--tls-compatibility-mode`, for API servers or clients without Ed25519).
+    Rsa2048,
+}
+
+/// A fresh key and a CSR for `CN=liqo-peer-user-<id>-<32 hex>, O=liqo.io`, encoded as
+/// upstream's: (key PEM, CSR PEM, CN).
 ///
 /// # Errors
-/// When the random source or rcgen fail.
-pub fn render_csr(consumer_id: &str) -> Result<(String, String, String), String> {
+/// When the random source fails or the key cannot be made.
+pub fn render_csr(
+    consumer_id: &str,
+    key_type: KeyType,
+) -> Result<(String, String, String), CryptoError> {
     let mut suffix = [0u8; 16];
     SystemRandom::new()
         .fill(&mut suffix)
-        .map_err(|_| "random source failed".to_string())?;
+        .map_err(|_| CryptoError::Random)?;
     let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     let common_name = format!("{}-{hex}", user_name(consumer_id));
-    let key = KeyPair::generate_for(&rcgen::PKCS_ED25519).map_err(|e| e.to_string())?;
-    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, name::LIQO_ORGANIZATION);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, common_name.clone());
-    let csr = params
-        .serialize_request(&key)
-        .and_then(|c| c.pem())
-        .map_err(|e| e.to_string())?;
-    Ok((key.serialize_pem(), csr, common_name))
+    let key_pem = match key_type {
+        KeyType::Ed25519 => rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)
+            .map_err(|_| CryptoError::Key("generated Ed25519"))?
+            .serialize_pem(),
+        KeyType::Rsa2048 => crypto::generate_rsa_2048()?,
+    };
+    let key = ClusterKey::from_pem(&key_pem)?;
+    let subject = csr::Subject {
+        organization: name::LIQO_ORGANIZATION.into(),
+        common_name: common_name.clone(),
+    };
+    let csr = csr::render_pem(&key, &subject)?;
+    Ok((key_pem, csr, common_name))
 }
 
 /// The two RoleBindings of a peering user: read the Liqo namespace, write its tenant namespace.
@@ -112,13 +126,20 @@ mod tests {
 
     #[test]
     fn peering_users_get_random_common_names_and_named_bindings() {
-        let (_, csr, cn) = render_csr("cool-firefly").unwrap();
+        let (_, csr, cn) = render_csr("cool-firefly", KeyType::Ed25519).unwrap();
         assert!(
             cn.starts_with("liqo-peer-user-cool-firefly-")
                 && cn.len() == "liqo-peer-user-cool-firefly-".len() + 32
         );
-        assert!(csr.contains("CERTIFICATE REQUEST"));
-        assert_ne!(render_csr("cool-firefly").unwrap().2, cn);
+        let parsed = rcgen::CertificateSigningRequestParams::from_pem(&csr).unwrap();
+        let dn = &parsed.params.distinguished_name;
+        assert_eq!(
+            dn.get(&rcgen::DnType::CommonName),
+            Some(&rcgen::DnValue::PrintableString(
+                cn.as_str().try_into().unwrap()
+            ))
+        );
+        assert_ne!(render_csr("cool-firefly", KeyType::Ed25519).unwrap().2, cn);
         let [reader, writer] = render_bindings(
             "cool-firefly",
             &cn,
@@ -142,5 +163,18 @@ mod tests {
         );
         let parsed = kube::config::Kubeconfig::from_yaml(&text).unwrap();
         assert_eq!(parsed.auth_infos[0].name, "cool-firefly-user");
+    }
+
+    #[test]
+    fn rsa_peering_users_get_an_rsa_2048_key_and_a_matching_csr() {
+        let (key, csr, _) = render_csr("cool-firefly", KeyType::Rsa2048).unwrap();
+        let der = crypto::pem_decode(&key, "PRIVATE KEY").unwrap();
+        let rsa = ring::signature::RsaKeyPair::from_pkcs8(&der).unwrap();
+        assert_eq!(rsa.public().modulus_len() * 8, 2048);
+        let parsed = rcgen::CertificateSigningRequestParams::from_pem(&csr).unwrap();
+        let public = crypto::public_key_pem(&key).unwrap();
+        let raw = crypto::public_key_raw(public.as_bytes()).unwrap();
+        use rcgen::PublicKeyData;
+        assert_eq!(parsed.public_key.der_bytes(), raw.as_slice());
     }
 }

@@ -209,11 +209,16 @@ pub async fn await_signature(
     Ok(data(secret.as_ref(), name::SIGNED_NONCE_KEY).unwrap_or_default())
 }
 
-/// Consumer: this cluster's private key, read from `authentication-keys`. Never printed.
+/// Consumer: this cluster's key pair, read from `authentication-keys`: `privateKey`, and
+/// `publicKey` when present (upstream sends the stored public key; see
+/// [`crate::crypto::ClusterKeys::public_key_pem`]). Never printed.
 ///
 /// # Errors
-/// [`StepError`] when the Secret or key is missing.
-pub async fn read_private_key(client: &Client, liqo_namespace: &str) -> Result<String, StepError> {
+/// [`StepError`] when the Secret or the private key is missing.
+pub async fn read_private_key(
+    client: &Client,
+    liqo_namespace: &str,
+) -> Result<crate::crypto::ClusterKeys, StepError> {
     let api: Api<Secret> = Api::namespaced(client.clone(), liqo_namespace);
     let secret = api
         .get_opt(name::AUTHENTICATION_KEYS_SECRET)
@@ -222,27 +227,42 @@ pub async fn read_private_key(client: &Client, liqo_namespace: &str) -> Result<S
     let key = data(secret.as_ref(), name::PRIVATE_KEY_KEY).ok_or_else(|| {
         StepError::MissingKey(liqo_namespace.into(), name::AUTHENTICATION_KEYS_SECRET)
     })?;
-    Ok(String::from_utf8_lossy(&key).into_owned())
+    let public = data(secret.as_ref(), name::PUBLIC_KEY_KEY);
+    Ok(crate::crypto::ClusterKeys {
+        private_pem: String::from_utf8_lossy(&key).into_owned(),
+        public_pem: public.map(|k| String::from_utf8_lossy(&k).into_owned()),
+    })
 }
 
-/// Provider: applies the Tenant and waits until its status carries the certificate.
+/// Provider: applies the Tenant, forcing ownership of its fields: upstream's CLI writes the
+/// whole Tenant with create-or-update (manager `liqoctl`, operation Update), and the CLI is the
+/// Tenant's author either way, so a field last written by another client is taken over rather
+/// than refused with a 409 conflict.
 ///
 /// # Errors
-/// [`StepError`]; a timeout names the status fields still empty.
+/// [`StepError::Api`].
 pub async fn apply_tenant(
     client: &Client,
     tenant: &Tenant,
     field_manager: &str,
 ) -> Result<(), StepError> {
     let api: Api<Tenant> = Api::namespaced(client.clone(), &tenant.namespace().unwrap_or_default());
-    apply(api, tenant, field_manager, "the Tenant").await?;
+    api.patch(
+        &tenant.name_any(),
+        &PatchParams::apply(field_manager).force(),
+        &Patch::Apply(tenant),
+    )
+    .await
+    .map_err(|e| StepError::Api("apply the Tenant".into(), e))?;
     Ok(())
 }
 
-/// Provider: waits for the tenant controller to fill the Tenant status.
+/// Provider: waits for the tenant controller to fill the Tenant status with a certificate for
+/// the key in the Tenant's spec (a status left from an earlier key is not an answer).
 ///
 /// # Errors
-/// [`StepError::Wait`] naming the empty status fields.
+/// [`StepError::Wait`] naming the empty status fields and the latest Event about the Tenant
+/// (the tenant controller explains refusals there, e.g. `InvalidCSR`, `AuthParamsFailed`).
 pub async fn await_tenant_status(
     client: &Client,
     namespace: &str,
@@ -251,21 +271,26 @@ pub async fn await_tenant_status(
 ) -> Result<Tenant, StepError> {
     let api: Api<Tenant> = Api::namespaced(client.clone(), namespace);
     let done = |t: Option<&Tenant>| {
-        t.and_then(|t| t.status.as_ref()).is_some_and(|s| {
-            s.tenant_namespace.is_some()
-                && s.auth_params
-                    .as_ref()
-                    .is_some_and(|p| p.signed_crt.is_some())
+        t.is_some_and(|t| {
+            t.status
+                .as_ref()
+                .is_some_and(|s| s.tenant_namespace.is_some())
+                && crate::auth::tenant::status_certifies_spec_key(t)
         })
     };
-    let describe = |t: Option<&Tenant>| match t.and_then(|t| t.status.clone()) {
-        None => {
-            "status empty (see `kubectl get events` in the tenant namespace for the reason)".into()
-        }
-        Some(s) if s.auth_params.is_none() => {
-            "status.authParams empty (certificate not issued yet)".into()
-        }
-        Some(_) => "status.tenantNamespace empty".into(),
+    let describe = |t: Option<&Tenant>| match t {
+        None => "Tenant absent".into(),
+        Some(t) => match &t.status {
+            None => "status empty".into(),
+            Some(s) if s.auth_params.is_none() => {
+                "status.authParams empty (certificate not issued yet)".into()
+            }
+            Some(s) if s.tenant_namespace.is_none() => "status.tenantNamespace empty".into(),
+            Some(_) => {
+                "status.authParams.signedCRT does not certify spec.publicKey (not re-issued yet)"
+                    .into()
+            }
+        },
     };
     let what = format!("the tenant controller to fill Tenant {namespace}/{tenant}");
     match wait::object(api, tenant, &what, timeout, done, describe).await {

@@ -5,11 +5,10 @@ use k8s_openapi::ByteString;
 use kube::api::ObjectMeta;
 use liqo_api::authentication::{AuthzPolicy, Tenant, TenantCondition, TenantSpec};
 use liqo_api::consts::{label, name};
-use rcgen::{
-    CertificateParams, CertificateSigningRequestParams, DnType, DnValue, KeyPair, PublicKeyData,
-};
+use rcgen::{CertificateSigningRequestParams, DnType, DnValue, PublicKeyData};
 
-use crate::crypto::{self, CryptoError};
+use super::csr;
+use crate::crypto::{self, ClusterKey, ClusterKeys, CryptoError};
 
 /// Why a Tenant is refused or cannot be built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -26,7 +25,8 @@ pub enum HandshakeError {
 }
 
 /// The CSR of the consumer's control-plane identity: `O=liqo.io, CN=<consumer id>`, signed
-/// with the cluster key (deterministic for Ed25519, so re-sending hits the provider's cache).
+/// with the cluster key, byte-identical to upstream's (deterministic for Ed25519 and RSA
+/// PKCS#1 v1.5, so re-sending hits the provider's cache whichever CLI sent it first).
 ///
 /// # Errors
 /// [`HandshakeError::Key`] when the key cannot sign a CSR.
@@ -34,37 +34,25 @@ pub fn render_controlplane_csr(
     consumer_id: &str,
     private_key_pem: &str,
 ) -> Result<String, HandshakeError> {
-    let key = KeyPair::from_pem(private_key_pem)
-        .map_err(|_| HandshakeError::Key(CryptoError::Key("private")))?;
-    let mut params = CertificateParams::new(Vec::<String>::new())
-        .map_err(|e| HandshakeError::Csr(e.to_string()))?;
-    // Go's pkix.Name order: O before CN.
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, name::LIQO_ORGANIZATION);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, consumer_id);
-    let csr = params
-        .serialize_request(&key)
-        .map_err(|e| HandshakeError::Csr(e.to_string()))?;
-    csr.pem().map_err(|e| HandshakeError::Csr(e.to_string()))
+    let key = ClusterKey::from_pem(private_key_pem).map_err(HandshakeError::Key)?;
+    csr::render_pem(&key, &csr::controlplane_subject(consumer_id)).map_err(HandshakeError::Key)
 }
 
 /// The Tenant the consumer `consumer_id` applies in the provider's tenant namespace:
-/// `signature` is the provider's nonce signed with the cluster key (by the nonce signer).
+/// `signature` is the provider's nonce signed with the cluster key (by the nonce signer); the
+/// public key is the one `authentication-keys` stores (see [`ClusterKeys::public_key_pem`]).
 ///
 /// # Errors
-/// [`HandshakeError::Key`] when the cluster key is unusable.
+/// [`HandshakeError::Key`] when the cluster key pair is unusable.
 pub fn render_tenant(
     consumer_id: &str,
     tenant_namespace: &str,
-    private_key_pem: &str,
+    keys: &ClusterKeys,
     signature: &[u8],
     proxy_url: Option<&str>,
 ) -> Result<Tenant, HandshakeError> {
-    let public_key = crypto::public_key_pem(private_key_pem).map_err(HandshakeError::Key)?;
-    let csr = render_controlplane_csr(consumer_id, private_key_pem)?;
+    let public_key = keys.public_key_pem().map_err(HandshakeError::Key)?;
+    let csr = render_controlplane_csr(consumer_id, &keys.private_pem)?;
     let mut tenant = Tenant::new(
         consumer_id,
         TenantSpec {
@@ -90,6 +78,37 @@ pub fn render_tenant(
         ..Default::default()
     };
     Ok(tenant)
+}
+
+/// Whether the Tenant's status carries a certificate for the key in its spec: false while the
+/// tenant controller has not answered this Tenant yet, e.g. when a re-applied Tenant with a new
+/// key still shows the certificate issued for the old one (upstream's CLI takes that stale
+/// status and builds an Identity whose key and certificate do not match).
+pub fn status_certifies_spec_key(tenant: &Tenant) -> bool {
+    let Some(cert) = tenant
+        .status
+        .as_ref()
+        .and_then(|s| s.auth_params.as_ref()?.signed_crt.as_ref())
+    else {
+        return false;
+    };
+    let spec_key = tenant
+        .spec
+        .public_key
+        .as_ref()
+        .and_then(|k| crypto::public_key_raw(&k.0).ok());
+    let Some(spec_key) = spec_key else {
+        // A Tenant without a key (TolerateNoHandshake) has nothing to match.
+        return true;
+    };
+    certificate_key(&cert.0).is_some_and(|key| key == spec_key)
+}
+
+/// The raw public key bits of the first certificate in a PEM text.
+fn certificate_key(pem: &[u8]) -> Option<Vec<u8>> {
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem).ok()?;
+    let cert = pem.parse_x509().ok()?;
+    Some(cert.public_key().subject_public_key.data.to_vec())
 }
 
 /// The provider's check of a Tenant against the nonce it issued: the signature over the nonce
@@ -174,9 +193,16 @@ mod tests {
     use super::*;
 
     fn key() -> String {
-        KeyPair::generate_for(&rcgen::PKCS_ED25519)
+        rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)
             .unwrap()
             .serialize_pem()
+    }
+
+    fn keys(private_pem: &str) -> ClusterKeys {
+        ClusterKeys {
+            private_pem: private_pem.into(),
+            public_pem: None,
+        }
     }
 
     #[test]
@@ -187,7 +213,7 @@ mod tests {
         let tenant = render_tenant(
             "cool-firefly",
             "liqo-tenant-cool-firefly",
-            &key,
+            &keys(&key),
             &signature,
             None,
         )
@@ -195,7 +221,7 @@ mod tests {
         assert_eq!(tenant.metadata.name.as_deref(), Some("cool-firefly"));
         verify_tenant(&tenant, nonce.as_bytes()).unwrap();
         // Deterministic: the same inputs give the same CSR (the provider caches certificates on it).
-        let again = render_tenant("cool-firefly", "ns", &key, &signature, None).unwrap();
+        let again = render_tenant("cool-firefly", "ns", &keys(&key), &signature, None).unwrap();
         assert_eq!(tenant.spec.csr, again.spec.csr);
     }
 
@@ -204,7 +230,7 @@ mod tests {
         let (key, other) = (key(), key());
         let nonce = crypto::generate_nonce().unwrap();
         let signature = crypto::sign(&key, nonce.as_bytes()).unwrap();
-        let tenant = render_tenant("cool-firefly", "ns", &key, &signature, None).unwrap();
+        let tenant = render_tenant("cool-firefly", "ns", &keys(&key), &signature, None).unwrap();
         assert_eq!(
             verify_tenant(&tenant, b"another nonce"),
             Err(HandshakeError::Signature("cool-firefly".into()))
@@ -234,5 +260,92 @@ mod tests {
         ));
         let err = verify_tenant(&renamed, nonce.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("common name"), "{err}");
+    }
+
+    /// A throwaway RSA-2048 key (see crypto.rs).
+    const RSA_TEST_KEY: &str = include_str!("../testdata/rsa-test-key.pem");
+    const RSA_TEST_PUB: &str = include_str!("../testdata/rsa-test-key.pub.pem");
+
+    #[test]
+    fn an_rsa_tenant_carries_the_stored_public_key_and_passes_the_checks() {
+        let nonce = crypto::generate_nonce().unwrap();
+        let signature = crypto::sign(RSA_TEST_KEY, nonce.as_bytes()).unwrap();
+        let keys = ClusterKeys {
+            private_pem: RSA_TEST_KEY.into(),
+            public_pem: Some(RSA_TEST_PUB.into()),
+        };
+        let tenant = render_tenant("cool-firefly", "ns", &keys, &signature, None).unwrap();
+        assert_eq!(
+            tenant.spec.public_key.as_ref().unwrap().0,
+            RSA_TEST_PUB.as_bytes()
+        );
+        verify_tenant(&tenant, nonce.as_bytes()).unwrap();
+    }
+
+    /// The CSR this project sent before it matched Go (rcgen: CN first, UTF8String): a
+    /// provider still accepts it, since consumers of older releases send it.
+    #[test]
+    fn the_older_cn_first_utf8_encoding_is_still_accepted() {
+        let key = key();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, name::LIQO_ORGANIZATION);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "cool-firefly");
+        let old = params
+            .serialize_request(&rcgen::KeyPair::from_pem(&key).unwrap())
+            .unwrap()
+            .pem()
+            .unwrap();
+        assert_ne!(old, render_controlplane_csr("cool-firefly", &key).unwrap());
+        let public = crypto::public_key_pem(&key).unwrap();
+        check_controlplane_csr(&old, "cool-firefly", public.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn a_csr_whose_self_signature_is_broken_is_refused() {
+        let key = key();
+        let pem = render_controlplane_csr("cool-firefly", &key).unwrap();
+        let mut der = crypto::pem_decode(&pem, "CERTIFICATE REQUEST").unwrap();
+        let last = der.len() - 1;
+        der[last] ^= 1;
+        let broken = crypto::pem_encode(&der, "CERTIFICATE REQUEST");
+        let public = crypto::public_key_pem(&key).unwrap();
+        let err = check_controlplane_csr(&broken, "cool-firefly", public.as_bytes()).unwrap_err();
+        assert!(matches!(err, HandshakeError::Csr(_)), "{err}");
+    }
+
+    #[test]
+    fn a_status_certifies_the_spec_key_only_with_a_certificate_for_that_key() {
+        let (key, other) = (key(), key());
+        let cert_for = |pem: &str| {
+            let params = rcgen::CertificateParams::new(vec!["cool-firefly".to_string()]).unwrap();
+            params
+                .self_signed(&rcgen::KeyPair::from_pem(pem).unwrap())
+                .unwrap()
+                .pem()
+        };
+        let signature = crypto::sign(&key, b"nonce").unwrap();
+        let mut tenant =
+            render_tenant("cool-firefly", "ns", &keys(&key), &signature, None).unwrap();
+        assert!(!status_certifies_spec_key(&tenant), "no status");
+        let with_cert = |cert: &[u8]| liqo_api::authentication::TenantStatus {
+            auth_params: Some(liqo_api::authentication::AuthParams {
+                signed_crt: Some(ByteString(cert.to_vec())),
+                ..Default::default()
+            }),
+            tenant_namespace: Some("ns".into()),
+        };
+        tenant.status = Some(with_cert(cert_for(&key).as_bytes()));
+        assert!(status_certifies_spec_key(&tenant));
+        tenant.status = Some(with_cert(cert_for(&other).as_bytes()));
+        assert!(
+            !status_certifies_spec_key(&tenant),
+            "a certificate of the old key"
+        );
+        tenant.status = Some(with_cert(b"garbage"));
+        assert!(!status_certifies_spec_key(&tenant));
     }
 }

@@ -59,6 +59,20 @@ pub fn generate_keys() -> Result<AuthKeys, rcgen::Error> {
     })
 }
 
+/// A fresh RSA-2048 cluster key pair, PKCS#8 and PKIX PEM: upstream's key under
+/// `--tls-compatibility-mode`, for API servers or clients that cannot use Ed25519.
+///
+/// # Errors
+/// When key generation fails.
+pub fn generate_rsa_keys() -> Result<AuthKeys, crate::crypto::CryptoError> {
+    let private_pem = crate::crypto::generate_rsa_2048()?;
+    let public_pem = crate::crypto::public_key_pem(&private_pem)?;
+    Ok(AuthKeys {
+        private_pem,
+        public_pem,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +86,16 @@ mod tests {
         assert!(!is_dns_label("Upper"));
         assert!(!is_dns_label("-lead"));
         assert!(!is_dns_label(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn rsa_keys_are_a_matching_rsa_2048_pem_pair() {
+        let keys = generate_rsa_keys().unwrap();
+        let public = crate::crypto::pem_decode(&keys.public_pem, "PUBLIC KEY").unwrap();
+        // SPKI of rsaEncryption with NULL parameters and a 2048-bit modulus (294 bytes).
+        assert_eq!(public.len(), 294);
+        let signature = crate::crypto::sign(&keys.private_pem, b"nonce").unwrap();
+        crate::crypto::verify(keys.public_pem.as_bytes(), b"nonce", &signature).unwrap();
     }
 
     #[test]

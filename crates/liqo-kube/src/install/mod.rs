@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::apply::{ApplyError, Manifest};
 
-pub use identity::{generate_cluster_id, generate_keys, is_dns_label};
+pub use identity::{generate_cluster_id, generate_keys, generate_rsa_keys, is_dns_label};
 pub use liqo_api::consts::name::LIQO_NAMESPACE;
 pub use networks::{
     EXTERNAL_CIDR_NETWORK, INTERNAL_CIDR_NETWORK, POD_CIDR_NETWORK, SERVICE_CIDR_NETWORK,
