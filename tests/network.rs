@@ -3,6 +3,8 @@
 //! namespaces behind the nodes) ping each other through the WireGuard tunnel.
 
 mod common;
+#[path = "common/versions.rs"]
+mod versions;
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -16,13 +18,12 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Pod, Secret, Service};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::ListParams;
-use kube::runtime::wait::await_condition;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::label;
-use liqo_api::ipam::Network;
 use liqo_api::networking::{
     Configuration, Connection, ConnectionStatusValue, GatewayClient, GatewayServer, PublicKey,
+    WgGatewayClient, WgGatewayServer,
 };
 use liqo_testenv::Env;
 use serde::de::DeserializeOwned;
@@ -58,41 +59,6 @@ async fn within<T>(what: &str, fut: impl std::future::Future<Output = T>) -> T {
         .unwrap_or_else(|_| panic!("timed out after {WAIT:?} waiting for {what}"))
 }
 
-/// Waits until `name` is gone.
-async fn gone<K>(api: Api<K>, name: &str)
-where
-    K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
-{
-    within(
-        &format!("{} {name} to be deleted", std::any::type_name::<K>()),
-        await_condition(api, name, |o: Option<&K>| o.is_none()),
-    )
-    .await
-    .expect("watch works");
-}
-
-/// Waits until nothing matches `selector`.
-async fn none_left<K>(api: Api<K>, selector: &str)
-where
-    K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
-{
-    liqo_kube::wait::list(
-        api,
-        selector,
-        &format!("no {} matching {selector}", std::any::type_name::<K>()),
-        WAIT,
-        |items| Ok(items.is_empty()),
-        |items| {
-            format!(
-                "{:?}",
-                items.iter().map(ResourceExt::name_any).collect::<Vec<_>>()
-            )
-        },
-    )
-    .await
-    .expect("objects go away");
-}
-
 fn connection_value(c: &Connection) -> Option<ConnectionStatusValue> {
     c.status.as_ref().and_then(|s| s.value.clone())
 }
@@ -123,106 +89,76 @@ fn connect(local: &str, remote_cluster: &str) -> std::process::Output {
     ])
 }
 
+/// What `connect` prints, the server gateway (remote) named `gw-SERVER` and the client one
+/// (local) `gw-CLIENT`.
+const CONNECT: &str = "\
+INFO: (local) Retrieving network configuration\n\
+INFO: (local) Network configuration correctly retrieved\n\
+INFO: (remote) Retrieving network configuration\n\
+INFO: (remote) Network configuration correctly retrieved\n\
+INFO: (local) Setting up network configuration\n\
+INFO: (local) Network configuration correctly set up\n\
+INFO: (remote) Setting up network configuration\n\
+INFO: (remote) Network configuration correctly set up\n\
+INFO: (local) Waiting for configuration to be applied\n\
+INFO: (local) Configuration applied successfully\n\
+INFO: (remote) Waiting for configuration to be applied\n\
+INFO: (remote) Configuration applied successfully\n\
+INFO: (remote) Gateway server template \"wireguard-server/liqo\" correctly checked\n\
+INFO: (local) Gateway client template \"wireguard-client/liqo\" correctly checked\n\
+INFO: (local) Checking network is initialized correctly\n\
+INFO: (local) Network correctly initialized\n\
+INFO: (remote) Checking network is initialized correctly\n\
+INFO: (remote) Network correctly initialized\n\
+INFO: (remote) Setting up gateway server\n\
+INFO: (remote) Gateway server correctly set up\n\
+INFO: (remote) Waiting for gateway pod gw-SERVER to be ready\n\
+INFO: (remote) Gateway pod gw-SERVER is ready\n\
+INFO: (remote) Waiting for gateway server Service to be created\n\
+INFO: (remote) Gateway server Service created successfully\n\
+INFO: (local) Setting up gateway client\n\
+INFO: (local) Gateway client correctly set up\n\
+INFO: (local) Waiting for gateway pod gw-CLIENT to be ready\n\
+INFO: (local) Gateway pod gw-CLIENT is ready\n\
+INFO: (remote) Waiting for gateway server Secret to be created\n\
+INFO: (remote) Gateway server Secret created successfully\n\
+INFO: (local) Creating public key\n\
+INFO: (local) Public key correctly created\n\
+INFO: (local) Waiting for gateway client Secret to be created\n\
+INFO: (local) Gateway client Secret created successfully\n\
+INFO: (remote) Creating public key\n\
+INFO: (remote) Public key correctly created\n\
+INFO: (remote) Waiting for Connection to be created\n\
+INFO: (remote) Connection created successfully\n\
+INFO: (local) Waiting for Connection to be created\n\
+INFO: (local) Connection created successfully\n\
+INFO: (local) Waiting for Connection status to be established\n\
+INFO: (local) Connection is established\n\
+INFO: (remote) Waiting for Connection status to be established\n\
+INFO: (remote) Connection is established\n";
+
+/// [`CONNECT`] for the gateways `gw-<client_gw>` and `gw-<server_gw>`.
 fn transcript(client_gw: &str, server_gw: &str) -> String {
-    let pairs: Vec<(String, String)> = vec![
-        (
-            "Retrieving network configuration".into(),
-            "Network configuration correctly retrieved".into(),
-        ),
-        (
-            "Retrieving network configuration".into(),
-            "Network configuration correctly retrieved".into(),
-        ),
-        (
-            "Setting up network configuration".into(),
-            "Network configuration correctly set up".into(),
-        ),
-        (
-            "Setting up network configuration".into(),
-            "Network configuration correctly set up".into(),
-        ),
-        (
-            "Waiting for configuration to be applied".into(),
-            "Configuration applied successfully".into(),
-        ),
-        (
-            "Waiting for configuration to be applied".into(),
-            "Configuration applied successfully".into(),
-        ),
-    ];
-    let mut out = String::new();
-    for (start, done) in pairs {
-        out.push_str(&format!("{start}\nINFO: {done}\n"));
-    }
-    out.push_str("INFO: Gateway server template \"wireguard-server/liqo\" correctly checked\n");
-    out.push_str("INFO: Gateway client template \"wireguard-client/liqo\" correctly checked\n");
-    let rest: Vec<(String, String)> = vec![
-        (
-            "Checking network is initialized correctly".into(),
-            "Network correctly initialized".into(),
-        ),
-        (
-            "Checking network is initialized correctly".into(),
-            "Network correctly initialized".into(),
-        ),
-        (
-            "Setting up gateway server".into(),
-            "Gateway server correctly set up".into(),
-        ),
-        (
-            format!("Waiting for gateway pod gw-{server_gw} to be ready"),
-            format!("Gateway pod gw-{server_gw} is ready"),
-        ),
-        (
-            "Waiting for gateway server Service to be created".into(),
-            "Gateway server Service created successfully".into(),
-        ),
-        (
-            "Setting up gateway client".into(),
-            "Gateway client correctly set up".into(),
-        ),
-        (
-            format!("Waiting for gateway pod gw-{client_gw} to be ready"),
-            format!("Gateway pod gw-{client_gw} is ready"),
-        ),
-        (
-            "Waiting for gateway server Secret to be created".into(),
-            "Gateway server Secret created successfully".into(),
-        ),
-        (
-            "Creating public key".into(),
-            "Public key correctly created".into(),
-        ),
-        (
-            "Waiting for gateway client Secret to be created".into(),
-            "Gateway client Secret created successfully".into(),
-        ),
-        (
-            "Creating public key".into(),
-            "Public key correctly created".into(),
-        ),
-        (
-            "Waiting for Connection to be created".into(),
-            "Connection created successfully".into(),
-        ),
-        (
-            "Waiting for Connection to be created".into(),
-            "Connection created successfully".into(),
-        ),
-        (
-            "Waiting for Connection status to be established".into(),
-            "Connection is established".into(),
-        ),
-        (
-            "Waiting for Connection status to be established".into(),
-            "Connection is established".into(),
-        ),
-    ];
-    for (start, done) in rest {
-        out.push_str(&format!("{start}\nINFO: {done}\n"));
-    }
-    out
+    CONNECT
+        .replace("gw-SERVER", &format!("gw-{server_gw}"))
+        .replace("gw-CLIENT", &format!("gw-{client_gw}"))
 }
+
+/// What `disconnect` prints when the gateway client is on the local side and the server on
+/// the remote one; `reset` adds [`RESET_TAIL`].
+fn disconnect_transcript(client: &str, server: &str) -> String {
+    format!(
+        "INFO: (local) Deleting gateway client\nINFO: (local) Gateway client {client} deleted\n\
+         INFO: (remote) Deleting gateway client\nINFO: (remote) Gateway client already deleted\n\
+         INFO: (local) Deleting gateway server\nINFO: (local) Gateway server already deleted\n\
+         INFO: (remote) Deleting gateway server\nINFO: (remote) Gateway server {server} deleted\n"
+    )
+}
+
+const RESET_TAIL: &str = "INFO: (local) Deleting network configuration\n\
+    INFO: (local) Network configuration correctly deleted\n\
+    INFO: (remote) Deleting network configuration\n\
+    INFO: (remote) Network configuration correctly deleted\n";
 
 /// Host bits of `ip` on the network bits of `cidr` (how a remapped CIDR shows a peer's pod).
 fn remap(ip: Ipv4Addr, cidr: &str) -> Ipv4Addr {
@@ -243,48 +179,24 @@ fn ping_ok(pod: &liqo_testenv::net::TestPod, dst: Ipv4Addr) {
     );
 }
 
-/// Resource versions of the objects `connect` writes, to prove a re-run changes nothing.
-async fn written_versions(client_cluster: &str, server_cluster: &str) -> Vec<String> {
-    let (c, s) = (
-        ENV.cluster(client_cluster).client(),
-        ENV.cluster(server_cluster).client(),
-    );
-    let (c_ns, s_ns) = (
-        tenant(&format!("{server_cluster}-id")),
-        tenant(&format!("{client_cluster}-id")),
-    );
-    let mut out = Vec::new();
-    for (client, ns) in [(&c, &c_ns), (&s, &s_ns)] {
-        for cfg in Api::<Configuration>::namespaced(client.clone(), ns)
-            .list(&ListParams::default())
-            .await
-            .unwrap()
-        {
-            out.push(format!("Configuration {}", cfg.resource_version().unwrap()));
-        }
-        for pk in Api::<PublicKey>::namespaced(client.clone(), ns)
-            .list(&ListParams::default())
-            .await
-            .unwrap()
-        {
-            out.push(format!("PublicKey {}", pk.resource_version().unwrap()));
-        }
-    }
-    for gw in Api::<GatewayClient>::namespaced(c.clone(), &c_ns)
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-    {
-        out.push(format!("GatewayClient {}", gw.resource_version().unwrap()));
-    }
-    for gw in Api::<GatewayServer>::namespaced(s.clone(), &s_ns)
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-    {
-        out.push(format!("GatewayServer {}", gw.resource_version().unwrap()));
-    }
-    out
+/// name → version of every object of both clusters (a re-run must change none).
+async fn both_versions(
+    a: &Client,
+    b: &Client,
+) -> (
+    std::collections::BTreeMap<String, String>,
+    std::collections::BTreeMap<String, String>,
+) {
+    (versions::versions(a).await, versions::versions(b).await)
+}
+
+/// Asserts that the teardown left nothing but the tenant namespaces `kept` (with what
+/// Kubernetes puts in them) and removed nothing that was there before.
+async fn assert_no_residue(client: &Client, before: &BTreeSet<String>, kept: &[&str]) {
+    let after = snapshot(client).await;
+    let (left, removed) = versions::residue(before, &after, kept);
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(removed.is_empty(), "removed: {removed:?}");
 }
 
 /// Pid of the gateway process of `mode` for `peer` (its command line names both).
@@ -360,8 +272,22 @@ fn capture_on_bridge(node: Ipv4Addr, traffic: impl FnOnce()) -> Vec<String> {
     let bridge = ENV.wan_bridge().expect("the env has a bridge");
     // Other pairs share the bridge: only this node's packets.
     let filter = format!("(udp or icmp) and host {node}");
-    let mut tcpdump = Command::new("tcpdump")
-        .args(["-i", bridge, "-nn", "-l", "-q", &filter])
+    capture(&["tcpdump", "-i", bridge], &filter, traffic)
+}
+
+/// ICMP packets seen on `cluster`'s WireGuard tunnel interface while `traffic` runs.
+fn capture_on_tunnel(cluster: &str, traffic: impl FnOnce()) -> Vec<String> {
+    let netns = ENV.cluster(cluster).node_netns().unwrap();
+    let tcpdump = ["ip", "netns", "exec", netns, "tcpdump", "-i", "liqo-tunnel"];
+    capture(&tcpdump, "icmp", traffic)
+}
+
+/// The packets `tcpdump` (the command line up to the interface) sees matching `filter` while
+/// `traffic` runs.
+fn capture(tcpdump: &[&str], filter: &str, traffic: impl FnOnce()) -> Vec<String> {
+    let mut tcpdump = Command::new(tcpdump[0])
+        .args(&tcpdump[1..])
+        .args(["-nn", "-l", "-q", filter])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -439,11 +365,19 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
         );
     }
 
-    // A re-run changes nothing.
-    let versions = written_versions("alpha", "beta").await;
+    // A re-run writes nothing: no object of either cluster changes version.
+    let versions = both_versions(&alpha, &beta).await;
     let again = connect("alpha", "beta");
     assert!(again.status.success(), "re-run: {}", stderr(&again));
-    assert_eq!(written_versions("alpha", "beta").await, versions);
+    let after = both_versions(&alpha, &beta).await;
+    let changed = [
+        versions::changes(&versions.0, &after.0),
+        versions::changes(&versions.1, &after.1),
+    ];
+    assert!(
+        changed.iter().all(Vec::is_empty),
+        "re-run wrote: {changed:?}"
+    );
 
     // The client gateway dies: its Connection leaves Connected, the node agent restarts it,
     // and the tunnel re-forms.
@@ -456,8 +390,8 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
     .boxed();
     let first = within("the Connection", states.next())
         .await
-        .unwrap()
-        .unwrap();
+        .expect("the watch yields the Connection")
+        .expect("the watch works");
     assert_eq!(
         connection_value(&first),
         Some(ConnectionStatusValue::Connected)
@@ -468,21 +402,35 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
         nix::sys::signal::Signal::SIGKILL,
     )
     .unwrap();
-    let mut seen = Vec::new();
-    within("the Connection to leave Connected and come back", async {
-        while let Some(Ok(conn)) = states.next().await {
+    let seen = within("the Connection to leave Connected and come back", async {
+        let mut seen = Vec::new();
+        loop {
+            let conn = match states.next().await {
+                Some(Ok(conn)) => conn,
+                Some(Err(e)) => panic!("the Connection watch failed after {seen:?}: {e}"),
+                None => panic!("the Connection watch ended after {seen:?}"),
+            };
             let value = connection_value(&conn);
+            let left = seen
+                .iter()
+                .any(|v| *v != Some(ConnectionStatusValue::Connected));
             seen.push(value.clone());
-            if value == Some(ConnectionStatusValue::Connected)
-                && seen
-                    .iter()
-                    .any(|v| *v != Some(ConnectionStatusValue::Connected))
-            {
-                break;
+            if left && value == Some(ConnectionStatusValue::Connected) {
+                return seen;
             }
         }
     })
     .await;
+    assert!(
+        seen.iter()
+            .any(|v| *v != Some(ConnectionStatusValue::Connected)),
+        "left Connected: {seen:?}"
+    );
+    assert_eq!(
+        seen.last(),
+        Some(&Some(ConnectionStatusValue::Connected)),
+        "came back: {seen:?}"
+    );
     assert_ne!(
         gateway_pid("client", "beta-id"),
         pid,
@@ -490,7 +438,8 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
     );
     ping_ok(&pod_a, pod_b.ip);
 
-    // disconnect: gateways and everything they own go; Configurations stay.
+    // disconnect --wait returns once the gateways and everything they own are gone;
+    // Configurations stay.
     let out = liqoctl(&[
         &kc("alpha"),
         "network",
@@ -502,71 +451,49 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
     assert!(out.status.success(), "disconnect: {}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "Deleting gateway client\nINFO: Gateway client correctly deleted\n\
-         Deleting gateway client\nINFO: Gateway client already deleted\n\
-         Deleting gateway server\nINFO: Gateway server already deleted\n\
-         Deleting gateway server\nINFO: Gateway server correctly deleted\n"
+        disconnect_transcript("correctly", "correctly")
     );
     for (client, peer) in [(&alpha, "beta-id"), (&beta, "alpha-id")] {
         let ns = tenant(peer);
-        let gw = format!("gw-{peer}");
-        gone(Api::<Deployment>::namespaced(client.clone(), &ns), &gw).await;
-        gone(Api::<Secret>::namespaced(client.clone(), &ns), &gw).await;
-        gone(Api::<Connection>::namespaced(client.clone(), &ns), &gw).await;
-        none_left(
-            Api::<PublicKey>::namespaced(client.clone(), &ns),
-            label::GATEWAY_RESOURCE,
-        )
-        .await;
-        none_left(
-            Api::<Pod>::namespaced(client.clone(), &ns),
-            label::GATEWAY_NAME,
-        )
-        .await;
-        none_left(
-            Api::<ClusterRoleBinding>::all(client.clone()),
-            label::GATEWAY_NAME,
-        )
-        .await;
+        let gateways = gateway_objects(client, &ns).await;
+        assert!(
+            gateways.is_empty(),
+            "still there after disconnect --wait: {gateways:?}"
+        );
         let cfgs = Api::<Configuration>::namespaced(client.clone(), &ns)
             .list(&ListParams::default())
             .await
             .unwrap();
         assert_eq!(cfgs.items.len(), 1, "the Configuration is kept");
+        let bindings = Api::<ClusterRoleBinding>::all(client.clone())
+            .list(&ListParams::default().labels(label::GATEWAY_NAME))
+            .await
+            .unwrap();
+        assert!(
+            bindings.items.is_empty(),
+            "gateway ClusterRoleBindings left"
+        );
     }
-    gone(
-        Api::<Service>::namespaced(beta.clone(), &tenant("alpha-id")),
-        "gw-alpha-id",
-    )
-    .await;
     let ping = pod_a.ping(pod_b.ip, 2).unwrap();
     assert_eq!(ping.received, 0, "no tunnel, no path: {}", ping.output);
 
-    // reset: the Configurations and their Networks go too; only the tenant namespaces remain.
-    let out = liqoctl(&[
-        &kc("alpha"),
-        "network",
-        "reset",
-        &remote("beta"),
-        "--skip-confirm",
-        "--wait",
-    ]);
+    // reset --wait: the Configurations and their Networks go too; at once, only the tenant
+    // namespaces remain, with what Kubernetes puts in every namespace.
+    let reset = || {
+        liqoctl(&[
+            &kc("alpha"),
+            "network",
+            "reset",
+            &remote("beta"),
+            "--skip-confirm",
+            "--wait",
+        ])
+    };
+    let out = reset();
     assert!(out.status.success(), "reset: {}", stderr(&out));
-    assert!(
-        stderr(&out).ends_with(
-            "Deleting network configuration\nINFO: Network configuration correctly deleted\n\
-         Deleting network configuration\nINFO: Network configuration correctly deleted\n"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    for client in [&alpha, &beta] {
-        none_left(
-            Api::<Network>::all(client.clone()),
-            label::REMOTE_CLUSTER_ID,
-        )
-        .await;
-    }
+    assert!(stderr(&out).ends_with(RESET_TAIL), "{}", stderr(&out));
+    assert_no_residue(&alpha, &before.0, &[&tenant("beta-id")]).await;
+    assert_no_residue(&beta, &before.1, &[&tenant("alpha-id")]).await;
     let again = liqoctl(&[
         &kc("alpha"),
         "network",
@@ -575,25 +502,66 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
         "--skip-confirm",
     ]);
     assert!(again.status.success(), "second reset: {}", stderr(&again));
-    assert!(stderr(&again).contains("INFO: Network configuration already deleted"));
-    for ((client, before), peer) in [(&alpha, &before.0), (&beta, &before.1)]
-        .into_iter()
-        .zip(["beta-id", "alpha-id"])
+    assert!(stderr(&again).contains("INFO: (local) Network configuration already deleted"));
+
+    // A connect right after converges, and its reset leaves nothing either.
+    let out = connect("alpha", "beta");
+    assert!(
+        out.status.success(),
+        "connect after reset: {}",
+        stderr(&out)
+    );
+    ping_ok(&pod_a, pod_b.ip);
+    let out = reset();
+    assert!(out.status.success(), "reset: {}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        disconnect_transcript("correctly", "correctly") + RESET_TAIL
+    );
+    assert_no_residue(&alpha, &before.0, &[&tenant("beta-id")]).await;
+    assert_no_residue(&beta, &before.1, &[&tenant("alpha-id")]).await;
+}
+
+/// The networking objects, gateway Deployments and pods in `namespace`, as `Kind name`.
+async fn gateway_objects(client: &Client, namespace: &str) -> Vec<String> {
+    async fn names<K>(client: &Client, namespace: &str) -> Vec<String>
+    where
+        K: Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
+            + Clone
+            + DeserializeOwned
+            + std::fmt::Debug,
     {
-        let after = snapshot(client).await;
-        let ns = tenant(peer);
-        let extra: BTreeSet<&String> = after
-            .difference(before)
-            .filter(|o| !o.ends_with(&format!(" /{ns}")) && !o.contains(&format!(" {ns}/")))
-            .collect();
-        let missing: Vec<&String> = before.difference(&after).collect();
-        assert!(extra.is_empty(), "left behind: {extra:?}");
-        assert!(missing.is_empty(), "removed: {missing:?}");
+        Api::<K>::namespaced(client.clone(), namespace)
+            .list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+            .iter()
+            .map(|o| format!("{} {}", K::kind(&()), o.name_any()))
+            .collect()
     }
+    let mut out = names::<GatewayClient>(client, namespace).await;
+    out.extend(names::<GatewayServer>(client, namespace).await);
+    out.extend(names::<WgGatewayClient>(client, namespace).await);
+    out.extend(names::<WgGatewayServer>(client, namespace).await);
+    out.extend(names::<Connection>(client, namespace).await);
+    out.extend(names::<PublicKey>(client, namespace).await);
+    out.extend(names::<Deployment>(client, namespace).await);
+    out.extend(names::<Pod>(client, namespace).await);
+    out.extend(names::<Service>(client, namespace).await);
+    out.extend(
+        names::<Secret>(client, namespace)
+            .await
+            .into_iter()
+            .filter(|s| s.starts_with("Secret gw-")),
+    );
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identical_pod_cidrs_reach_each_other_through_remapped_addresses() {
+    let (gamma, delta) = (ENV.cluster("gamma").client(), ENV.cluster("delta").client());
+    let before = (snapshot(&gamma).await, snapshot(&delta).await);
     let pod_g = ENV.cluster("gamma").add_test_pod("pg").unwrap();
     let pod_d = ENV.cluster("delta").add_test_pod("pd").unwrap();
 
@@ -612,7 +580,7 @@ async fn identical_pod_cidrs_reach_each_other_through_remapped_addresses() {
     assert!(!out.status.success(), "connect through a blocked path");
     let err = stderr(&out);
     assert!(
-        err.contains("ERRO: Failed waiting for Connection status to be established: timed out")
+        err.contains("ERRO: (local) Failed waiting for Connection status to be established: timed out")
             && err.contains("is Error; last Event: Warning ConnectionError: no WireGuard handshake answer from the server endpoint")
             && err.contains(&format!("{server_ip}:")),
         "{err}"
@@ -649,10 +617,27 @@ async fn identical_pod_cidrs_reach_each_other_through_remapped_addresses() {
     };
     let in_gamma = remapped(ENV.cluster("gamma").client(), "delta-id").await;
     let in_delta = remapped(ENV.cluster("delta").client(), "gamma-id").await;
-    ping_ok(&pod_g, remap(pod_d.ip, &in_gamma));
     ping_ok(&pod_d, remap(pod_g.ip, &in_delta));
-    // The real address of the peer's pod is a local one here: no tunnel for it.
-    assert_eq!(pod_g.ip.octets()[..2], pod_d.ip.octets()[..2]);
+    // Through the remapped address the echo requests cross the tunnel; to the peer pod's real
+    // address, which is in gamma's own pod CIDR, none does.
+    let remapped_ping = capture_on_tunnel("gamma", || ping_ok(&pod_g, remap(pod_d.ip, &in_gamma)));
+    // (The capture may stop before the last request is written.)
+    assert!(
+        remapped_ping
+            .iter()
+            .filter(|p| p.contains("ICMP echo request"))
+            .count()
+            >= 2,
+        "echo requests to the remapped address on the tunnel: {remapped_ping:?}"
+    );
+    let real_ping = capture_on_tunnel("gamma", || {
+        pod_g.ping(pod_d.ip, 3).expect("ping runs");
+    });
+    assert!(
+        real_ping.is_empty(),
+        "a packet to the real address {} crossed the tunnel: {real_ping:?}",
+        pod_d.ip
+    );
 
     let out = liqoctl(&[
         &kc("gamma"),
@@ -663,46 +648,6 @@ async fn identical_pod_cidrs_reach_each_other_through_remapped_addresses() {
         "--wait",
     ]);
     assert!(out.status.success(), "reset: {}", stderr(&out));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_fails_clearly_and_writes_nothing() {
-    // No remote cluster.
-    let out = liqoctl(&[&kc("alpha"), "network", "connect"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("--remote-kubeconfig"),
-        "{}",
-        stderr(&out)
-    );
-
-    // A template that does not exist: refused before any Configuration is written.
-    let out = liqoctl(&[
-        &kc("gamma"),
-        "network",
-        "connect",
-        &remote("alpha"),
-        "--gw-server-template-name=missing",
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains(
-            "ERRO: An error occurred while checking gateway server template \"missing/liqo\""
-        ),
-        "{}",
-        stderr(&out)
-    );
-    let cfgs = Api::<Configuration>::namespaced(ENV.cluster("gamma").client(), &tenant("alpha-id"))
-        .list(&ListParams::default())
-        .await;
-    assert!(
-        cfgs.map(|l| l.items.is_empty()).unwrap_or(true),
-        "no Configuration written"
-    );
-
-    // A destructive command without a terminal to confirm on.
-    let out = liqoctl(&[&kc("alpha"), "network", "disconnect", &remote("beta")]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("disconnect is a potentially destructive command."));
-    assert!(stderr(&out).contains("--skip-confirm"));
+    assert_no_residue(&gamma, &before.0, &[&tenant("delta-id")]).await;
+    assert_no_residue(&delta, &before.1, &[&tenant("gamma-id")]).await;
 }

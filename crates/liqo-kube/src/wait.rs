@@ -241,8 +241,8 @@ where
 }
 
 /// Deletes `name` of kind `K` in `namespace` and, with `timeout`, waits until it and every
-/// object of the `dependents` kinds in that namespace that it owns, transitively, are gone.
-/// Returns whether it existed.
+/// object of the `kinds` in that namespace that it owns, transitively, are gone; and any
+/// orphan among them too ([`orphans_deleted`]). Returns whether it existed.
 ///
 /// The deletion is foreground, so the garbage collector deletes the dependents while the
 /// owner still stands. But it waits for a dependent only when the dependent's reference sets
@@ -259,7 +259,7 @@ pub async fn deleted_with_dependents<K>(
     client: &kube::Client,
     namespace: &str,
     name: &str,
-    dependents: &[ApiResource],
+    kinds: &[ApiResource],
     timeout: Option<Duration>,
 ) -> Result<bool, DeleteError>
 where
@@ -283,25 +283,59 @@ where
         source,
     };
     let Some(root) = api.get_opt(name).await.map_err(api_error)? else {
+        await_tree(client, namespace, kinds, BTreeSet::new(), deadline).await?;
         return Ok(false);
     };
-    let mut owners: BTreeSet<String> = root.meta().uid.clone().into_iter().collect();
-    let mut tree = Tree::read(client, namespace, dependents, &mut owners).await?;
+    let owners: BTreeSet<String> = root.meta().uid.clone().into_iter().collect();
+    // Read while every link stands; the owner's deletion would break them.
+    let mut early = owners.clone();
+    let tree = Tree::read(client, namespace, kinds, &mut early).await?;
     match api.delete(name, &DeleteParams::foreground()).await {
         Ok(_) => {}
         Err(kube::Error::Api(e)) if e.code == 404 => {}
         Err(source) => return Err(api_error(source)),
     }
-    let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
-    gone(api, &kind, name, left()).await?;
-    while !tree.objects.is_empty() {
-        for (ar, name) in &tree.objects {
-            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, ar);
-            gone(api, &ar.kind, name, left()).await?;
-        }
-        tree = Tree::read(client, namespace, dependents, &mut owners).await?;
-    }
+    gone(api, &kind, name, left(deadline)).await?;
+    tree.await_gone(client, namespace, deadline).await?;
+    await_tree(client, namespace, kinds, early, deadline).await?;
     Ok(true)
+}
+
+/// Waits, for at most `timeout`, until no object of the `kinds` in `namespace` is an orphan:
+/// one whose owners (all of listed kinds) are gone, which the garbage collector is deleting.
+/// What an earlier, unwaited deletion left behind is awaited so.
+///
+/// # Errors
+/// As [`deleted_with_dependents`].
+pub async fn orphans_deleted(
+    client: &kube::Client,
+    namespace: &str,
+    kinds: &[ApiResource],
+    timeout: Duration,
+) -> Result<(), DeleteError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    await_tree(client, namespace, kinds, BTreeSet::new(), deadline).await
+}
+
+/// Reads the tree of `owners` (and the orphans) and awaits it, until a read finds it empty.
+async fn await_tree(
+    client: &kube::Client,
+    namespace: &str,
+    kinds: &[ApiResource],
+    mut owners: BTreeSet<String>,
+    deadline: tokio::time::Instant,
+) -> Result<(), DeleteError> {
+    loop {
+        let tree = Tree::read(client, namespace, kinds, &mut owners).await?;
+        if tree.objects.is_empty() {
+            return Ok(());
+        }
+        tree.await_gone(client, namespace, deadline).await?;
+    }
+}
+
+fn left(deadline: tokio::time::Instant) -> Duration {
+    deadline.saturating_duration_since(tokio::time::Instant::now())
 }
 
 /// Watches until `name` is absent, naming its pending finalizers on timeout.
@@ -324,15 +358,20 @@ where
     .map(drop)
 }
 
-/// The objects of some kinds in one namespace owned, transitively, by a set of UIDs.
+/// The objects of some kinds in one namespace that are going with a set of owners.
 struct Tree {
     objects: Vec<(ApiResource, String)>,
 }
 
 impl Tree {
-    /// Lists every kind once and closes `owners` over the owner references found; an
-    /// Endpoints counts with the Service of its name (the endpoints controller mirrors a
-    /// Service without an owner reference).
+    /// Lists every kind once and keeps: what `owners` own, transitively (`owners` grows with
+    /// their UIDs); orphans, whose every owner reference names a listed kind and a UID not
+    /// listed; and the Endpoints of a kept Service (the endpoints controller mirrors a Service
+    /// without an owner reference).
+    ///
+    /// Kinds are listed in reverse order (give owners first): an object listed before its
+    /// owner's kind was listed had that owner already, so an owner missing from the lists
+    /// was really gone.
     async fn read(
         client: &kube::Client,
         namespace: &str,
@@ -340,16 +379,12 @@ impl Tree {
         owners: &mut BTreeSet<String>,
     ) -> Result<Self, DeleteError> {
         let mut listed = Vec::new();
-        for ar in kinds {
+        for ar in kinds.iter().rev() {
             let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, ar);
             match api.list(&Default::default()).await {
                 Ok(list) => listed.extend(list.items.into_iter().map(|o| (ar.clone(), o))),
                 Err(kube::Error::Api(e)) if e.code == 403 || e.code == 404 => {
-                    tracing::debug!(
-                        kind = ar.kind,
-                        code = e.code,
-                        "dependents not listable, skipped"
-                    );
+                    tracing::debug!(kind = ar.kind, code = e.code, "not listable, not awaited");
                 }
                 Err(source) => {
                     return Err(DeleteError::Api {
@@ -360,31 +395,35 @@ impl Tree {
                 }
             }
         }
-        let owned = |o: &DynamicObject, owners: &BTreeSet<String>| {
-            o.meta()
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|r| owners.contains(&r.uid))
+        let live: BTreeSet<String> = listed.iter().filter_map(|(_, o)| o.uid()).collect();
+        let orphan = |o: &DynamicObject| {
+            let refs = &o.meta().owner_references.as_deref().unwrap_or_default();
+            !refs.is_empty()
+                && refs.iter().all(|r| {
+                    !live.contains(&r.uid)
+                        && kinds
+                            .iter()
+                            .any(|k| k.kind == r.kind && k.api_version == r.api_version)
+                })
         };
+        let core = |ar: &ApiResource, kind: &str| ar.kind == kind && ar.group.is_empty();
         let mut inside = vec![false; listed.len()];
         let mut services = BTreeSet::new();
         loop {
             let mut grew = false;
             for (i, (ar, o)) in listed.iter().enumerate() {
-                let mirrors = ar.kind == "Endpoints" && ar.group.is_empty();
-                let member = if mirrors {
+                let member = if core(ar, "Endpoints") {
                     services.contains(&o.name_any())
                 } else {
-                    owned(o, owners)
+                    orphan(o) || o.owner_references().iter().any(|r| owners.contains(&r.uid))
                 };
                 if inside[i] || !member {
                     continue;
                 }
                 inside[i] = true;
                 grew = true;
-                owners.extend(o.meta().uid.clone());
-                if ar.kind == "Service" && ar.group.is_empty() {
+                owners.extend(o.uid());
+                if core(ar, "Service") {
                     services.insert(o.name_any());
                 }
             }
@@ -399,6 +438,20 @@ impl Tree {
             .map(|((ar, o), _)| (ar, o.name_any()))
             .collect();
         Ok(Self { objects })
+    }
+
+    /// Watches each object until it is gone.
+    async fn await_gone(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+        deadline: tokio::time::Instant,
+    ) -> Result<(), WaitError> {
+        for (ar, name) in &self.objects {
+            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, ar);
+            gone(api, &ar.kind, name, left(deadline)).await?;
+        }
+        Ok(())
     }
 }
 

@@ -77,7 +77,10 @@ async fn run(
             delete_step::<GatewayServer>(side, "gateway server", &gateway, opts).await?;
         }
         if reset {
-            let configuration = [ApiResource::erase::<Network>(&())];
+            let configuration = [
+                ApiResource::erase::<Configuration>(&()),
+                ApiResource::erase::<Network>(&()),
+            ];
             for side in [local, remote] {
                 delete_step::<Configuration>(side, "network configuration", &configuration, opts)
                     .await?;
@@ -101,11 +104,13 @@ struct Opts {
     deadline: tokio::time::Instant,
 }
 
-/// What a GatewayServer/GatewayClient owns, directly or not, in its namespace: its WireGuard
-/// gateway, whose Deployment (ReplicaSets, pods), Service (Endpoints, EndpointSlices) and
-/// ServiceAccount; its keys Secret, the peer's PublicKey and the Connection its pod writes.
+/// The gateways and what they own, directly or not, in their namespace, owners first: the
+/// WireGuard gateway, its Deployment (ReplicaSets, pods), Service (Endpoints, EndpointSlices)
+/// and ServiceAccount; the keys Secret, the peer's PublicKey and the Connection its pod writes.
 fn gateway_dependents() -> Vec<ApiResource> {
     vec![
+        ApiResource::erase::<GatewayClient>(&()),
+        ApiResource::erase::<GatewayServer>(&()),
         ApiResource::erase::<WgGatewayClient>(&()),
         ApiResource::erase::<WgGatewayServer>(&()),
         ApiResource::erase::<Deployment>(&()),
@@ -162,10 +167,15 @@ where
         return Ok(false);
     };
     let api: Api<K> = Api::namespaced(side.client.clone(), ns);
+    let timeout = opts.wait.then(|| left(opts.deadline));
     let Some(object) = by_peer(&api, side.peer).await? else {
+        // An earlier deletion (without --wait, or timed out) may have left dependents that
+        // the garbage collector is still removing.
+        if let Some(timeout) = timeout {
+            wait::orphans_deleted(side.client, ns, dependents, timeout).await?;
+        }
         return Ok(false);
     };
-    let timeout = opts.wait.then(|| left(opts.deadline));
     let name = object.name_any();
     Ok(wait::deleted_with_dependents::<K>(side.client, ns, &name, dependents, timeout).await?)
 }
