@@ -35,12 +35,14 @@ impl DeletePeeringUserArgs {
             .list(&selector)
             .await
             .context("unable to delete peering user")?;
+        let mut deleted = 0;
         for binding in bindings.items {
             let api: Api<RoleBinding> =
                 Api::namespaced(client.clone(), &binding.namespace().unwrap_or_default());
             api.delete(&binding.name_any(), &DeleteParams::default())
                 .await
                 .context("unable to delete peering user")?;
+            deleted += 1;
         }
         let csrs: Api<CertificateSigningRequest> = Api::all(client);
         for csr in csrs
@@ -52,6 +54,14 @@ impl DeletePeeringUserArgs {
             csrs.delete(&csr.name_any(), &DeleteParams::default())
                 .await
                 .context("unable to delete peering user")?;
+            deleted += 1;
+        }
+        // Upstream says "deleted successfully" even when there was nothing to delete.
+        if deleted == 0 {
+            ctx.printer.info(format_args!(
+                "No peering user for cluster with ID {consumer:?}: nothing to delete"
+            ));
+            return Ok(ExitStatus::Success);
         }
         ctx.printer.success(format_args!(
             "Peering user for cluster with ID {consumer:?} deleted successfully"
