@@ -41,10 +41,10 @@ async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Err
     if secret_data::value(&secret, name::NONCE_KEY).is_some() {
         return Ok(Action::await_change());
     }
-    let Verdict::Valid(cluster_id) =
-        tenant_secret::check(&ctx, &secret, "MissingClusterID").await?
-    else {
-        return Ok(Action::await_change());
+    let cluster_id = match tenant_secret::check(&ctx, &secret, "MissingClusterID").await? {
+        Verdict::Valid(cluster_id) => cluster_id,
+        Verdict::Invalid => return Ok(Action::await_change()),
+        Verdict::NoTenantNamespace => return Ok(Action::requeue(RETRY)),
     };
     let nonce = crypto::generate_nonce()?;
     secret_data::set(

@@ -41,10 +41,10 @@ pub enum Error {
 
 #[instrument(skip_all, fields(name = %kube::ResourceExt::name_any(&*secret), ns = secret.metadata.namespace))]
 async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Error> {
-    let Verdict::Valid(cluster_id) =
-        tenant_secret::check(&ctx, &secret, "MissingRemoteClusterID").await?
-    else {
-        return Ok(Action::await_change());
+    let cluster_id = match tenant_secret::check(&ctx, &secret, "MissingRemoteClusterID").await? {
+        Verdict::Valid(cluster_id) => cluster_id,
+        Verdict::Invalid => return Ok(Action::await_change()),
+        Verdict::NoTenantNamespace => return Ok(Action::requeue(RETRY)),
     };
     let Some(nonce) = secret_data::value(&secret, name::NONCE_KEY).filter(|n| !n.is_empty()) else {
         let note = format!("Secret has no {} to sign yet", name::NONCE_KEY);

@@ -16,6 +16,9 @@ pub enum Verdict {
     Valid(String),
     /// Not actionable until the Secret changes (an Event says why).
     Invalid,
+    /// The cluster has no tenant namespace yet (an Event says so): retry, as upstream does,
+    /// since labelling a namespace later does not touch the Secret.
+    NoTenantNamespace,
 }
 
 /// Checks `secret`; `missing_id_reason` is the Event reason when the cluster ID label is absent.
@@ -39,7 +42,7 @@ pub async fn check(
             let note = format!("no tenant namespace for cluster {cluster_id}");
             ctx.event(secret, EventType::Warning, "TenantNamespaceNotFound", note)
                 .await;
-            return Ok(Verdict::Invalid);
+            return Ok(Verdict::NoTenantNamespace);
         }
         Err(e) => {
             ctx.event(

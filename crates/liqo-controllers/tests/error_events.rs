@@ -4,6 +4,8 @@
 
 #[path = "common/events.rs"]
 mod events;
+#[path = "common/install.rs"]
+mod install;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -11,80 +13,20 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use futures::future::join_all;
+use install::LIQO;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
 use kube::{Api, Client};
 use liqo_api::ipam::Network;
-use liqo_kube::install::{self, InstallParams};
 use liqo_testenv::Env;
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(90);
-const LIQO: &str = "liqo";
 const CLUSTER: &str = "events";
 
-static ENV: LazyLock<Env> = LazyLock::new(|| {
-    let bin = liqo_testenv::pods::PodsConfig::default_bin_dir().join("liqo-controller-manager");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p liqo-controllers --bins`",
-        bin.display()
-    );
-    let env = Env::builder()
-        .cluster(CLUSTER)
-        .start_blocking()
-        .expect("cluster starts");
-    let kubeconfig = env.cluster(CLUSTER).kubeconfig().to_path_buf();
-    let server = env.cluster(CLUSTER).server().to_string();
-    // A runtime of its own: the tests' runtimes are not running yet, or are busy.
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(install_liqo(&kubeconfig, server))
-    })
-    .join()
-    .expect("Liqo installs");
-    env
-});
+static ENV: LazyLock<Env> = LazyLock::new(|| install::start_installed(CLUSTER, "events-local"));
 
-/// What `liqoctl install` does, from the same plan.
-async fn install_liqo(kubeconfig: &std::path::Path, server: String) {
-    let access = liqo_kube::client::Access {
-        kubeconfig: Some(kubeconfig.to_path_buf()),
-        ..Default::default()
-    };
-    let (client, _) = access.client().await.unwrap();
-    let params = InstallParams {
-        namespace: LIQO.into(),
-        cluster_id: "events-local".into(),
-        pod_cidrs: vec!["10.243.0.0/16".into()],
-        service_cidr: "10.96.0.0/12".into(),
-        external_cidr: "10.70.0.0/16".into(),
-        internal_cidr: "10.80.0.0/16".into(),
-        image: install::default_image(env!("CARGO_PKG_VERSION")),
-        keys: Some(install::generate_keys().unwrap()),
-        api_server_url: Some(server),
-    };
-    let manifests = install::render(&params).unwrap();
-    let first = |k: &str| k == "CustomResourceDefinition" || k == "Namespace";
-    for m in manifests.iter().filter(|m| first(&m.resource.kind)) {
-        m.apply(&client, install::FIELD_MANAGER).await.unwrap();
-    }
-    for m in manifests
-        .iter()
-        .filter(|m| m.resource.kind == "CustomResourceDefinition")
-    {
-        let name = m.object.metadata.name.clone().unwrap();
-        install::await_crd_established(&client, &name, WAIT)
-            .await
-            .unwrap();
-    }
-    for m in manifests.iter().filter(|m| !first(&m.resource.kind)) {
-        m.apply(&client, install::FIELD_MANAGER).await.unwrap();
-    }
-    install::await_deployment_available(&client, LIQO, install::CONTROLLER_MANAGER, WAIT)
-        .await
-        .unwrap();
-    // The IPAM cases conflict with the preinstalled external CIDR: it must be granted first.
+/// The IPAM cases conflict with the preinstalled external CIDR: it must be granted first.
+async fn await_external_cidr(client: &Client) {
     let granted = |n: Option<&Network>| n.and_then(|n| n.status.as_ref()?.cidr.clone()).is_some();
     liqo_kube::wait::object(
         Api::<Network>::namespaced(client.clone(), LIQO),
@@ -95,7 +37,7 @@ async fn install_liqo(kubeconfig: &std::path::Path, server: String) {
         |n| format!("{n:?}"),
     )
     .await
-    .unwrap();
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// The API of `object`, from its apiVersion, kind and namespace.
@@ -178,6 +120,8 @@ struct Case {
     events: Vec<(&'static str, String)>,
     /// JSON pointers of what no controller may write.
     unchanged: &'static [&'static str],
+    /// The controller retries: what it wrote is read back after the Events' second occurrence.
+    retried: bool,
 }
 
 /// Namespaces the cases live in.
@@ -213,6 +157,7 @@ fn gateway_cases() -> Vec<Case> {
                 "missing label \"liqo.io/remote-cluster-id\"".into(),
             )],
             unchanged: &["/status"],
+            retried: false,
         },
         Case {
             name: "gateway without a template reference",
@@ -220,6 +165,7 @@ fn gateway_cases() -> Vec<Case> {
             subject: server("no-ref", peer_label("gwpeer"), json!({"mtu": 1340})),
             events: vec![("MissingTemplateRef", "no template reference".into())],
             unchanged: &["/status"],
+            retried: false,
         },
         Case {
             name: "gateway naming a missing template",
@@ -229,6 +175,7 @@ fn gateway_cases() -> Vec<Case> {
                 "spec": {"clientTemplateRef": template_ref("WgGatewayClientTemplate", "missing")}}),
             events: vec![("TemplateNotFound", "template \"missing\" not found".into())],
             unchanged: &["/status"],
+            retried: true,
         },
         Case {
             name: "gateway whose template does not render",
@@ -243,6 +190,7 @@ fn gateway_cases() -> Vec<Case> {
                 "failed to render the template name".into(),
             )],
             unchanged: &["/status"],
+            retried: false,
         },
     ]
 }
@@ -279,6 +227,7 @@ fn nonce_cases() -> Vec<Case> {
                 "Secret lacks the liqo.io/remote-cluster-id label".into(),
             )],
             unchanged: &["/data"],
+            retried: false,
         },
         Case {
             name: "signed-nonce Secret without a nonce",
@@ -291,6 +240,7 @@ fn nonce_cases() -> Vec<Case> {
             ),
             events: vec![("NonceMissing", "Secret has no nonce to sign yet".into())],
             unchanged: &["/data"],
+            retried: false,
         },
         Case {
             name: "signed-nonce Secret of a cluster with two tenant namespaces",
@@ -306,6 +256,7 @@ fn nonce_cases() -> Vec<Case> {
                 "multiple tenant namespaces found for clusterid twin".into(),
             )],
             unchanged: &["/data"],
+            retried: true,
         },
         Case {
             name: "nonce Secret without a peer",
@@ -316,6 +267,7 @@ fn nonce_cases() -> Vec<Case> {
                 "Secret lacks the liqo.io/remote-cluster-id label".into(),
             )],
             unchanged: &["/data"],
+            retried: false,
         },
         Case {
             name: "nonce Secret of a cluster without a tenant namespace",
@@ -331,6 +283,7 @@ fn nonce_cases() -> Vec<Case> {
                 "no tenant namespace for cluster ghost".into(),
             )],
             unchanged: &["/data"],
+            retried: true,
         },
         Case {
             name: "nonce Secret outside its tenant namespace",
@@ -346,6 +299,7 @@ fn nonce_cases() -> Vec<Case> {
                 "Secret must be in the tenant namespace liqo-tenant-signer".into(),
             )],
             unchanged: &["/data"],
+            retried: false,
         },
     ]
 }
@@ -370,6 +324,7 @@ fn wg_cases() -> Vec<Case> {
                 "missing label \"liqo.io/remote-cluster-id\"".into(),
             )],
             unchanged: &["/status"],
+            retried: false,
         },
         Case {
             name: "WireGuard gateway naming a missing keys Secret",
@@ -380,6 +335,7 @@ fn wg_cases() -> Vec<Case> {
                 ("MissingSecretRef", "WireGuard keys secret not found".into()),
             ],
             unchanged: &["/status"],
+            retried: false,
         },
         Case {
             name: "WireGuard gateway naming a Secret without keys",
@@ -395,6 +351,7 @@ fn wg_cases() -> Vec<Case> {
                 "Secret no-keys has no privateKey".into(),
             )],
             unchanged: &["/status"],
+            retried: false,
         },
         Case {
             name: "WireGuard gateway naming another peer's keys",
@@ -405,6 +362,7 @@ fn wg_cases() -> Vec<Case> {
                 "Secret is labelled for cluster \"other\", not \"wgpeer\"".into(),
             )],
             unchanged: &["/status"],
+            retried: false,
         },
     ]
 }
@@ -428,6 +386,7 @@ fn network_cases() -> Vec<Case> {
                 "Configuration lacks the liqo.io/remote-cluster-id label".into(),
             )],
             unchanged: &["/status", "/spec/local"],
+            retried: false,
         },
         Case {
             name: "Network asking, not remapped, for a CIDR already granted",
@@ -438,6 +397,7 @@ fn network_cases() -> Vec<Case> {
                 "CIDR 10.70.0.0/16 not acquired: network 10.70.0.0/16 is not available".into(),
             )],
             unchanged: &["/status"],
+            retried: true,
         },
         Case {
             name: "Network asking for an IPv6 CIDR",
@@ -448,6 +408,7 @@ fn network_cases() -> Vec<Case> {
                 "CIDR fd00::/64 not acquired: invalid IPv4 CIDR \"fd00::/64\"".into(),
             )],
             unchanged: &["/status"],
+            retried: true,
         },
     ]
 }
@@ -480,6 +441,7 @@ fn identity_cases() -> Vec<Case> {
                     .into(),
             )],
             unchanged: &["/status"],
+            retried: true,
         },
         Case {
             name: "control-plane Identity without a certificate",
@@ -497,6 +459,7 @@ fn identity_cases() -> Vec<Case> {
                     .into(),
             )],
             unchanged: &["/spec/authParams"],
+            retried: true,
         },
     ]
 }
@@ -512,7 +475,8 @@ async fn run(client: &Client, case: &Case) -> Result<(), String> {
         .unwrap_or_default();
     let uid = created["metadata"]["uid"].as_str().unwrap_or_default();
     for (reason, expected) in &case.events {
-        let note = events::await_event(client, ns, uid, "Warning", reason, WAIT).await?;
+        let times = if case.retried { 2 } else { 1 };
+        let note = events::await_event(client, ns, uid, ("Warning", reason), times, WAIT).await?;
         if !note.contains(expected.as_str()) {
             return Err(format!(
                 "the {reason} Event says {note:?}, not {expected:?}"
@@ -536,6 +500,7 @@ async fn run(client: &Client, case: &Case) -> Result<(), String> {
 #[tokio::test]
 async fn malformed_objects_get_a_warning_event_and_nothing_written() {
     let client = ENV.cluster(CLUSTER).client();
+    await_external_cidr(&client).await;
     for ns in namespaces() {
         create(&client, &ns).await.unwrap();
     }
@@ -578,9 +543,16 @@ async fn a_fixed_template_renders_the_gateway_that_refused_it() {
         "spec": {"serverTemplateRef": template_ref("WgGatewayServerTemplate", "fixable")}});
     let created = create(&client, &gateway).await.unwrap();
     let uid = created["metadata"]["uid"].as_str().unwrap();
-    events::await_event(&client, "ev-fixed", uid, "Warning", "InvalidTemplate", WAIT)
-        .await
-        .unwrap();
+    events::await_event(
+        &client,
+        "ev-fixed",
+        uid,
+        ("Warning", "InvalidTemplate"),
+        1,
+        WAIT,
+    )
+    .await
+    .unwrap();
 
     // A template rendering an inert child (another template object) once repaired.
     let repair = json!({"apiVersion": "networking.liqo.io/v1beta1", "kind": "WgGatewayServerTemplate",

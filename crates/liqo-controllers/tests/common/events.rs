@@ -9,8 +9,9 @@ use kube::runtime::watcher::{self, Event as WatchEvent};
 use kube::{Api, Client};
 
 /// Watches the Events about the object with `uid` in `namespace` until one of type `type_`
-/// with `reason` appears, for at most `timeout`; returns its message. The timeout error lists
-/// the Events seen meanwhile.
+/// with `reason` has occurred `times` times (a repeated Event is one object whose series
+/// counts the occurrences), for at most `timeout`; returns its message. The timeout error
+/// lists the Events seen meanwhile.
 ///
 /// # Errors
 /// A message naming the awaited Event and what was seen instead.
@@ -18,8 +19,8 @@ pub async fn await_event(
     client: &Client,
     namespace: &str,
     uid: &str,
-    type_: &str,
-    reason: &str,
+    (type_, reason): (&str, &str),
+    times: i32,
     timeout: Duration,
 ) -> Result<String, String> {
     let api: Api<Event> = Api::namespaced(client.clone(), namespace);
@@ -37,22 +38,22 @@ pub async fn await_event(
                     continue;
                 }
             };
-            let (t, r) = (
-                event.type_.unwrap_or_default(),
-                event.reason.unwrap_or_default(),
-            );
+            let count = event.series.as_ref().and_then(|s| s.count).or(event.count);
+            let count = count.unwrap_or(1);
+            let t = event.type_.unwrap_or_default();
+            let r = event.reason.unwrap_or_default();
             let message = event.message.unwrap_or_default();
-            if t == type_ && r == reason {
+            if t == type_ && r == reason && count >= times {
                 return Some(message);
             }
-            seen.push(format!("{t} {r}: {message}"));
+            seen.push(format!("{t} {r} ×{count}: {message}"));
         }
         None
     };
     match tokio::time::timeout(timeout, watch).await {
         Ok(Some(message)) => Ok(message),
         Ok(None) | Err(_) => Err(format!(
-            "no {type_} {reason} Event about {namespace}/{uid} within {}s; seen: {seen:?}",
+            "no {type_} {reason} Event ×{times} about {namespace}/{uid} within {}s; seen: {seen:?}",
             timeout.as_secs()
         )),
     }
