@@ -3,6 +3,7 @@
 //! in-process IPAM, release on delete, stability across a controller restart, and gateway
 //! templates rendered down to Deployments, Services, keys, ServiceAccounts and bindings.
 
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -10,7 +11,10 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Secret, Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
-use kube::api::{DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostParams};
+use kube::api::{
+    DeleteParams, DynamicObject, ListParams, ObjectMeta, Patch, PatchParams, PostParams,
+};
+use kube::discovery::{Discovery, verbs};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::core::{ConditionStatusType, ConditionType, ForeignCluster, ForeignClusterSpec};
 use liqo_api::ipam::Network;
@@ -28,6 +32,9 @@ use serde_json::json;
 const WAIT: Duration = Duration::from_secs(90);
 const LIQO: &str = "liqo";
 
+/// The cluster the gateway tests share; they take [`SERIAL`] so that each one's before/after
+/// snapshot sees only its own writes. The IPAM test, which restarts the controller manager,
+/// has a cluster of its own.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
     let bin = liqo_testenv::pods::PodsConfig::default_bin_dir().join("liqo-controller-manager");
     assert!(
@@ -54,6 +61,124 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
     .expect("Liqo installs");
     env
 });
+
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A cluster of its own with Liqo installed.
+async fn own_installed_cluster(name: &str) -> Env {
+    let env = Env::builder()
+        .cluster(name)
+        .start()
+        .await
+        .expect("cluster starts");
+    let cluster = env.cluster(name);
+    install_liqo(cluster.kubeconfig(), cluster.server().to_string()).await;
+    env
+}
+
+/// Every object of every listable resource, `group/Kind ns/name` → resourceVersion, except
+/// Events (a record, not state) and Leases (renewed all the time by every component).
+async fn snapshot(client: &Client) -> BTreeMap<String, String> {
+    let discovery = Discovery::new(client.clone())
+        .run()
+        .await
+        .expect("discovery");
+    let mut out = BTreeMap::new();
+    for group in discovery.groups() {
+        for (ar, caps) in group.recommended_resources() {
+            if !caps.supports_operation(verbs::LIST) || ar.kind == "Event" || ar.kind == "Lease" {
+                continue;
+            }
+            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
+            let list = match api.list(&ListParams::default()).await {
+                Ok(list) => list,
+                Err(kube::Error::Api(e)) if e.code == 404 || e.code == 405 => continue,
+                Err(e) => panic!("listing {}: {e}", ar.plural),
+            };
+            for obj in list.items {
+                let key = format!(
+                    "{}/{} {}/{}",
+                    ar.group,
+                    ar.kind,
+                    obj.namespace().unwrap_or_default(),
+                    obj.name_any()
+                );
+                out.insert(key, obj.resource_version().unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// Names added and removed from `before` to `after`.
+fn diff(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> (Vec<String>, Vec<String>) {
+    let added = after
+        .keys()
+        .filter(|k| !before.contains_key(*k))
+        .cloned()
+        .collect();
+    let removed = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    (added, removed)
+}
+
+/// What Kubernetes itself puts in a new namespace `ns`, with the namespace.
+fn namespace_itself(ns: &str) -> Vec<String> {
+    vec![
+        format!("/ConfigMap {ns}/kube-root-ca.crt"),
+        format!("/Namespace /{ns}"),
+        format!("/ServiceAccount {ns}/default"),
+    ]
+}
+
+/// The only objects added since `before` are the namespace `ns` and what Kubernetes puts in
+/// it, and nothing was removed: the test left no residue. Call it once every child is gone.
+async fn assert_no_residue(client: &Client, before: &BTreeMap<String, String>, ns: &str) {
+    let (added, removed) = diff(before, &snapshot(client).await);
+    let expected = namespace_itself(ns);
+    assert!(
+        added == expected && removed.is_empty(),
+        "residue: added {added:#?} (expected only {expected:?}), removed {removed:#?}"
+    );
+}
+
+/// Waits (by watch) until namespace `ns` holds no `K`: what the garbage collector removes in
+/// its own time after the objects the test awaits.
+async fn until_none<K>(client: &Client, ns: &str)
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let what = format!("no {} left in {ns}", K::kind(&()));
+    let names = |objects: &[K]| {
+        objects
+            .iter()
+            .map(ResourceExt::name_any)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    liqo_kube::wait::list(
+        Api::<K>::namespaced(client.clone(), ns),
+        "",
+        &what,
+        WAIT,
+        |objects| Ok(objects.is_empty()),
+        names,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
 
 /// What `liqoctl install` does, from the same plan: the spec's worked-example CIDRs.
 async fn install_liqo(kubeconfig: &std::path::Path, server: String) {
@@ -201,7 +326,9 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 #[tokio::test]
 async fn configurations_are_remapped_released_and_stable_across_restarts() {
-    let client = client();
+    // Its own cluster: it restarts the controller manager, which the other tests rely on.
+    let env = own_installed_cluster("ipam").await;
+    let client = env.cluster("ipam").client();
     // The preinstalled Networks are granted as they are, without the IPAM finalizer.
     let local: Api<Network> = Api::namespaced(client.clone(), LIQO);
     for (name, cidr) in [
@@ -274,7 +401,14 @@ async fn configurations_are_remapped_released_and_stable_across_restarts() {
         (strings(&["10.71.0.0/16"]), strings(&["10.68.0.0/16"]))
     );
 
-    // A restarted controller manager restores the IPAM before granting anything new.
+    // A restarted controller manager restores the IPAM before granting anything new, and
+    // rewrites none of the granted objects.
+    let ipam_objects = |snap: BTreeMap<String, String>| -> BTreeMap<String, String> {
+        snap.into_iter()
+            .filter(|(k, _)| k.starts_with("ipam.liqo.io/") || k.starts_with("networking.liqo.io/"))
+            .collect()
+    };
+    let granted = ipam_objects(snapshot(&client).await);
     let pods: Api<Pod> = Api::namespaced(client.clone(), LIQO);
     let selector = ListParams::default().labels("app.kubernetes.io/name=controller-manager");
     let old = pods.list(&selector).await.unwrap().items;
@@ -290,6 +424,16 @@ async fn configurations_are_remapped_released_and_stable_across_restarts() {
         .await
         .unwrap();
     let d = configure(&client, "peer-d", &["10.243.0.0/16"], "10.70.0.0/16").await;
+    let after = ipam_objects(snapshot(&client).await);
+    let rewritten: Vec<&String> = granted
+        .iter()
+        .filter(|(k, rv)| after.get(*k) != Some(rv))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        rewritten.is_empty(),
+        "the restart rewrote or removed: {rewritten:?}"
+    );
     let (pod_d, ext_d) = remapped(&d);
     assert_ne!(
         pod_d,
@@ -314,8 +458,10 @@ fn template_ref(kind: &str, name: &str) -> k8s_openapi::api::core::v1::ObjectRef
 
 #[tokio::test]
 async fn a_gateway_server_renders_its_wireguard_children_and_deleting_it_cascades() {
+    let _serial = SERIAL.lock().await;
     let client = client();
     let (peer, ns) = ("peer-g", "liqo-tenant-peer-g");
+    let before = snapshot(&client).await;
     namespace(&client, ns).await;
     let fcs: Api<ForeignCluster> = Api::all(client.clone());
     let fc = ForeignCluster {
@@ -522,12 +668,18 @@ async fn a_gateway_server_renders_its_wireguard_children_and_deleting_it_cascade
     )
     .await;
     fcs.delete(peer, &DeleteParams::default()).await.unwrap();
+    until_gone(fcs, peer).await;
+    until_none::<k8s_openapi::api::apps::v1::ReplicaSet>(&client, ns).await;
+    until_none::<Pod>(&client, ns).await;
+    assert_no_residue(&client, &before, ns).await;
 }
 
 #[tokio::test]
 async fn a_gateway_client_dials_the_first_address_with_its_own_keys() {
+    let _serial = SERIAL.lock().await;
     let client = client();
     let (peer, ns) = ("peer-h", "liqo-tenant-peer-h");
+    let before = snapshot(&client).await;
     namespace(&client, ns).await;
     let clients: Api<GatewayClient> = Api::namespaced(client.clone(), ns);
     let gateway = GatewayClient {
@@ -535,7 +687,8 @@ async fn a_gateway_client_dials_the_first_address_with_its_own_keys() {
         spec: GatewayClientSpec {
             mtu: Some(1340),
             endpoint: Some(EndpointStatus {
-                addresses: Some(vec!["172.31.0.9".into()]),
+                // The first is neither the lowest nor the highest, as text or as a number.
+                addresses: Some(strings(&["192.0.2.20", "172.31.0.9", "198.51.100.1"])),
                 port: Some(51840),
                 protocol: Some(liqo_api::networking::Protocol::Udp),
                 ..Default::default()
@@ -576,19 +729,18 @@ async fn a_gateway_client_dials_the_first_address_with_its_own_keys() {
         .args
         .clone()
         .unwrap();
-    assert!(
-        args.contains(&"--endpoint-address=172.31.0.9".to_string()),
-        "{args:?}"
-    );
+    let endpoints: Vec<&String> = args
+        .iter()
+        .filter(|a| a.starts_with("--endpoint-address"))
+        .collect();
+    assert_eq!(endpoints, ["--endpoint-address=192.0.2.20"], "{args:?}");
     assert!(args.contains(&"--mode=client".to_string()), "{args:?}");
-    assert!(
-        Api::<Service>::namespaced(client.clone(), ns)
-            .get_opt("gw-peer-h")
-            .await
-            .unwrap()
-            .is_none(),
-        "a client has no Service"
-    );
+    let (added, _) = diff(&before, &snapshot(&client).await);
+    let services: Vec<&String> = added
+        .iter()
+        .filter(|k| k.starts_with("/Service ") || k.contains("EndpointSlice "))
+        .collect();
+    assert!(services.is_empty(), "a client has no Service: {services:?}");
     clients
         .delete(peer, &DeleteParams::background())
         .await
@@ -599,4 +751,12 @@ async fn a_gateway_client_dials_the_first_address_with_its_own_keys() {
         "liqo-gateway-liqo-tenant-peer-h-peer-h",
     )
     .await;
+    until_gone(
+        Api::<Deployment>::namespaced(client.clone(), ns),
+        "gw-peer-h",
+    )
+    .await;
+    until_none::<k8s_openapi::api::apps::v1::ReplicaSet>(&client, ns).await;
+    until_none::<Pod>(&client, ns).await;
+    assert_no_residue(&client, &before, ns).await;
 }
