@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{kubeconfig, liqoctl, stderr};
 use futures::{StreamExt, TryStreamExt};
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::api::core::v1::{Pod, Secret};
 use k8s_openapi::api::events::v1::Event;
 use kube::api::PostParams;
 use kube::runtime::wait::await_condition;
@@ -58,9 +58,68 @@ async fn tenant_secret(
     api
 }
 
+/// The nonce creator's successful reconciles, from the controller manager's `/metrics`.
+async fn creator_reconciles(client: &Client) -> u64 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let pods = Api::<Pod>::namespaced(client.clone(), "liqo")
+        .list(&Default::default())
+        .await
+        .unwrap();
+    let ip = pods
+        .items
+        .iter()
+        .filter(|p| kube::ResourceExt::name_any(*p).starts_with("liqo-controller-manager"))
+        .find_map(|p| p.status.as_ref()?.pod_ip.clone())
+        .expect("a running controller manager");
+    let mut stream = tokio::net::TcpStream::connect((ip.as_str(), METRICS_PORT))
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\n\r\n")
+        .await
+        .unwrap();
+    let mut body = String::new();
+    stream.read_to_string(&mut body).await.unwrap();
+    body.lines()
+        .filter(|l| l.contains("controller=\"nonce-creator\"") && l.contains("result=\"ok\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .next()
+        .unwrap_or(0)
+}
+
+const METRICS_PORT: u16 = 8082;
+
+/// Held by the tests that make the nonce creator reconcile, so that its reconcile count is
+/// theirs alone while they hold it.
+static CREATOR: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits until the nonce creator has completed at least `count` successful reconciles.
+async fn await_creator_reconciles(client: &Client, count: u64) {
+    let mut changes = watcher::watcher(
+        Api::<Secret>::all(client.clone()),
+        watcher::Config::default().labels("liqo.io/nonce"),
+    )
+    .boxed();
+    // The count moves only after a reconcile, and a reconcile follows a change: re-read on each
+    // change, and on a bounded tick for the one that lands after the last change was seen.
+    let reached = async {
+        loop {
+            if creator_reconciles(client).await >= count {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(200), changes.next()).await;
+        }
+    };
+    tokio::time::timeout(WAIT, reached)
+        .await
+        .unwrap_or_else(|_| panic!("the nonce creator never reached {count} reconciles"));
+}
+
 #[tokio::test]
 async fn the_provider_fills_a_nonce_once_in_the_tenant_namespace() {
     let client = ENV.cluster("nonce").client();
+    let _alone = CREATOR.lock().await;
+    let before = creator_reconciles(&client).await;
     let labels = json!({"liqo.io/nonce": "true", "liqo.io/remote-cluster-id": "consumer-one"});
     let api = tenant_secret(&client, "consumer-one", "liqo-nonce", labels, json!({})).await;
     let filled = |s: Option<&Secret>| data(s, "nonce").is_some();
@@ -70,7 +129,19 @@ async fn the_provider_fills_a_nonce_once_in_the_tenant_namespace() {
         .unwrap();
     let nonce = data(secret.as_ref(), "nonce").unwrap();
     assert_eq!(nonce.len(), 88, "64 random bytes, base64");
-    // Never rotated: the controller leaves an existing nonce alone.
+
+    // Never rotated: force a reconcile with the nonce present (what `liqoctl create nonce`
+    // re-applying the Secret does), wait until one has run after the one that filled it, and
+    // the nonce is the same.
+    let touched = json!({"metadata": {"annotations": {"test/touched": "1"}}});
+    api.patch(
+        "liqo-nonce",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&touched),
+    )
+    .await
+    .unwrap();
+    await_creator_reconciles(&client, before + 2).await;
     let again = api.get("liqo-nonce").await.unwrap();
     assert_eq!(data(Some(&again), "nonce").unwrap(), nonce);
 }
@@ -107,6 +178,8 @@ async fn the_consumer_signs_a_nonce_with_its_cluster_key() {
 #[tokio::test]
 async fn a_nonce_secret_outside_its_tenant_namespace_is_refused_with_an_event() {
     let client = ENV.cluster("nonce").client();
+    let _alone = CREATOR.lock().await;
+    let before = creator_reconciles(&client).await;
     liqo_kube::tenant_namespace::ensure(&client, "consumer-two", "test")
         .await
         .unwrap();
@@ -149,4 +222,6 @@ async fn a_nonce_secret_outside_its_tenant_namespace_is_refused_with_an_event() 
         data(Some(&secrets.get("misplaced").await.unwrap()), "nonce").is_none(),
         "no nonce outside the tenant ns"
     );
+    // Release the creator only once its reconcile of this Secret is counted.
+    await_creator_reconciles(&client, before + 1).await;
 }
