@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{DeleteParams, ListParams};
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::api::{ApiResource, DeleteParams, ListParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, Renew, ResourceSlice, Tenant};
 use liqo_api::consts::{label, name};
@@ -87,8 +88,10 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         .map(|n| n.name_any())
     {
         let spinner = lp.spinner("Deleting identity control plane");
-        let api: Api<Identity> = Api::namespaced(local.clone(), &ns);
-        let existed = delete(&api, &controlplane_name(&peers.remote_id), wait).await?;
+        // Its kubeconfig Secret goes with it.
+        let kinds = [erase::<Identity>(), erase::<Secret>()];
+        let name = controlplane_name(&peers.remote_id);
+        let existed = delete::<Identity>(local, &ns, &name, &kinds, wait).await?;
         delete_secret(local, &ns, name::SIGNED_NONCE_SECRET).await?;
         spinner.success(if existed {
             "Identity control plane correctly deleted"
@@ -103,11 +106,12 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         .map(|n| n.name_any())
     {
         let spinner = rp.spinner("Deleting tenant");
-        let api: Api<Tenant> = Api::namespaced(remote.clone(), &ns);
-        let existed = delete(&api, &peers.local_id, wait).await?;
+        // Its RoleBindings go with it (the ClusterRoleBinding by its finalizer).
+        let kinds = [erase::<Tenant>(), erase::<RoleBinding>()];
+        let existed = delete::<Tenant>(remote, &ns, &peers.local_id, &kinds, wait).await?;
         // The consumer's Renew (made through its identity) goes with the Tenant.
-        let renews: Api<Renew> = Api::namespaced(remote.clone(), &ns);
-        delete(&renews, &controlplane_name(&peers.remote_id), wait).await?;
+        let name = controlplane_name(&peers.remote_id);
+        delete::<Renew>(remote, &ns, &name, &[erase::<Renew>()], wait).await?;
         // A fresh nonce for any later authentication.
         delete_secret(remote, &ns, name::NONCE_SECRET).await?;
         // The Tenant is gone (or going, without --wait, and a deleting Tenant issues nothing).
@@ -126,11 +130,17 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes `name`; with `wait`, until it is gone (finalizers run; the command's timeout
-/// bounds the wait). Whether it existed.
-async fn delete<K>(api: &Api<K>, name: &str, wait: bool) -> anyhow::Result<bool>
+/// Deletes `name` in `namespace`; with `wait`, until it and what it owns among `kinds` are
+/// gone (finalizers run; the command's timeout bounds the wait). Whether it existed.
+async fn delete<K>(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    kinds: &[ApiResource],
+    wait: bool,
+) -> anyhow::Result<bool>
 where
-    K: kube::Resource<DynamicType = ()>
+    K: kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
         + Clone
         + serde::de::DeserializeOwned
         + std::fmt::Debug
@@ -138,7 +148,13 @@ where
         + Sync
         + 'static,
 {
-    Ok(liqo_kube::wait::deleted(api, name, wait.then_some(Duration::MAX)).await?)
+    let timeout = wait.then_some(Duration::MAX);
+    let deleted = liqo_kube::wait::deleted_with_dependents::<K>;
+    Ok(deleted(client, namespace, name, kinds, timeout).await?)
+}
+
+fn erase<K: kube::Resource<DynamicType = ()>>() -> ApiResource {
+    ApiResource::erase::<K>(&())
 }
 
 /// Deletes the consumer's certificate caches in the provider's tenant namespace

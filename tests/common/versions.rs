@@ -3,6 +3,8 @@
 //!
 //! Included with `#[path = "common/versions.rs"] mod versions;` by the tests that use it.
 
+#![allow(dead_code)] // each test binary uses a different subset
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use kube::api::{DynamicObject, ListParams};

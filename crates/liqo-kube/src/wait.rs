@@ -275,7 +275,7 @@ where
     let Some(timeout) = timeout else {
         return deleted(&api, name, None).await;
     };
-    let deadline = tokio::time::Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     let kind = K::kind(&()).to_string();
     let api_error = |source| DeleteError::Api {
         kind: kind.clone(),
@@ -313,7 +313,7 @@ pub async fn orphans_deleted(
     kinds: &[ApiResource],
     timeout: Duration,
 ) -> Result<(), DeleteError> {
-    let deadline = tokio::time::Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     await_tree(client, namespace, kinds, BTreeSet::new(), deadline).await
 }
 
@@ -332,6 +332,13 @@ async fn await_tree(
         }
         tree.await_gone(client, namespace, deadline).await?;
     }
+}
+
+/// Now + `timeout`, saturating (callers pass `Duration::MAX` for "no bound but the command's").
+fn deadline_after(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 fn left(deadline: tokio::time::Instant) -> Duration {
