@@ -583,3 +583,48 @@ async fn a_fixed_template_renders_the_gateway_that_refused_it() {
         (Some("WgGatewayServerTemplate"), Some("fixed-child"))
     );
 }
+
+#[tokio::test]
+async fn a_nonce_is_made_once_its_namespace_becomes_the_tenant_namespace() {
+    let client = ENV.cluster(CLUSTER).client();
+    let ns = namespace("ev-late", json!({}));
+    create(&client, &ns).await.unwrap();
+    let labels = json!({"liqo.io/nonce": "true", "liqo.io/remote-cluster-id": "late"});
+    let created = create(&client, &secret("ev-late", "nonce", labels, json!({})))
+        .await
+        .unwrap();
+    let uid = created["metadata"]["uid"].as_str().unwrap();
+    let refusal = ("Warning", "TenantNamespaceNotFound");
+    events::await_event(&client, "ev-late", uid, refusal, 1, WAIT)
+        .await
+        .unwrap();
+
+    // Labelling the namespace changes nothing in the Secret: only a retry notices it.
+    let tenant = tenant_namespace("ev-late", "late");
+    api_for(&client, &ns)
+        .patch("ev-late", &PatchParams::default(), &Patch::Merge(&tenant))
+        .await
+        .unwrap();
+    let has_nonce = |s: Option<&k8s_openapi::api::core::v1::Secret>| {
+        s.and_then(|s| s.data.as_ref()?.get("nonce"))
+            .is_some_and(|n| !n.0.is_empty())
+    };
+    liqo_kube::wait::object(
+        Api::namespaced(client.clone(), "ev-late"),
+        "nonce",
+        "the nonce to be generated",
+        WAIT,
+        has_nonce,
+        |s| {
+            format!(
+                "data keys {:?}",
+                s.and_then(|s| s
+                    .data
+                    .as_ref()
+                    .map(|d| d.keys().cloned().collect::<Vec<_>>()))
+            )
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
