@@ -1,12 +1,15 @@
 //! `liqoctl install`, `version` and `uninstall` on real test clusters.
 
 mod common;
+#[path = "common/versions.rs"]
+mod versions;
 
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use common::{kubeconfig, liqoctl, snapshot, stderr, stdout};
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{ListParams, PostParams};
 use kube::{Api, ResourceExt};
 use liqo_testenv::Env;
@@ -17,9 +20,34 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
         .cluster("inst-b")
         .cluster("inst-c")
         .cluster("inst-d")
+        .cluster("inst-e")
         .start_blocking()
         .expect("clusters start")
 });
+
+/// The names of the CRDs install renders: every kind `liqo_api` defines.
+fn rendered_crds() -> BTreeSet<String> {
+    let crds: Vec<String> = liqo_api::crd::all()
+        .iter()
+        .map(ResourceExt::name_any)
+        .collect();
+    let names: BTreeSet<String> = crds.iter().cloned().collect();
+    assert_eq!(names.len(), crds.len(), "a CRD rendered twice: {crds:?}");
+    names
+}
+
+/// The names of the `*.liqo.io` CRDs served by the cluster.
+async fn liqo_crds_in(client: &kube::Client) -> BTreeSet<String> {
+    Api::<CustomResourceDefinition>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|c| c.spec.group.ends_with(".liqo.io"))
+        .map(ResourceExt::name_any)
+        .collect()
+}
 
 fn kc(cluster: &str) -> String {
     kubeconfig(ENV.cluster(cluster).kubeconfig())
@@ -50,31 +78,6 @@ async fn healthz(pod_ip: &str) -> String {
     response
 }
 
-async fn resource_versions(client: &kube::Client) -> Vec<(String, String)> {
-    let ns = "liqo";
-    let mut out = Vec::new();
-    for cm in Api::<ConfigMap>::namespaced(client.clone(), ns)
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-    {
-        out.push((cm.name_any(), cm.resource_version().unwrap()));
-    }
-    for s in Api::<Secret>::namespaced(client.clone(), ns)
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-    {
-        out.push((s.name_any(), s.resource_version().unwrap()));
-    }
-    let d = Api::<Deployment>::namespaced(client.clone(), ns)
-        .get("liqo-controller-manager")
-        .await
-        .unwrap();
-    out.push((d.name_any(), d.metadata.generation.unwrap().to_string()));
-    out
-}
-
 #[tokio::test]
 async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_residue() {
     let (a, b) = (
@@ -94,7 +97,7 @@ async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_re
     for line in [
         "INFO: Installer initialized (cluster ID alpha-one)",
         "INFO: Liqo installed",
-        "INFO: All Set! You can now proceed establishing a peering (liqoctl peer --help for more information)",
+        "INFO: All Set! You can now connect this cluster to a peer with `liqoctl network connect` and authenticate to it with `liqoctl authenticate` (see --help of each)",
     ] {
         assert!(
             err.lines().any(|l| l == line),
@@ -121,17 +124,22 @@ async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_re
             "{response}"
         );
     }
+    // Exactly the rendered CRDs, none more, none fewer.
+    assert_eq!(liqo_crds_in(&a).await, rendered_crds());
     let cm = Api::<ConfigMap>::namespaced(a.clone(), "liqo")
         .get("liqo-clusterid-configmap")
         .await
         .unwrap();
     assert_eq!(cm.data.unwrap()["CLUSTER_ID"], "alpha-one");
-    let keys = Api::<Secret>::namespaced(a.clone(), "liqo")
-        .get("authentication-keys")
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let read_keys = || async {
+        Api::<Secret>::namespaced(a.clone(), "liqo")
+            .get("authentication-keys")
+            .await
+            .unwrap()
+            .data
+            .unwrap()
+    };
+    let keys = read_keys().await;
     assert!(
         String::from_utf8_lossy(&keys["privateKey"].0).starts_with("-----BEGIN PRIVATE KEY-----")
     );
@@ -140,15 +148,22 @@ async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_re
     );
     assert!(!stderr(&out).contains("BEGIN"), "keys are never printed");
 
-    // Idempotent: a second run rewrites nothing (same resourceVersions, same keys).
-    let first = resource_versions(&a).await;
+    // Idempotent: a second run writes nothing, anywhere in the cluster (every object keeps
+    // its resourceVersion), and the keys stay.
+    let first = versions::versions(&a).await;
     let out = liqoctl(&[&kc("inst-a"), "install", "--timeout=2m"]);
     assert!(
         out.status.success(),
         "second install failed: {}",
         stderr(&out)
     );
-    assert_eq!(resource_versions(&a).await, first);
+    let changes = versions::changes(&first, &versions::versions(&a).await);
+    assert!(
+        changes.is_empty(),
+        "a re-install wrote:\n{}",
+        changes.join("\n")
+    );
+    assert_eq!(read_keys().await, keys, "the keys are never rotated");
     // The cluster ID is immutable.
     let out = liqoctl(&[&kc("inst-a"), "install", "--cluster-id=other-id"]);
     assert_eq!(out.status.code(), Some(1));
@@ -200,35 +215,60 @@ async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_re
     );
 }
 
+/// A ForeignCluster named and identified `id`.
+fn foreign_cluster(id: &str) -> liqo_api::core::ForeignCluster {
+    let mut fc = liqo_api::fixtures::foreign_cluster();
+    fc.metadata = kube::api::ObjectMeta {
+        name: Some(id.into()),
+        ..Default::default()
+    };
+    fc.spec.cluster_id = id.into();
+    fc.status = None;
+    fc
+}
+
 #[tokio::test]
 async fn uninstall_refuses_while_peerings_exist_unless_forced() {
     let c = ENV.cluster("inst-c").client();
     let out = liqoctl(&[&kc("inst-c"), "install", "--timeout=2m"]);
     assert!(out.status.success(), "install failed: {}", stderr(&out));
-    let mut fc = liqo_api::fixtures::foreign_cluster();
-    fc.metadata = kube::api::ObjectMeta {
-        name: Some("peer-one".into()),
-        ..Default::default()
-    };
     Api::<liqo_api::core::ForeignCluster>::all(c.clone())
-        .create(&PostParams::default(), &fc)
+        .create(&PostParams::default(), &foreign_cluster("peer-one"))
+        .await
+        .unwrap();
+    // The peering is active through a module's object: a VirtualNode for peer-one (no
+    // controller reconciles VirtualNodes yet, so the cluster stays still while we compare).
+    let ns = liqo_kube::tenant_namespace::ensure(&c, "peer-one", "install-test")
+        .await
+        .unwrap()
+        .name_any();
+    let mut vn = liqo_api::fixtures::virtual_node();
+    vn.metadata.namespace = Some(ns.clone());
+    vn.metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("liqo.io/remote-cluster-id".into(), "peer-one".into());
+    vn.status = None;
+    Api::<liqo_api::offloading::VirtualNode>::namespaced(c.clone(), &ns)
+        .create(&PostParams::default(), &vn)
         .await
         .unwrap();
 
+    let before = versions::versions(&c).await;
     let out = liqoctl(&[&kc("inst-c"), "uninstall", "--skip-confirm"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("active peerings with cluster(s) peer-one") && err.contains("liqoctl unpeer"),
+        err.lines().any(|l| l.starts_with(
+            "ERRO: active peerings with cluster(s) peer-one (offloading): remove them first"
+        )) && err.contains("liqoctl unauthenticate"),
         "{err}"
     );
+    let changes = versions::changes(&before, &versions::versions(&c).await);
     assert!(
-        Api::<Namespace>::all(c.clone())
-            .get_opt("liqo")
-            .await
-            .unwrap()
-            .is_some(),
-        "nothing removed"
+        changes.is_empty(),
+        "a refused uninstall wrote:\n{}",
+        changes.join("\n")
     );
 
     let out = liqoctl(&[
@@ -240,14 +280,88 @@ async fn uninstall_refuses_while_peerings_exist_unless_forced() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("WARN: Active peerings with peer-one left behind because of --force")
+        stderr(&out).lines().any(|l| l
+            == "WARN: Active peerings with peer-one (offloading) left behind because of --force"),
+        "{}",
+        stderr(&out)
     );
     assert!(
-        Api::<Namespace>::all(c)
+        Api::<Namespace>::all(c.clone())
             .get_opt("liqo")
             .await
             .unwrap()
             .is_none()
+    );
+    assert!(
+        liqo_crds_in(&c).await.is_empty(),
+        "--purge removes the CRDs"
+    );
+}
+
+#[tokio::test]
+async fn uninstall_without_purge_keeps_the_crds_and_tenant_namespaces_only() {
+    let e = ENV.cluster("inst-e").client();
+    let before = snapshot(&e).await;
+    let out = liqoctl(&[&kc("inst-e"), "install", "--timeout=2m"]);
+    assert!(out.status.success(), "install failed: {}", stderr(&out));
+    // A tenant namespace (kept), and a ForeignCluster with no module enabled: no peering,
+    // so uninstall removes it.
+    let tenant = liqo_kube::tenant_namespace::ensure(&e, "idle-one", "install-test")
+        .await
+        .unwrap()
+        .name_any();
+    let fcs = Api::<liqo_api::core::ForeignCluster>::all(e.clone());
+    fcs.create(&PostParams::default(), &foreign_cluster("idle-one"))
+        .await
+        .unwrap();
+
+    let out = liqoctl(&[&kc("inst-e"), "uninstall", "--skip-confirm", "--timeout=2m"]);
+    assert!(out.status.success(), "uninstall failed: {}", stderr(&out));
+    let err = stderr(&out);
+    for line in [
+        "INFO: Pre-uninstall checks passed",
+        "INFO: Liqo uninstalled",
+    ] {
+        assert!(
+            err.lines().any(|l| l == line),
+            "missing {line:?} in:\n{err}"
+        );
+    }
+    assert!(!err.contains("purged"), "{err}");
+
+    // Kept: the CRDs (with them any Liqo object left) and the tenant namespaces. Gone: the
+    // Liqo namespace and all in it, the cluster-wide RBAC, the idle ForeignCluster. Unlike
+    // upstream's Helm uninstall, the Liqo namespace goes too: install created it.
+    let after = snapshot(&e).await;
+    let added: BTreeSet<String> = after.difference(&before).cloned().collect();
+    let removed: Vec<&String> = before.difference(&after).collect();
+    let mut expected: BTreeSet<String> = rendered_crds()
+        .iter()
+        .map(|name| format!("apiextensions.k8s.io/CustomResourceDefinition /{name}"))
+        .collect();
+    // The API server registers an APIService per group/version the kept CRDs serve.
+    expected.extend(liqo_api::crd::all().iter().flat_map(|crd| {
+        crd.spec
+            .versions
+            .iter()
+            .map(|v| {
+                format!(
+                    "apiregistration.k8s.io/APIService /{}.{}",
+                    v.name, crd.spec.group
+                )
+            })
+            .collect::<Vec<_>>()
+    }));
+    expected.extend([
+        format!("/Namespace /{tenant}"),
+        format!("/ServiceAccount {tenant}/default"),
+        format!("/ConfigMap {tenant}/kube-root-ca.crt"),
+    ]);
+    let unexpected: Vec<&String> = added.difference(&expected).collect();
+    let missing: Vec<&String> = expected.difference(&added).collect();
+    assert!(
+        unexpected.is_empty() && missing.is_empty() && removed.is_empty(),
+        "after uninstall without --purge: left {unexpected:#?}, not kept {missing:#?}, removed {removed:#?}"
     );
 }
 
@@ -274,14 +388,14 @@ async fn dry_run_prints_every_manifest_and_bad_input_changes_nothing() {
     let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds.first(), Some(&"Namespace"));
     assert_eq!(kinds.last(), Some(&"Deployment"));
-    assert!(
-        kinds
-            .iter()
-            .filter(|k| **k == "CustomResourceDefinition")
-            .count()
-            >= 18,
-        "{kinds:?}"
-    );
+    let crds: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"] == "CustomResourceDefinition")
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    let printed: BTreeSet<String> = crds.iter().map(ToString::to_string).collect();
+    assert_eq!(crds.len(), printed.len(), "a CRD printed twice: {crds:?}");
+    assert_eq!(printed, rendered_crds(), "the dry run prints every CRD");
     for kind in [
         "ConfigMap",
         "Secret",
@@ -307,7 +421,7 @@ async fn dry_run_prints_every_manifest_and_bad_input_changes_nothing() {
         ),
         (vec!["install", "--pod-cidr=10.0.0.0/33"], "invalid CIDR"),
         (vec!["install", "--timeout=0s"], "greater than zero"),
-        (vec!["install", "--timeout=-1m"], "positive duration"),
+        (vec!["install", "--timeout=-1m"], "it must be positive"),
     ] {
         let mut full = vec![kc("inst-d")];
         full.extend(args.iter().map(ToString::to_string));
