@@ -76,7 +76,7 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         spinner.fail("resourceslices are still present on consumer cluster");
         let names: Vec<String> = slices.items.iter().map(ResourceExt::name_any).collect();
         bail!(
-            "resourceslices {} still use cluster {}: delete them (or run `liqoctl unpeer`) first",
+            "resourceslices {} still use cluster {}: delete them first",
             names.join(", "),
             peers.remote_id
         );
