@@ -10,12 +10,33 @@ use crate::commands;
 /// liqoctl manages Liqo peerings: it connects clusters, authenticates them to each other and
 /// shares resources through virtual nodes.
 #[derive(Debug, Parser)]
-#[command(name = "liqoctl", version, propagate_version = true)]
+#[command(
+    name = "liqoctl",
+    version,
+    propagate_version = true,
+    mut_subcommands = hyphen_timeouts
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: commands::Command,
+}
+
+/// Every `--timeout` in the tree accepts a leading `-`, so a negative value is refused by its
+/// value parser with the timeout message.
+///
+/// Applied to the whole tree by the `mut_subcommands` attribute on [`Cli`], so commands need
+/// not remember an attribute on each `--timeout`.
+fn hyphen_timeouts(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| {
+        if arg.get_id() == "timeout" {
+            arg.allow_hyphen_values(true)
+        } else {
+            arg
+        }
+    })
+    .mut_subcommands(hyphen_timeouts)
 }
 
 /// Flags every command takes.
@@ -105,9 +126,9 @@ impl RemoteClusterArgs {
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Parses a Go duration (`90s`, `2m`, `1h30m`, `1.5h`, `500ms`, `10us`, `10µs`, `100ns`) and
-/// refuses zero, negative, unit-less and absurd (over a year) values. Timeout flags take it with
-/// `allow_hyphen_values = true`, so `--timeout -1s` reaches this message instead of clap's
-/// "unexpected argument '-1'".
+/// refuses zero, negative, unit-less and absurd (over a year) values. Every `--timeout` takes a
+/// leading `-` (see `hyphen_timeouts`), so `--timeout -1s` reaches this message instead of
+/// clap's "unexpected argument '-1'".
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     let bad = |why: &str| format!("invalid timeout {text:?}: {why}");
     let mut rest = text.trim();
@@ -234,16 +255,24 @@ mod tests {
     }
 
     #[test]
-    fn a_minus_timeout_reaches_the_timeout_message_through_clap() {
-        #[derive(Debug, clap::Parser)]
-        struct Probe {
-            #[arg(long, allow_hyphen_values = true, value_parser = parse_timeout)]
-            timeout: Duration,
+    fn every_timeout_flag_takes_a_minus_value_to_refuse_it() {
+        for args in [
+            &["liqoctl", "authenticate", "--timeout", "-1s"][..],
+            &["liqoctl", "network", "connect", "--timeout", "-1s"],
+            &["liqoctl", "uninstall", "--timeout", "-1s"],
+            &["liqoctl", "generate", "tenant", "--timeout", "-1s"],
+        ] {
+            let err = <Cli as Parser>::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+            assert!(err.to_string().contains("it must be positive"), "{err}");
         }
-        let err = <Probe as clap::Parser>::try_parse_from(["x", "--timeout", "-1s"])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("it must be positive"), "{err}");
+        // Other flags keep refusing values that look like flags.
+        let err = <Cli as Parser>::try_parse_from(["liqoctl", "install", "--cluster-id", "-x"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
     }
 
     #[test]

@@ -99,14 +99,14 @@ async fn cluster_id(
         .map(|ns| ns.is_some());
     match namespace_exists {
         Some(false) => bail!(
-            "namespace {namespace:?} does not exist in the {side} cluster ({server}): pass the namespace Liqo is installed in, or run `liqoctl install` there first"
+            "Liqo is not installed in the {side} cluster ({server}): namespace {namespace:?} does not exist; run `liqoctl install` there first, or pass the namespace Liqo is installed in"
         ),
         Some(true) => bail!(
-            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace}: it has no ConfigMap {}; run `liqoctl install` there first",
+            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace:?}: the namespace exists but has no ConfigMap {}; run `liqoctl install` there first",
             name::CLUSTER_ID_CONFIGMAP
         ),
         None => bail!(
-            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace} (or the namespace does not exist): run `liqoctl install` there first"
+            "Liqo is not installed in the {side} cluster ({server}) in namespace {namespace:?} (or the namespace does not exist): run `liqoctl install` there first"
         ),
     }
 }

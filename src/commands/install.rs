@@ -13,7 +13,7 @@ use crate::exit::ExitStatus;
 /// Install or upgrade Liqo in the selected cluster.
 #[derive(Debug, clap::Args)]
 pub struct InstallArgs {
-    /// The Liqo namespace.
+    /// The namespace to install Liqo in.
     #[arg(short = 'n', long = "namespace", default_value = plan::LIQO_NAMESPACE)]
     namespace: String,
     /// This cluster's ID (a DNS label); generated when absent, immutable once installed.
@@ -37,7 +37,7 @@ pub struct InstallArgs {
     /// API server URL consumers reach this cluster at (default: the kubeconfig's server).
     #[arg(long)]
     api_server_url: Option<String>,
-    /// Bound on the whole installation.
+    /// Bound on the whole installation (a Go duration: 90s, 10m, 1h; at most 8760h).
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]
     timeout: Duration,
     /// Generate an RSA-2048 cluster key instead of Ed25519 (for API servers or clients that
@@ -135,7 +135,13 @@ impl InstallArgs {
         let spinner = ctx.printer.spinner("Initializing installer");
         let existing = plan::observe_cluster_id(&client, &params.namespace)
             .await
-            .context("failed to read the cluster identity")?;
+            .with_context(|| {
+                format!(
+                    "failed to read the cluster identity (ConfigMap {}/{})",
+                    params.namespace,
+                    liqo_api::consts::name::CLUSTER_ID_CONFIGMAP
+                )
+            })?;
         params.cluster_id = match (existing, cluster_id) {
             (Some(current), Some(wanted)) if current != wanted => {
                 spinner.fail("Initializing installer");
@@ -183,7 +189,8 @@ impl InstallArgs {
                 );
             }
         }
-        ctx.printer.success("All Set! You can now proceed establishing a peering (liqoctl peer --help for more information)");
+        // Upstream points at `liqoctl peer`, which does not exist here yet: name what does.
+        ctx.printer.success("All Set! You can now connect this cluster to a peer with `liqoctl network connect` and authenticate to it with `liqoctl authenticate` (see --help of each)");
         ctx.printer
             .info("Make sure to use the same version of Liqo on all remote clusters");
         Ok(ExitStatus::Success)

@@ -13,7 +13,7 @@ pub struct VersionArgs {
     /// Show the client version only (no cluster access).
     #[arg(long)]
     client: bool,
-    /// The Liqo namespace.
+    /// The namespace Liqo is installed in (on both clusters).
     #[arg(short = 'n', long = "namespace", default_value = liqo_kube::install::LIQO_NAMESPACE)]
     namespace: String,
     #[command(flatten)]
@@ -77,8 +77,8 @@ fn report(ctx: &Ctx, label: &str, version: &anyhow::Result<String>) -> ExitStatu
         }
         Err(e) => {
             ctx.printer.data(format_args!("{label}: Unknown\n"));
-            ctx.printer.warn(format_args!("{e:#}"));
-            ctx.printer.warn("Is Liqo installed (liqoctl install), is the cluster reachable and are you allowed to read Deployments in the Liqo namespace?");
+            // One line: the cluster's own failure already names the flag and the cause.
+            ctx.printer.warn(crate::exit::one_line(e));
             ExitStatus::Failure
         }
     }
@@ -94,7 +94,11 @@ async fn server_version(
         .with_context(|| format!("failed to list the Liqo Deployments in namespace {namespace}"))?;
     let image = container
         .and_then(|c| c.image)
-        .with_context(|| format!("no Liqo controller manager found in namespace {namespace}"))?;
+        .with_context(|| {
+            format!(
+                "no Liqo controller manager found in namespace {namespace}: install Liqo with `liqoctl install`, or pass its namespace with -n"
+            )
+        })?;
     Ok(image
         .rsplit_once(':')
         .map_or(image.as_str(), |(_, tag)| tag)
