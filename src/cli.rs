@@ -271,7 +271,8 @@ mod tests {
             assert!(err.to_string().contains("it must be positive"), "{err}");
         }
         // Other flags keep refusing values that look like flags.
-        let err = <Cli as Parser>::try_parse_from(["liqoctl", "install", "--cluster-id", "-x"]).unwrap_err();
+        let err = <Cli as Parser>::try_parse_from(["liqoctl", "install", "--cluster-id", "-x"])
+            .unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
     }
 
