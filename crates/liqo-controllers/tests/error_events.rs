@@ -6,18 +6,19 @@
 mod events;
 #[path = "common/install.rs"]
 mod install;
+#[path = "common/objects.rs"]
+mod objects;
 
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use futures::future::join_all;
 use install::LIQO;
-use kube::api::{ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
+use kube::api::{Patch, PatchParams};
 use kube::{Api, Client};
 use liqo_api::ipam::Network;
 use liqo_testenv::Env;
+use objects::{api_for, b64, create, namespace, read, secret, tenant_namespace};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(90);
@@ -38,59 +39,6 @@ async fn await_external_cidr(client: &Client) {
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// The API of `object`, from its apiVersion, kind and namespace.
-fn api_for(client: &Client, object: &Value) -> Api<DynamicObject> {
-    let api_version = object["apiVersion"].as_str().expect("apiVersion");
-    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-    let kind = object["kind"].as_str().expect("kind");
-    let resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
-    match object["metadata"]["namespace"].as_str() {
-        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
-        None => Api::all_with(client.clone(), &resource),
-    }
-}
-
-async fn create(client: &Client, object: &Value) -> Result<Value, String> {
-    let name = object["metadata"]["name"].as_str().unwrap_or_default();
-    let what = format!("{} {name}", object["kind"].as_str().unwrap_or_default());
-    let dynamic: DynamicObject = serde_json::from_value(object.clone()).expect("an object");
-    let created = api_for(client, object)
-        .create(&PostParams::default(), &dynamic)
-        .await
-        .map_err(|e| format!("failed to create {what}: {e}"))?;
-    Ok(serde_json::to_value(created).expect("JSON"))
-}
-
-async fn read(client: &Client, object: &Value) -> Result<Value, String> {
-    let name = object["metadata"]["name"].as_str().unwrap_or_default();
-    let read = api_for(client, object)
-        .get(name)
-        .await
-        .map_err(|e| format!("failed to read back {name}: {e}"))?;
-    Ok(serde_json::to_value(read).expect("JSON"))
-}
-
-fn b64(text: &str) -> String {
-    STANDARD.encode(text)
-}
-
-fn namespace(name: &str, labels: Value) -> Value {
-    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}})
-}
-
-/// A tenant namespace of `cluster_id`, as the tenant-namespace helper labels it.
-fn tenant_namespace(name: &str, cluster_id: &str) -> Value {
-    namespace(
-        name,
-        json!({"liqo.io/remote-cluster-id": cluster_id, "liqo.io/tenant-namespace": "true"}),
-    )
-}
-
-fn secret(ns: &str, name: &str, labels: Value, data: Value) -> Value {
-    json!({"apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": name, "namespace": ns, "labels": labels}, "data": data})
 }
 
 fn peer_label(peer: &str) -> Value {
