@@ -77,27 +77,7 @@ async fn renew(identity: &Identity, ctx: &Context, provider_ns: &str) -> Result<
         return Ok(Action::await_change());
     };
     let renews: Api<Renew> = Api::namespaced(remote, provider_ns);
-    let mut renew = Renew::new(
-        &identity.name_any(),
-        RenewSpec {
-            consumer_cluster_id: Some(ctx.cluster_id.clone()),
-            identity_type: Some(IdentityType::ControlPlane),
-            ..Default::default()
-        },
-    );
-    renew.metadata = ObjectMeta {
-        name: Some(identity.name_any()),
-        namespace: Some(provider_ns.to_string()),
-        labels: Some(
-            [
-                (label::REPLICATED.to_string(), label::TRUE.to_string()),
-                (label::ORIGIN_ID.to_string(), ctx.cluster_id.clone()),
-                (label::REMOTE_CLUSTER_ID.to_string(), ctx.cluster_id.clone()),
-            ]
-            .into(),
-        ),
-        ..Default::default()
-    };
+    let renew = render_renew(identity, &ctx.cluster_id, provider_ns);
     let applied = renews
         .patch(
             &identity.name_any(),
@@ -136,6 +116,32 @@ async fn renew(identity: &Identity, ctx: &Context, provider_ns: &str) -> Result<
         .await;
     }
     Ok(Action::requeue(RESYNC))
+}
+
+/// The Renew of a control-plane Identity in the provider's tenant namespace.
+fn render_renew(identity: &Identity, cluster_id: &str, provider_ns: &str) -> Renew {
+    let mut renew = Renew::new(
+        &identity.name_any(),
+        RenewSpec {
+            consumer_cluster_id: Some(cluster_id.to_string()),
+            identity_type: Some(IdentityType::ControlPlane),
+            ..Default::default()
+        },
+    );
+    renew.metadata = ObjectMeta {
+        name: Some(identity.name_any()),
+        namespace: Some(provider_ns.to_string()),
+        labels: Some(
+            [
+                (label::REPLICATED.to_string(), label::TRUE.to_string()),
+                (label::ORIGIN_ID.to_string(), cluster_id.to_string()),
+                (label::REMOTE_CLUSTER_ID.to_string(), cluster_id.to_string()),
+            ]
+            .into(),
+        ),
+        ..Default::default()
+    };
+    renew
 }
 
 /// A client of the provider acting as this cluster, from the identity's kubeconfig Secret.

@@ -45,13 +45,8 @@ pub async fn check(
             return Ok(Verdict::NoTenantNamespace);
         }
         Err(e) => {
-            ctx.event(
-                secret,
-                EventType::Warning,
-                "TenantNamespaceNotFound",
-                e.to_string(),
-            )
-            .await;
+            // With its cause: a failed lookup says why the API server refused it.
+            ctx.warn_error(secret, "TenantNamespaceNotFound", &e).await;
             return Err(e);
         }
     };
