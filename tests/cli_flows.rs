@@ -79,7 +79,8 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
     .unwrap();
 
     // The consumer's renewer writes its Renew into the provider through that kubeconfig, so
-    // through the proxy, and never around it.
+    // through the proxy (a client ignoring proxy-url would dial the API server directly and
+    // open no tunnel).
     let renews: Api<Renew> = Api::namespaced(provider.clone(), &tenant_ns(c_id));
     let by_renewer = |r: Option<&Renew>| {
         r.is_some_and(|r| {
@@ -101,6 +102,7 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
     assert!(proxy.tunnels() > 0, "no tunnel through the proxy");
     assert_eq!(proxy.refused(), Vec::<String>::new(), "requests refused");
 
+    flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let after = snapshots(&consumer, &provider).await;
     let (c_new, p_new) = authenticated(c_id, p_id);
     assert_diff("consumer", &before.0, &after.0, &c_new, &[&tenant_ns(p_id)]);
@@ -156,6 +158,7 @@ async fn authenticate_and_unauthenticate_work_with_liqo_in_other_namespaces() {
         .await,
         "the identity works in the provider"
     );
+    flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let after = snapshots(&consumer, &provider).await;
     let (c_new, p_new) = authenticated(c_id, p_id);
     assert_diff("consumer", &before.0, &after.0, &c_new, &[&tenant_ns(p_id)]);
@@ -236,6 +239,7 @@ async fn out_of_band_authentication_undone_by_unauthenticate_leaves_only_known_r
         .apiserver_version()
         .await
         .expect("the identity reaches the provider");
+    flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let authenticated_state = snapshots(&consumer, &provider).await;
     let (c_new, p_new) = authenticated(c_id, p_id);
     assert_diff(

@@ -12,7 +12,8 @@ use k8s_openapi::api::core::v1::{Secret, Service};
 use kube::api::ListParams;
 use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
-use liqo_api::authentication::Identity;
+use liqo_api::authentication::{Identity, Renew};
+use liqo_api::core::ForeignCluster;
 use liqo_api::networking::{Connection, ConnectionStatusValue, GatewayClient, GatewayServer};
 use liqo_testenv::{Binaries, Env};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -256,6 +257,30 @@ pub async fn identity_kubeconfig(consumer: &Client, provider: &str) -> String {
         .await
         .unwrap();
     String::from_utf8(secret.data.unwrap()["kubeconfig"].0.clone()).unwrap()
+}
+
+/// Waits for what the controllers add after `authenticate` returns: the consumer's Renew in
+/// the provider (its renewer, through the identity) and each side's ForeignCluster, so that a
+/// snapshot of an authenticated pair does not race them.
+pub async fn await_settled(consumer: &Client, provider: &Client, c: &str, p: &str) {
+    let renews: Api<Renew> = Api::namespaced(provider.clone(), &tenant_ns(c));
+    within(
+        "the consumer's Renew in the provider",
+        await_condition(renews, &format!("controlplane-{p}"), |r: Option<&Renew>| {
+            r.is_some()
+        }),
+    )
+    .await
+    .unwrap();
+    for (client, peer) in [(consumer, p), (provider, c)] {
+        let fcs: Api<ForeignCluster> = Api::all(client.clone());
+        within(
+            &format!("ForeignCluster {peer}"),
+            await_condition(fcs, peer, |f: Option<&ForeignCluster>| f.is_some()),
+        )
+        .await
+        .unwrap();
+    }
 }
 
 /// What an authentication undone by `unauthenticate` leaves on the consumer (`c`) and the
