@@ -87,8 +87,12 @@ impl Interrupted {
 /// The error of a command that ran out of `timeout` while `action` (e.g. "authenticating with
 /// cluster x"), naming the step it was in.
 pub fn timed_out(action: &str, timeout: Duration) -> anyhow::Error {
-    let at = current().map_or_else(String::new, |s| format!(" (during step: {s})"));
-    anyhow::anyhow!("timed out after {} {action}{at}", human(timeout))
+    anyhow::anyhow!(timeout_message(action, timeout, current()))
+}
+
+fn timeout_message(action: &str, timeout: Duration, step: Option<String>) -> String {
+    let at = step.map_or_else(String::new, |s| format!(" (during step: {s})"));
+    format!("timed out after {} {action}{at}", human(timeout))
 }
 
 /// A duration as Go prints short ones: `1ms`, `250µs`, `3s`, `1.5s`.
@@ -100,9 +104,9 @@ pub fn human(d: Duration) -> String {
             let text = format!("{:.3}", d.as_secs_f64());
             format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
         }
-    } else if d >= Duration::from_millis(1) && d.subsec_nanos() % 1_000_000 == 0 {
+    } else if d >= Duration::from_millis(1) && d.subsec_nanos().is_multiple_of(1_000_000) {
         format!("{}ms", d.as_millis())
-    } else if d >= Duration::from_micros(1) && d.subsec_nanos() % 1_000 == 0 {
+    } else if d >= Duration::from_micros(1) && d.subsec_nanos().is_multiple_of(1_000) {
         format!("{}µs", d.as_micros())
     } else {
         format!("{}ns", d.as_nanos())
@@ -125,10 +129,18 @@ mod tests {
 
     #[test]
     fn a_timeout_names_the_running_step() {
-        step(Scope::Remote, "Waiting for nonce to be generated");
+        let step = Some("(remote) Waiting for nonce to be generated".to_string());
         assert_eq!(
-            timed_out("authenticating with cluster p", Duration::from_millis(1)).to_string(),
+            timeout_message(
+                "authenticating with cluster p",
+                Duration::from_millis(1),
+                step
+            ),
             "timed out after 1ms authenticating with cluster p (during step: (remote) Waiting for nonce to be generated)"
+        );
+        assert_eq!(
+            timeout_message("x", Duration::from_secs(3), None),
+            "timed out after 3s x"
         );
     }
 }

@@ -18,11 +18,16 @@ use liqo_kube::network::gateway::{self, ServerParams, TemplateRef};
 use liqo_kube::network::lookup::{by_peer, name_for_peer, peer_selector};
 use liqo_kube::wait;
 
+use liqo_kube::auth::steps;
+
 use super::common::{
-    CommonArgs, FIELD_MANAGER, Pair, Side, TenantObject, connect_peers, left, pair, sides, step,
+    CommonArgs, FIELD_MANAGER, NamespacePlan, Pair, Side, TenantObject, connect_peers,
+    ensure_namespaces, left, plan_namespaces, side_step, sides,
 };
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::printer::Scope;
+use crate::{interrupt, journal};
 
 /// Connect two clusters' networks (local = gateway client, remote = gateway server).
 #[derive(Debug, clap::Args)]
@@ -78,38 +83,67 @@ pub struct ConnectArgs {
 
 impl ConnectArgs {
     pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        journal::begin(self.undo(ctx));
+        interrupt::step(Scope::Global, "Connecting to both clusters");
         let peers = connect_peers(ctx, &self.common).await?;
         let timeout = self.common.timeout;
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = crate::cli::deadline(timeout);
         let flow = async {
+            // Everything that can be checked is checked on both clusters before the first
+            // write: a refusal leaves both untouched.
             let bare = sides(&peers, &self.common);
             let templates = self.check_templates(&bare.local, &bare.remote).await?;
-            let pair = pair(&peers, &self.common, true).await?;
-            self.connect(&pair, templates, deadline).await
+            let plans = plan_namespaces(&bare, &self.common).await?;
+            check_no_duplicates(&bare, &plans).await?;
+            // Steps 1–2 only read: run before the namespaces are made.
+            let local_cfg = retrieve(&bare.local).await?;
+            let remote_cfg = retrieve(&bare.remote).await?;
+            let pair = ensure_namespaces(bare, plans).await?;
+            self.connect(&pair, templates, [local_cfg, remote_cfg], deadline)
+                .await
         };
         // Each wait takes what is left of --timeout and names what it awaited; this bound only
         // catches API calls that hang.
-        match tokio::time::timeout(timeout + Duration::from_secs(2), flow).await {
+        match tokio::time::timeout(timeout.saturating_add(Duration::from_secs(2)), flow).await {
             Ok(result) => result.map(|()| ExitStatus::Success),
-            Err(_) => bail!(
-                "timed out after {}s connecting the network with cluster {}",
-                timeout.as_secs(),
-                peers.remote_id
-            ),
+            Err(_) => Err(interrupt::timed_out(
+                &format!("connecting the network with cluster {}", peers.remote_id),
+                timeout,
+            )),
         }
+    }
+
+    /// `liqoctl network reset` with this run's cluster and namespace flags.
+    fn undo(&self, ctx: &Ctx) -> journal::Undo {
+        let c = &self.common;
+        let mut extra = vec!["--skip-confirm".to_string()];
+        for (name, value, default) in [
+            ("namespace", &c.namespace, ""),
+            ("remote-namespace", &c.remote_namespace, ""),
+            ("liqo-namespace", &c.liqo_namespace, name::LIQO_NAMESPACE),
+            (
+                "remote-liqo-namespace",
+                &c.remote_liqo_namespace,
+                name::LIQO_NAMESPACE,
+            ),
+        ] {
+            if value != default {
+                extra.push(journal::flag("", name, value));
+            }
+        }
+        journal::Undo::new(&ctx.global.local, &c.remote, &["network", "reset"], &extra)
     }
 
     async fn connect(
         &self,
         pair: &Pair<'_>,
         templates: Templates,
+        [local_cfg, remote_cfg]: [Configuration; 2],
         deadline: tokio::time::Instant,
     ) -> anyhow::Result<()> {
         let (local, remote) = (&pair.local, &pair.remote);
         let (local_ns, remote_ns) = (namespace(local)?, namespace(remote)?);
-        // Steps 1–4: each side's own Configuration, given to the other.
-        let local_cfg = retrieve(local).await?;
-        let remote_cfg = retrieve(remote).await?;
+        // Steps 3–4: each side's own Configuration (retrieved in steps 1–2), given to the other.
         set_up(local, &local_ns, remote_cfg).await?;
         set_up(remote, &remote_ns, local_cfg).await?;
         // Steps 5–6.
@@ -125,6 +159,10 @@ impl ConnectArgs {
         check_initialized(local, &local_ns).await?;
         check_initialized(remote, &remote_ns).await?;
         // Step 11: a peering in the other direction already owns the gateways.
+        interrupt::step(
+            Scope::Global,
+            "Checking for gateways in the reverse direction",
+        );
         if reverse_exists(local, &local_ns, remote, &remote_ns).await? {
             // Upstream stops silently here (§12.1); say why nothing more happens.
             local.printer.info(
@@ -211,6 +249,10 @@ impl ConnectArgs {
         let client_ns = or_default(&self.gw_client_template_namespace, &local.liqo_namespace);
         let client_name = self.gw_client_template_name.clone();
         let server = async {
+            interrupt::step(
+                Scope::Remote,
+                &format!("Checking gateway server template \"{server_name}/{server_ns}\""),
+            );
             let (template, object) =
                 template(remote, &self.gw_server_type, &server_name, &server_ns).await?;
             if !self.skip_validation {
@@ -226,6 +268,10 @@ impl ConnectArgs {
                 ),
             )
         })?;
+        interrupt::step(
+            Scope::Local,
+            &format!("Checking gateway client template \"{client_name}/{client_ns}\""),
+        );
         let client = template(local, &self.gw_client_type, &client_name, &client_ns)
             .await
             .map_err(|e| {
@@ -266,8 +312,8 @@ impl ConnectArgs {
         let params = self.server_params(template);
         let api: Api<GatewayServer> = Api::namespaced(side.client.clone(), ns);
         let printer = side.printer;
-        step(
-            printer,
+        side_step(
+            side,
             "Setting up gateway server",
             "An error occurred while setting up gateway server",
             |_| "Gateway server correctly set up".into(),
@@ -276,6 +322,7 @@ impl ConnectArgs {
                 let name = existing
                     .as_ref()
                     .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
+                let mut recreated = false;
                 if existing.is_some() {
                     let services: Api<Service> = Api::namespaced(side.client.clone(), ns);
                     let svc = services
@@ -285,10 +332,15 @@ impl ConnectArgs {
                     if svc.is_some_and(|s| gateway::service_differs(&s, &params)) {
                         liqo_kube::wait::deleted(&api, &name, Some(deadline_from_now())).await?;
                         printer.info("Deleted existing gateway server");
+                        recreated = true;
                     }
                 }
                 let gw = gateway::gateway_server(&name, ns, side.peer, &params);
-                apply(&api, &name, &gw).await
+                let applied = apply(&api, &name, &gw).await?;
+                if existing.is_none() || recreated {
+                    journal::created(side.scope, &applied);
+                }
+                anyhow::Ok(applied)
             },
         )
         .await
@@ -313,13 +365,16 @@ impl ConnectArgs {
         if self.gw_client_port != 0 {
             endpoint.port = Some(i32::from(self.gw_client_port));
         }
-        step(
-            side.printer,
+        side_step(
+            side,
             "Setting up gateway client",
             "An error occurred while setting up gateway client",
             |_| "Gateway client correctly set up".into(),
             async {
-                let name = name_for_peer(&api, side.peer, side.peer).await?;
+                let existing = by_peer(&api, side.peer).await?;
+                let name = existing
+                    .as_ref()
+                    .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
                 let gw = gateway::gateway_client(
                     &name,
                     ns,
@@ -328,7 +383,7 @@ impl ConnectArgs {
                     i64::from(self.mtu),
                     &template,
                 );
-                apply(&api, &name, &gw).await
+                apply_journaled(side, &api, &name, &gw, existing.is_none()).await
             },
         )
         .await
@@ -388,10 +443,74 @@ where
     .with_context(|| format!("failed to apply {} {name}", K::kind(&())))
 }
 
+/// [`apply`], journaling the object when `new` (no object for the peer existed before).
+async fn apply_journaled<K>(
+    side: &Side<'_>,
+    api: &Api<K>,
+    name: &str,
+    object: &K,
+    new: bool,
+) -> anyhow::Result<K>
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + serde::Serialize
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+{
+    let applied = apply(api, name, object).await?;
+    if new {
+        journal::created(side.scope, &applied);
+    }
+    Ok(applied)
+}
+
+/// Read-only: no side holds two objects for the peer of a kind `connect` writes (it would
+/// stop half-way on "multiple ... found"); namespaces to be created hold nothing yet.
+async fn check_no_duplicates(pair: &Pair<'_>, plans: &[NamespacePlan; 2]) -> anyhow::Result<()> {
+    for (side, plan) in [&pair.local, &pair.remote].into_iter().zip(plans) {
+        let Some(ns) = plan.existing() else {
+            continue;
+        };
+        let label = if side.scope == Scope::Remote {
+            "remote"
+        } else {
+            "local"
+        };
+        let in_cluster = |e: liqo_kube::network::lookup::LookupError| {
+            anyhow::Error::new(e)
+                .context(format!("{label} cluster: cannot connect in namespace {ns}"))
+        };
+        let client = side.client.clone();
+        by_peer(
+            &Api::<Configuration>::namespaced(client.clone(), &ns),
+            side.peer,
+        )
+        .await
+        .map_err(in_cluster)?;
+        by_peer(
+            &Api::<PublicKey>::namespaced(client.clone(), &ns),
+            side.peer,
+        )
+        .await
+        .map_err(in_cluster)?;
+        if side.scope == Scope::Remote {
+            by_peer(&Api::<GatewayServer>::namespaced(client, &ns), side.peer)
+                .await
+                .map_err(in_cluster)?;
+        } else {
+            by_peer(&Api::<GatewayClient>::namespaced(client, &ns), side.peer)
+                .await
+                .map_err(in_cluster)?;
+        }
+    }
+    Ok(())
+}
+
 /// Steps 1–2.
 async fn retrieve(side: &Side<'_>) -> anyhow::Result<Configuration> {
-    step(
-        side.printer,
+    side_step(
+        side,
         "Retrieving network configuration",
         "An error occurred while retrieving network configuration",
         |_| "Network configuration correctly retrieved".into(),
@@ -404,16 +523,19 @@ async fn retrieve(side: &Side<'_>) -> anyhow::Result<Configuration> {
 /// exists under another name).
 async fn set_up(side: &Side<'_>, ns: &str, mut cfg: Configuration) -> anyhow::Result<()> {
     let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
-    step(
-        side.printer,
+    side_step(
+        side,
         "Setting up network configuration",
         "An error occurred while setting up network configuration",
         |_| "Network configuration correctly set up".into(),
         async {
-            let name = name_for_peer(&api, side.peer, side.peer).await?;
+            let existing = by_peer(&api, side.peer).await?;
+            let name = existing
+                .as_ref()
+                .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
             cfg.metadata.name = Some(name.clone());
             cfg.metadata.namespace = Some(ns.into());
-            apply(&api, &name, &cfg).await
+            apply_journaled(side, &api, &name, &cfg, existing.is_none()).await
         },
     )
     .await
@@ -427,15 +549,15 @@ async fn await_configured(
     deadline: tokio::time::Instant,
 ) -> anyhow::Result<()> {
     let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
-    step(
-        side.printer,
+    side_step(
+        side,
         "Waiting for configuration to be applied",
         "Failed waiting for configuration to be applied",
         |_| "Configuration applied successfully".into(),
         async {
             let name = name_for_peer(&api, side.peer, side.peer).await?;
             let what = format!("Configuration {ns}/{name} to be NetworkCIDRsConfigured");
-            wait::object(
+            steps::await_object(
                 api.clone(),
                 &name,
                 &what,
@@ -454,6 +576,7 @@ async fn await_configured(
 /// Steps 9–10.
 async fn check_initialized(side: &Side<'_>, ns: &str) -> anyhow::Result<()> {
     let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
+    interrupt::step(side.scope, "Checking network is initialized correctly");
     let spinner = side
         .printer
         .spinner("Checking network is initialized correctly");
@@ -560,12 +683,12 @@ async fn await_deployment(
     let name = format!("{}{gateway}", name::GATEWAY_PREFIX);
     let api: Api<Deployment> = Api::namespaced(side.client.clone(), ns);
     let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(side.client.clone(), ns);
-    let result = step(
-        side.printer,
+    let result = side_step(
+        side,
         format!("Waiting for gateway pod {name} to be ready"),
         format!("Failed waiting for gateway pod {name} to be ready"),
         |_| format!("Gateway pod {name} is ready"),
-        wait::object(
+        steps::await_object(
             api,
             &name,
             &format!("Deployment {ns}/{name} to have a ready replica"),
@@ -651,12 +774,12 @@ async fn await_server_endpoint(
                     .is_some_and(|a| a.first().is_some_and(|x| !x.is_empty()))
             })
     };
-    let gw = step(
-        side.printer,
+    let gw = side_step(
+        side,
         "Waiting for gateway server Service to be created",
         "Failed waiting for gateway server Service to be created",
         |_| "Gateway server Service created successfully".into(),
-        wait::object(
+        steps::await_object(
             api,
             name,
             &format!("GatewayServer {ns}/{name} to publish an endpoint address"),
@@ -685,12 +808,12 @@ where
     K: TenantObject,
 {
     let api: Api<K> = Api::namespaced(side.client.clone(), ns);
-    let found = step(
-        side.printer,
+    let found = side_step(
+        side,
         format!("Waiting for gateway {role} Secret to be created"),
         format!("Failed waiting for gateway {role} Secret to be created"),
         |_| format!("Gateway {role} Secret created successfully"),
-        wait::object(
+        steps::await_object(
             api,
             name,
             &format!("{} {ns}/{name} to reference its keys Secret", K::kind(&())),
@@ -728,16 +851,19 @@ where
     G: Resource<DynamicType = ()>,
 {
     let api: Api<PublicKey> = Api::namespaced(side.client.clone(), ns);
-    step(
-        side.printer,
+    side_step(
+        side,
         "Creating public key",
         "An error occurred while creating public key",
         |_| "Public key correctly created".into(),
         async {
-            let name = name_for_peer(&api, key_owner, key_owner).await?;
+            let existing = by_peer(&api, key_owner).await?;
+            let name = existing
+                .as_ref()
+                .map_or_else(|| key_owner.to_string(), ResourceExt::name_any);
             let pk =
                 gateway::public_key(&name, ns, key_owner, key, gateway::owner_reference(gateway));
-            apply(&api, &name, &pk).await
+            apply_journaled(side, &api, &name, &pk, existing.is_none()).await
         },
     )
     .await
@@ -795,7 +921,7 @@ async fn await_connection(
             many => format!("{} Connections", many.len()),
         },
     );
-    step(side.printer, start, fail, |_| ok.into(), async {
+    side_step(side, start, fail, |_| ok.into(), async {
         match waited.await {
             // The status has no room for the cause; the gateway puts it in an Event (for the
             // client: the endpoint it dials and what came back).

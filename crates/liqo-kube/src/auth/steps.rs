@@ -2,6 +2,7 @@
 //! objects and watch-based waits for the controllers' answers.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
@@ -64,6 +65,77 @@ where
     .map_err(|e| StepError::Api(format!("apply {what}"), e))
 }
 
+/// Server-side apply of `object`, and whether it was created by it (it was absent just
+/// before). Two concurrent runs may both see it absent and both say so: the journal of each
+/// then lists it, which errs on the side of telling.
+///
+/// # Errors
+/// [`StepError::Api`] naming `what`.
+pub async fn apply_created<K>(
+    api: Api<K>,
+    object: &K,
+    field_manager: &str,
+    what: &str,
+) -> Result<(K, bool), StepError>
+where
+    K: kube::Resource + Clone + serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let existed = api
+        .get_opt(&object.name_any())
+        .await
+        .map_err(|e| StepError::Api(format!("read {what}"), e))?
+        .is_some();
+    let applied = apply(api, object, field_manager, what).await?;
+    Ok((applied, !existed))
+}
+
+/// Watches `name` until `done` holds, as [`wait::object`] does, after one read: when that
+/// read already satisfies `done` no watch starts, and when the time runs out before the watch
+/// has listed anything (a very short timeout) the last state is what the read saw, not
+/// "absent" for an object this run has just written.
+///
+/// # Errors
+/// [`StepError::Api`] when the read fails; [`StepError::Wait`] with the last state seen.
+pub async fn await_object<K>(
+    api: Api<K>,
+    name: &str,
+    what: &str,
+    timeout: Duration,
+    done: impl Fn(Option<&K>) -> bool,
+    describe: impl Fn(Option<&K>) -> String,
+) -> Result<Option<K>, StepError>
+where
+    K: kube::Resource<DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let read = api
+        .get_opt(name)
+        .await
+        .map_err(|e| StepError::Api(format!("read {} {name}", K::kind(&())), e))?;
+    if done(read.as_ref()) {
+        return Ok(read);
+    }
+    // wait::object asks `done` only once its watch has listed the object.
+    let listed = AtomicBool::new(false);
+    let watched = |o: Option<&K>| {
+        listed.store(true, Ordering::Relaxed);
+        done(o)
+    };
+    let last = |o: Option<&K>| {
+        if listed.load(Ordering::Relaxed) {
+            describe(o)
+        } else {
+            describe(read.as_ref())
+        }
+    };
+    Ok(wait::object(api, name, what, timeout, watched, last).await?)
+}
+
 fn data(secret: Option<&Secret>, key: &str) -> Option<Vec<u8>> {
     secret?
         .data
@@ -88,7 +160,8 @@ pub fn render_nonce_secret(namespace: &str, consumer_id: &str) -> Secret {
     object
 }
 
-/// Provider: the empty nonce Secret for `consumer_id` the nonce creator fills.
+/// Provider: the empty nonce Secret for `consumer_id` the nonce creator fills; whether this
+/// call created it.
 ///
 /// # Errors
 /// [`StepError::Api`].
@@ -97,24 +170,11 @@ pub async fn ensure_nonce_secret(
     namespace: &str,
     consumer_id: &str,
     field_manager: &str,
-) -> Result<(), StepError> {
-    let object = secret(
-        name::NONCE_SECRET,
-        namespace,
-        [
-            (label::NONCE, label::TRUE),
-            (label::REMOTE_CLUSTER_ID, consumer_id),
-        ],
-        None,
-    );
-    apply(
-        Api::namespaced(client.clone(), namespace),
-        &object,
-        field_manager,
-        "the nonce Secret",
-    )
-    .await?;
-    Ok(())
+) -> Result<bool, StepError> {
+    let object = render_nonce_secret(namespace, consumer_id);
+    let api = Api::namespaced(client.clone(), namespace);
+    let (_, created) = apply_created(api, &object, field_manager, "the nonce Secret").await?;
+    Ok(created)
 }
 
 /// Provider: waits for the nonce creator and returns the nonce.
@@ -131,19 +191,17 @@ pub async fn await_nonce(
         "the nonce creator to fill Secret {namespace}/{}",
         name::NONCE_SECRET
     );
-    let describe = |s: Option<&Secret>| {
-        if s.is_some() {
-            "data.nonce still empty".into()
-        } else {
-            "Secret absent".into()
-        }
+    let describe = |s: Option<&Secret>| match s {
+        Some(_) => "Secret present, data.nonce still empty".into(),
+        None => "Secret absent".into(),
     };
     let done = |s: Option<&Secret>| data(s, name::NONCE_KEY).is_some();
-    let secret = wait::object(api, name::NONCE_SECRET, &what, timeout, done, describe).await?;
+    let secret = await_object(api, name::NONCE_SECRET, &what, timeout, done, describe).await?;
     Ok(data(secret.as_ref(), name::NONCE_KEY).unwrap_or_default())
 }
 
-/// Consumer: the signed-nonce Secret holding the provider's nonce, for the nonce signer.
+/// Consumer: the signed-nonce Secret holding the provider's nonce, for the nonce signer;
+/// whether this call created it.
 ///
 /// # Errors
 /// [`StepError::Api`].
@@ -153,7 +211,7 @@ pub async fn ensure_signed_nonce_secret(
     provider_id: &str,
     nonce: &[u8],
     field_manager: &str,
-) -> Result<(), StepError> {
+) -> Result<bool, StepError> {
     let labels = [
         (label::SIGNED_NONCE, label::TRUE),
         (label::REMOTE_CLUSTER_ID, provider_id),
@@ -164,14 +222,10 @@ pub async fn ensure_signed_nonce_secret(
         labels,
         Some((name::NONCE_KEY, nonce)),
     );
-    apply(
-        Api::namespaced(client.clone(), namespace),
-        &object,
-        field_manager,
-        "the signed-nonce Secret",
-    )
-    .await?;
-    Ok(())
+    let api = Api::namespaced(client.clone(), namespace);
+    let (_, created) =
+        apply_created(api, &object, field_manager, "the signed-nonce Secret").await?;
+    Ok(created)
 }
 
 /// Consumer: waits until the nonce signer has signed exactly `nonce`; returns the signature.
@@ -195,9 +249,12 @@ pub async fn await_signature(
     };
     let describe = |s: Option<&Secret>| match s {
         None => "Secret absent".into(),
-        Some(_) => "data.signedNonce still empty".into(),
+        Some(s) if data(Some(s), name::NONCE_KEY).as_deref() != Some(nonce) => {
+            "Secret present, data.nonce not the provider's nonce yet".into()
+        }
+        Some(_) => "Secret present, data.signedNonce still empty".into(),
     };
-    let secret = wait::object(
+    let secret = await_object(
         api,
         name::SIGNED_NONCE_SECRET,
         &what,
@@ -300,7 +357,7 @@ pub async fn await_tenant_status(
     }
 }
 
-/// Consumer: applies the Identity.
+/// Consumer: applies the Identity; whether this call created it.
 ///
 /// # Errors
 /// [`StepError::Api`].
@@ -308,11 +365,11 @@ pub async fn apply_identity(
     client: &Client,
     identity: &Identity,
     field_manager: &str,
-) -> Result<(), StepError> {
+) -> Result<bool, StepError> {
     let api: Api<Identity> =
         Api::namespaced(client.clone(), &identity.namespace().unwrap_or_default());
-    apply(api, identity, field_manager, "the Identity").await?;
-    Ok(())
+    let (_, created) = apply_created(api, identity, field_manager, "the Identity").await?;
+    Ok(created)
 }
 
 /// Consumer: waits for the identity controller to write the kubeconfig Secret.
@@ -330,10 +387,13 @@ pub async fn await_identity_status(
         i.and_then(|i| i.status.as_ref()?.kubeconfig_secret_ref.as_ref())
             .is_some()
     };
-    let describe = |_: Option<&Identity>| "status.kubeconfigSecretRef empty".to_string();
+    let describe = |i: Option<&Identity>| match i {
+        Some(_) => "Identity present, status.kubeconfigSecretRef empty".to_string(),
+        None => "Identity absent".to_string(),
+    };
     let what = format!(
         "the identity controller to write the kubeconfig of Identity {namespace}/{identity}"
     );
-    wait::object(api, identity, &what, timeout, done, describe).await?;
+    await_object(api, identity, &what, timeout, done, describe).await?;
     Ok(())
 }
