@@ -96,44 +96,8 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
                 .await;
             return Ok(Action::await_change());
         }
-        let csr = tenant.spec.csr.clone().map(|c| c.0).unwrap_or_default();
-        // Renew at two thirds of the certificate's lifetime (authentication.md §5.5).
         let now = k8s_openapi::jiff::Timestamp::now().as_second();
-        let current = status
-            .auth_params
-            .as_ref()
-            .and_then(|p| p.signed_crt.as_ref());
-        let renew = current.is_some_and(|c| renewal_delay(&c.0, now).is_none_or(|d| d.is_zero()));
-        // verify_tenant checked this CSR against the Tenant's key (and its self-signature), so
-        // a cache holding another CSR of the same consumer is stale, not a threat: re-issue.
-        let reuse = if renew {
-            Reuse::Renew
-        } else {
-            Reuse::ReplaceStale
-        };
-        let issued = certificate::ensure(
-            &ctx.client,
-            &tenant_ns,
-            name::REMOTE_CERTIFICATE_SECRET,
-            &consumer,
-            &csr,
-            FIELD_MANAGER,
-            reuse,
-        )
-        .await;
-        let cert = match issued {
-            Ok((cert, how)) => {
-                announce(&ctx, &tenant, &consumer, how, renew).await;
-                cert
-            }
-            Err(e) => {
-                // Upstream's reason; the CLI's timeout shows this Event's note.
-                let note = format!("certificate of cluster {consumer} not issued: {}", note(&e));
-                ctx.event(&*tenant, EventType::Warning, "AuthParamsFailed", note)
-                    .await;
-                return Err(e.into());
-            }
-        };
+        let cert = certify(&ctx, &tenant, &tenant_ns, &consumer, now).await?;
         next_renewal = renewal_delay(&cert, now);
         status.auth_params = Some(auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
         let owner = tenant.controller_owner_ref(&());
@@ -177,6 +141,55 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         Some(delay) => Action::requeue(delay.max(RETRY)),
         None => Action::await_change(),
     })
+}
+
+/// The consumer's certificate for the Tenant's (verified) CSR: cached, renewed at two thirds
+/// of its lifetime (authentication.md §5.5), or re-issued when the cache holds another CSR.
+/// A failure is also a Warning Event, which the CLI's timeout shows.
+async fn certify(
+    ctx: &Context,
+    tenant: &Tenant,
+    tenant_ns: &str,
+    consumer: &str,
+    now: i64,
+) -> Result<Vec<u8>, Error> {
+    let csr = tenant.spec.csr.clone().map(|c| c.0).unwrap_or_default();
+    let current = tenant
+        .status
+        .as_ref()
+        .and_then(|s| s.auth_params.as_ref()?.signed_crt.as_ref());
+    let renew = current.is_some_and(|c| renewal_delay(&c.0, now).is_none_or(|d| d.is_zero()));
+    // verify_tenant checked this CSR against the Tenant's key (and its self-signature), so a
+    // cache holding another CSR of the same consumer is stale, not a threat: re-issue.
+    // Upstream refuses it forever ("the stored and the provided CSR do not match").
+    let reuse = if renew {
+        Reuse::Renew
+    } else {
+        Reuse::ReplaceStale
+    };
+    let issued = certificate::ensure(
+        &ctx.client,
+        tenant_ns,
+        name::REMOTE_CERTIFICATE_SECRET,
+        consumer,
+        &csr,
+        FIELD_MANAGER,
+        reuse,
+    )
+    .await;
+    match issued {
+        Ok((cert, how)) => {
+            announce(ctx, tenant, consumer, how, renew).await;
+            Ok(cert)
+        }
+        Err(e) => {
+            // Upstream's reason for the same failure.
+            let note = format!("certificate of cluster {consumer} not issued: {}", note(&e));
+            ctx.event(tenant, EventType::Warning, "AuthParamsFailed", note)
+                .await;
+            Err(e.into())
+        }
+    }
 }
 
 /// The Normal Event for a certificate issued in place of another one.
