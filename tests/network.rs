@@ -199,8 +199,14 @@ async fn assert_no_residue(client: &Client, before: &BTreeSet<String>, kept: &[&
     assert!(removed.is_empty(), "removed: {removed:?}");
 }
 
-/// Pid of the gateway process of `mode` for `peer` (its command line names both).
-fn gateway_pid(mode: &str, peer: &str) -> u32 {
+/// Pid of the gateway process of `mode` for `peer` (its command line names both) in
+/// `cluster`'s node namespace (other test runs may run gateways for the same IDs).
+fn gateway_pid(cluster: &str, mode: &str, peer: &str) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    let netns = ENV.cluster(cluster).node_netns().unwrap();
+    let node = std::fs::metadata(format!("/run/netns/{netns}"))
+        .unwrap()
+        .ino();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -214,7 +220,9 @@ fn gateway_pid(mode: &str, peer: &str) -> u32 {
             .map(|a| String::from_utf8_lossy(a).into_owned())
             .collect();
         let is_gateway = args.first().is_some_and(|a| a.ends_with("/liqo-gateway"));
+        let in_node = std::fs::metadata(entry.path().join("ns/net")).is_ok_and(|m| m.ino() == node);
         if is_gateway
+            && in_node
             && args.iter().any(|a| a == &format!("--mode={mode}"))
             && args
                 .iter()
@@ -287,7 +295,8 @@ fn capture_on_tunnel(cluster: &str, traffic: impl FnOnce()) -> Vec<String> {
 fn capture(tcpdump: &[&str], filter: &str, traffic: impl FnOnce()) -> Vec<String> {
     let mut tcpdump = Command::new(tcpdump[0])
         .args(&tcpdump[1..])
-        .args(["-nn", "-l", "-q", filter])
+        // Immediate mode: a batch still buffered at the SIGINT would be lost.
+        .args(["--immediate-mode", "-nn", "-l", "-q", filter])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -396,7 +405,7 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
         connection_value(&first),
         Some(ConnectionStatusValue::Connected)
     );
-    let pid = gateway_pid("client", "beta-id");
+    let pid = gateway_pid("alpha", "client", "beta-id");
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap()),
         nix::sys::signal::Signal::SIGKILL,
@@ -432,7 +441,7 @@ async fn distinct_pod_cidrs_connect_ping_survive_a_gateway_kill_and_reset_cleanl
         "came back: {seen:?}"
     );
     assert_ne!(
-        gateway_pid("client", "beta-id"),
+        gateway_pid("alpha", "client", "beta-id"),
         pid,
         "a new gateway process runs"
     );
