@@ -12,7 +12,7 @@ mod flows;
 
 use common::{kubeconfig, remote_kubeconfig, snapshot, stderr, stdout};
 use flows::{
-    ConnectProxy, NetPair, assert_diff, authenticated, connected, first_line, gateways,
+    ConnectProxy, NetPair, assert_pair_diff, authenticated, connected, first_line, gateways,
     identity_kubeconfig, installed, kubectl_apply, names, ok, run, snapshots, tenant_ns,
     unauthenticated, within,
 };
@@ -104,9 +104,7 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
 
     flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let after = snapshots(&consumer, &provider).await;
-    let (c_new, p_new) = authenticated(c_id, p_id);
-    assert_diff("consumer", &before.0, &after.0, &c_new, &[&tenant_ns(p_id)]);
-    assert_diff("provider", &before.1, &after.1, &p_new, &[&tenant_ns(c_id)]);
+    assert_pair_diff(&before, &after, authenticated(c_id, p_id), c_id, p_id);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,28 +158,12 @@ async fn authenticate_and_unauthenticate_work_with_liqo_in_other_namespaces() {
     );
     flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let after = snapshots(&consumer, &provider).await;
-    let (c_new, p_new) = authenticated(c_id, p_id);
-    assert_diff("consumer", &before.0, &after.0, &c_new, &[&tenant_ns(p_id)]);
-    assert_diff("provider", &before.1, &after.1, &p_new, &[&tenant_ns(c_id)]);
+    assert_pair_diff(&before, &after, authenticated(c_id, p_id), c_id, p_id);
 
     let out = run(&[&kc, "unauthenticate", &remote, flags[0], flags[1]]).await;
     ok("unauthenticate -n liqo-c --remote-namespace liqo-p", &out);
     let after = snapshots(&consumer, &provider).await;
-    let (c_left, p_left) = unauthenticated(c_id, p_id);
-    assert_diff(
-        "consumer",
-        &before.0,
-        &after.0,
-        &c_left,
-        &[&tenant_ns(p_id)],
-    );
-    assert_diff(
-        "provider",
-        &before.1,
-        &after.1,
-        &p_left,
-        &[&tenant_ns(c_id)],
-    );
+    assert_pair_diff(&before, &after, unauthenticated(c_id, p_id), c_id, p_id);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,20 +223,12 @@ async fn out_of_band_authentication_undone_by_unauthenticate_leaves_only_known_r
         .expect("the identity reaches the provider");
     flows::await_settled(&consumer, &provider, c_id, p_id).await;
     let authenticated_state = snapshots(&consumer, &provider).await;
-    let (c_new, p_new) = authenticated(c_id, p_id);
-    assert_diff(
-        "consumer",
-        &before.0,
-        &authenticated_state.0,
-        &c_new,
-        &[&tenant_ns(p_id)],
-    );
-    assert_diff(
-        "provider",
-        &before.1,
-        &authenticated_state.1,
-        &p_new,
-        &[&tenant_ns(c_id)],
+    assert_pair_diff(
+        &before,
+        &authenticated_state,
+        authenticated(c_id, p_id),
+        c_id,
+        p_id,
     );
 
     // unauthenticate, with both kubeconfigs, undoes the out-of-band handshake.
@@ -266,21 +240,7 @@ async fn out_of_band_authentication_undone_by_unauthenticate_leaves_only_known_r
     .await;
     ok("unauthenticate", &out);
     let after = snapshots(&consumer, &provider).await;
-    let (c_left, p_left) = unauthenticated(c_id, p_id);
-    assert_diff(
-        "consumer",
-        &before.0,
-        &after.0,
-        &c_left,
-        &[&tenant_ns(p_id)],
-    );
-    assert_diff(
-        "provider",
-        &before.1,
-        &after.1,
-        &p_left,
-        &[&tenant_ns(c_id)],
-    );
+    assert_pair_diff(&before, &after, unauthenticated(c_id, p_id), c_id, p_id);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -145,6 +145,19 @@ pub fn assert_diff(
     );
 }
 
+/// [`assert_diff`] on both clusters of an authentication between consumer `c` and provider
+/// `p`, each allowed its tenant namespace for the other.
+pub fn assert_pair_diff(
+    before: &(BTreeSet<String>, BTreeSet<String>),
+    after: &(BTreeSet<String>, BTreeSet<String>),
+    (c_added, p_added): (Vec<Expected>, Vec<Expected>),
+    c: &str,
+    p: &str,
+) {
+    assert_diff("consumer", &before.0, &after.0, &c_added, &[&tenant_ns(p)]);
+    assert_diff("provider", &before.1, &after.1, &p_added, &[&tenant_ns(c)]);
+}
+
 pub fn tenant_ns(id: &str) -> String {
     format!("liqo-tenant-{id}")
 }
