@@ -480,6 +480,49 @@ fn cases(f: &Files, nobody_token: &str) -> Vec<Case> {
             )),
         ),
         case(
+            "missing Liqo namespace via --liqo-namespace on reset",
+            &[
+                &kc("alpha"),
+                "network",
+                "reset",
+                "--skip-confirm",
+                &rkc("beta"),
+                "--liqo-namespace=nosuch",
+            ],
+            1,
+            prefix(format!(
+                "ERRO: Liqo is not installed in the local cluster ({}): namespace \"nosuch\" does not exist",
+                server("alpha")
+            )),
+        ),
+        case(
+            "missing tenant namespace via -n on connect",
+            &[
+                &kc("alpha"),
+                "network",
+                "connect",
+                &rkc("beta"),
+                "-n",
+                "nosuch",
+            ],
+            1,
+            exact("ERRO: local cluster: namespace nosuch (given by --namespace) does not exist"),
+        ),
+        case(
+            "missing remote tenant namespace on connect",
+            &[
+                &kc("alpha"),
+                "network",
+                "connect",
+                &rkc("beta"),
+                "--remote-namespace=nosuch",
+            ],
+            1,
+            exact(
+                "ERRO: remote cluster: namespace nosuch (given by --remote-namespace) does not exist",
+            ),
+        ),
+        case(
             "missing --remote-kubeconfig on authenticate",
             &[&kc("alpha"), "authenticate"],
             1,
