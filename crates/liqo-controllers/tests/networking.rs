@@ -3,18 +3,21 @@
 //! in-process IPAM, release on delete, stability across a controller restart, and gateway
 //! templates rendered down to Deployments, Services, keys, ServiceAccounts and bindings.
 
+#[path = "common/install.rs"]
+mod install;
+#[path = "common/snapshot.rs"]
+mod snapshot;
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use install::LIQO;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Secret, Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
-use kube::api::{
-    DeleteParams, DynamicObject, ListParams, ObjectMeta, Patch, PatchParams, PostParams,
-};
-use kube::discovery::{Discovery, verbs};
+use kube::api::{DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::core::{ConditionStatusType, ConditionType, ForeignCluster, ForeignClusterSpec};
 use liqo_api::ipam::Network;
@@ -23,202 +26,20 @@ use liqo_api::networking::{
     GatewayClient, GatewayClientSpec, GatewayServer, GatewayServerSpec, ServiceType,
     WgGatewayClient, WgGatewayServer,
 };
-use liqo_kube::install::{self, InstallParams};
 use liqo_testenv::Env;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use snapshot::{assert_no_residue, diff, snapshot, until_none};
 
 const WAIT: Duration = Duration::from_secs(90);
-const LIQO: &str = "liqo";
 
 /// The cluster the gateway tests share; they take [`SERIAL`] so that each one's before/after
 /// snapshot sees only its own writes. The IPAM test, which restarts the controller manager,
 /// has a cluster of its own.
-static ENV: LazyLock<Env> = LazyLock::new(|| {
-    let bin = liqo_testenv::pods::PodsConfig::default_bin_dir().join("liqo-controller-manager");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p liqo-controllers --bins`",
-        bin.display()
-    );
-    let env = Env::builder()
-        .cluster("net")
-        .start_blocking()
-        .expect("cluster starts");
-    let cluster = env.cluster("net");
-    let (kubeconfig, server) = (
-        cluster.kubeconfig().to_path_buf(),
-        cluster.server().to_string(),
-    );
-    // A runtime of its own: the tests' runtimes are not running yet, or are busy.
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(install_liqo(&kubeconfig, server))
-    })
-    .join()
-    .expect("Liqo installs");
-    env
-});
+static ENV: LazyLock<Env> = LazyLock::new(|| install::start_installed("net", "net-local"));
 
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A cluster of its own with Liqo installed.
-async fn own_installed_cluster(name: &str) -> Env {
-    let env = Env::builder()
-        .cluster(name)
-        .start()
-        .await
-        .expect("cluster starts");
-    let cluster = env.cluster(name);
-    install_liqo(cluster.kubeconfig(), cluster.server().to_string()).await;
-    env
-}
-
-/// Every object of every listable resource, `group/Kind ns/name` → resourceVersion, except
-/// Events (a record, not state) and Leases (renewed all the time by every component).
-async fn snapshot(client: &Client) -> BTreeMap<String, String> {
-    let discovery = Discovery::new(client.clone())
-        .run()
-        .await
-        .expect("discovery");
-    let mut out = BTreeMap::new();
-    for group in discovery.groups() {
-        for (ar, caps) in group.recommended_resources() {
-            if !caps.supports_operation(verbs::LIST) || ar.kind == "Event" || ar.kind == "Lease" {
-                continue;
-            }
-            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
-            let list = match api.list(&ListParams::default()).await {
-                Ok(list) => list,
-                Err(kube::Error::Api(e)) if e.code == 404 || e.code == 405 => continue,
-                Err(e) => panic!("listing {}: {e}", ar.plural),
-            };
-            for obj in list.items {
-                let key = format!(
-                    "{}/{} {}/{}",
-                    ar.group,
-                    ar.kind,
-                    obj.namespace().unwrap_or_default(),
-                    obj.name_any()
-                );
-                out.insert(key, obj.resource_version().unwrap_or_default());
-            }
-        }
-    }
-    out
-}
-
-/// Names added and removed from `before` to `after`.
-fn diff(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) -> (Vec<String>, Vec<String>) {
-    let added = after
-        .keys()
-        .filter(|k| !before.contains_key(*k))
-        .cloned()
-        .collect();
-    let removed = before
-        .keys()
-        .filter(|k| !after.contains_key(*k))
-        .cloned()
-        .collect();
-    (added, removed)
-}
-
-/// What Kubernetes itself puts in a new namespace `ns`, with the namespace.
-fn namespace_itself(ns: &str) -> Vec<String> {
-    vec![
-        format!("/ConfigMap {ns}/kube-root-ca.crt"),
-        format!("/Namespace /{ns}"),
-        format!("/ServiceAccount {ns}/default"),
-    ]
-}
-
-/// The only objects added since `before` are the namespace `ns` and what Kubernetes puts in
-/// it, and nothing was removed: the test left no residue. Call it once every child is gone.
-async fn assert_no_residue(client: &Client, before: &BTreeMap<String, String>, ns: &str) {
-    let (added, removed) = diff(before, &snapshot(client).await);
-    let expected = namespace_itself(ns);
-    assert!(
-        added == expected && removed.is_empty(),
-        "residue: added {added:#?} (expected only {expected:?}), removed {removed:#?}"
-    );
-}
-
-/// Waits (by watch) until namespace `ns` holds no `K`: what the garbage collector removes in
-/// its own time after the objects the test awaits.
-async fn until_none<K>(client: &Client, ns: &str)
-where
-    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
-{
-    let what = format!("no {} left in {ns}", K::kind(&()));
-    let names = |objects: &[K]| {
-        objects
-            .iter()
-            .map(ResourceExt::name_any)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    liqo_kube::wait::list(
-        Api::<K>::namespaced(client.clone(), ns),
-        "",
-        &what,
-        WAIT,
-        |objects| Ok(objects.is_empty()),
-        names,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// What `liqoctl install` does, from the same plan: the spec's worked-example CIDRs.
-async fn install_liqo(kubeconfig: &std::path::Path, server: String) {
-    let access = liqo_kube::client::Access {
-        kubeconfig: Some(kubeconfig.to_path_buf()),
-        ..Default::default()
-    };
-    let (client, _) = access.client().await.unwrap();
-    let params = InstallParams {
-        namespace: LIQO.into(),
-        cluster_id: "net-local".into(),
-        pod_cidrs: vec!["10.243.0.0/16".into()],
-        service_cidr: "10.96.0.0/12".into(),
-        external_cidr: "10.70.0.0/16".into(),
-        internal_cidr: "10.80.0.0/16".into(),
-        image: install::default_image(env!("CARGO_PKG_VERSION")),
-        keys: Some(install::generate_keys().unwrap()),
-        api_server_url: Some(server),
-    };
-    let manifests = install::render(&params).unwrap();
-    let first = |k: &str| k == "CustomResourceDefinition" || k == "Namespace";
-    for m in manifests.iter().filter(|m| first(&m.resource.kind)) {
-        m.apply(&client, install::FIELD_MANAGER).await.unwrap();
-    }
-    for m in manifests
-        .iter()
-        .filter(|m| m.resource.kind == "CustomResourceDefinition")
-    {
-        let name = m.object.metadata.name.clone().unwrap();
-        install::await_crd_established(&client, &name, WAIT)
-            .await
-            .unwrap();
-    }
-    for m in manifests.iter().filter(|m| !first(&m.resource.kind)) {
-        m.apply(&client, install::FIELD_MANAGER).await.unwrap();
-    }
-    install::await_deployment_available(&client, LIQO, install::CONTROLLER_MANAGER, WAIT)
-        .await
-        .unwrap();
-}
 
 fn client() -> Client {
     ENV.cluster("net").client()
@@ -327,7 +148,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 #[tokio::test]
 async fn configurations_are_remapped_released_and_stable_across_restarts() {
     // Its own cluster: it restarts the controller manager, which the other tests rely on.
-    let env = own_installed_cluster("ipam").await;
+    let env = install::start_installed("ipam", "ipam-local");
     let client = env.cluster("ipam").client();
     // The preinstalled Networks are granted as they are, without the IPAM finalizer.
     let local: Api<Network> = Api::namespaced(client.clone(), LIQO);
@@ -420,9 +241,14 @@ async fn configurations_are_remapped_released_and_stable_across_restarts() {
     for pod in &old {
         until_gone(pods.clone(), &pod.name_any()).await;
     }
-    install::await_deployment_available(&client, LIQO, install::CONTROLLER_MANAGER, WAIT)
-        .await
-        .unwrap();
+    liqo_kube::install::await_deployment_available(
+        &client,
+        LIQO,
+        liqo_kube::install::CONTROLLER_MANAGER,
+        WAIT,
+    )
+    .await
+    .unwrap();
     let d = configure(&client, "peer-d", &["10.243.0.0/16"], "10.70.0.0/16").await;
     let after = ipam_objects(snapshot(&client).await);
     let rewritten: Vec<&String> = granted
