@@ -402,42 +402,7 @@ impl Tree {
                 }
             }
         }
-        let live: BTreeSet<String> = listed.iter().filter_map(|(_, o)| o.uid()).collect();
-        let orphan = |o: &DynamicObject| {
-            let refs = &o.meta().owner_references.as_deref().unwrap_or_default();
-            !refs.is_empty()
-                && refs.iter().all(|r| {
-                    !live.contains(&r.uid)
-                        && kinds
-                            .iter()
-                            .any(|k| k.kind == r.kind && k.api_version == r.api_version)
-                })
-        };
-        let core = |ar: &ApiResource, kind: &str| ar.kind == kind && ar.group.is_empty();
-        let mut inside = vec![false; listed.len()];
-        let mut services = BTreeSet::new();
-        loop {
-            let mut grew = false;
-            for (i, (ar, o)) in listed.iter().enumerate() {
-                let member = if core(ar, "Endpoints") {
-                    services.contains(&o.name_any())
-                } else {
-                    orphan(o) || o.owner_references().iter().any(|r| owners.contains(&r.uid))
-                };
-                if inside[i] || !member {
-                    continue;
-                }
-                inside[i] = true;
-                grew = true;
-                owners.extend(o.uid());
-                if core(ar, "Service") {
-                    services.insert(o.name_any());
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
+        let inside = members(&listed, kinds, owners);
         let objects = listed
             .into_iter()
             .zip(inside)
@@ -459,6 +424,51 @@ impl Tree {
             gone(api, &ar.kind, name, left(deadline)).await?;
         }
         Ok(())
+    }
+}
+
+/// Which of the `listed` objects go with `owners` (see [`Tree::read`]); `owners` grows with
+/// their UIDs.
+fn members(
+    listed: &[(ApiResource, DynamicObject)],
+    kinds: &[ApiResource],
+    owners: &mut BTreeSet<String>,
+) -> Vec<bool> {
+    let live: BTreeSet<String> = listed.iter().filter_map(|(_, o)| o.uid()).collect();
+    let orphan = |o: &DynamicObject| {
+        let refs = o.owner_references();
+        !refs.is_empty()
+            && refs.iter().all(|r| {
+                !live.contains(&r.uid)
+                    && kinds
+                        .iter()
+                        .any(|k| k.kind == r.kind && k.api_version == r.api_version)
+            })
+    };
+    let core = |ar: &ApiResource, kind: &str| ar.kind == kind && ar.group.is_empty();
+    let mut inside = vec![false; listed.len()];
+    let mut services = BTreeSet::new();
+    loop {
+        let mut grew = false;
+        for (i, (ar, o)) in listed.iter().enumerate() {
+            let member = if core(ar, "Endpoints") {
+                services.contains(&o.name_any())
+            } else {
+                orphan(o) || o.owner_references().iter().any(|r| owners.contains(&r.uid))
+            };
+            if inside[i] || !member {
+                continue;
+            }
+            inside[i] = true;
+            grew = true;
+            owners.extend(o.uid());
+            if core(ar, "Service") {
+                services.insert(o.name_any());
+            }
+        }
+        if !grew {
+            return inside;
+        }
     }
 }
 
@@ -511,4 +521,99 @@ pub async fn last_event(client: &kube::Client, namespace: &str, name: &str) -> O
         newest.reason.unwrap_or_default(),
         newest.note.unwrap_or_default()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+    use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Node, Pod, Service};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+
+    use super::*;
+
+    fn ar<K: Resource<DynamicType = ()>>() -> ApiResource {
+        ApiResource::erase::<K>(&())
+    }
+
+    /// An object of kind `K` named `name` with UID `name`, owned by `owners` (kind, UID).
+    fn obj<K: Resource<DynamicType = ()>>(
+        name: &str,
+        owners: &[(&ApiResource, &str)],
+    ) -> (ApiResource, DynamicObject) {
+        let kind = ar::<K>();
+        let mut o = DynamicObject::new(name, &kind);
+        o.metadata.uid = Some(name.into());
+        o.metadata.owner_references = Some(
+            owners
+                .iter()
+                .map(|(k, uid)| OwnerReference {
+                    api_version: k.api_version.clone(),
+                    kind: k.kind.clone(),
+                    name: (*uid).into(),
+                    uid: (*uid).into(),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        (kind, o)
+    }
+
+    fn kept(listed: &[(ApiResource, DynamicObject)], inside: &[bool]) -> Vec<String> {
+        listed
+            .iter()
+            .zip(inside)
+            .filter(|(_, i)| **i)
+            .map(|((_, o), _)| o.name_any())
+            .collect()
+    }
+
+    #[test]
+    fn the_tree_follows_owner_references_down_and_takes_a_services_endpoints() {
+        let (dep, rs, svc) = (ar::<Deployment>(), ar::<ReplicaSet>(), ar::<Service>());
+        let kinds = [
+            dep.clone(),
+            rs.clone(),
+            ar::<Pod>(),
+            svc.clone(),
+            ar::<Endpoints>(),
+        ];
+        let listed = vec![
+            obj::<Pod>("pod", &[(&rs, "rs")]),
+            obj::<ReplicaSet>("rs", &[(&dep, "deployment")]),
+            obj::<Deployment>("deployment", &[(&dep, "root")]),
+            obj::<Service>("svc", &[(&dep, "root")]),
+            obj::<Endpoints>("svc", &[]),
+            obj::<Endpoints>("other", &[]),
+            // Someone else's: owned by a live object outside the tree.
+            obj::<Pod>("bystander", &[(&rs, "live-rs")]),
+            obj::<ReplicaSet>("live-rs", &[]),
+        ];
+        let mut owners = BTreeSet::from(["root".to_string()]);
+        let inside = members(&listed, &kinds, &mut owners);
+        assert_eq!(
+            kept(&listed, &inside),
+            ["pod", "rs", "deployment", "svc", "svc"]
+        );
+        assert!(owners.contains("rs") && owners.contains("deployment"));
+    }
+
+    #[test]
+    fn an_orphan_has_every_owner_of_a_listed_kind_and_gone() {
+        let (dep, rs) = (ar::<Deployment>(), ar::<ReplicaSet>());
+        let kinds = [dep.clone(), rs.clone(), ar::<Pod>(), ar::<ConfigMap>()];
+        let node = ar::<Node>();
+        let listed = vec![
+            // Its ReplicaSet is gone: the garbage collector is deleting it.
+            obj::<Pod>("orphan", &[(&rs, "gone-rs")]),
+            // Owned by a kind not listed: its owner may well exist.
+            obj::<ConfigMap>("node-owned", &[(&node, "node")]),
+            // One owner gone, one live: not garbage.
+            obj::<Pod>("half", &[(&rs, "gone-rs"), (&rs, "live")]),
+            obj::<ReplicaSet>("live", &[]),
+            // No owner at all: not garbage either.
+            obj::<Pod>("standalone", &[]),
+        ];
+        let inside = members(&listed, &kinds, &mut BTreeSet::new());
+        assert_eq!(kept(&listed, &inside), ["orphan"]);
+    }
 }
