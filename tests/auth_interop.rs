@@ -336,3 +336,32 @@ async fn a_consumer_with_an_rsa_cluster_key_authenticates() {
     assert_eq!(user.username.as_deref(), Some("ai-rsa-id"));
     assert!(user.groups.unwrap().contains(&"liqo.io".to_string()));
 }
+
+/// A peering user of a cluster installed with `--tls-compatibility-mode` gets an RSA key by
+/// default (`--tls-compatibility-mode=auto`), and an Ed25519 one when asked.
+#[tokio::test]
+async fn peering_users_of_an_rsa_cluster_get_rsa_keys_by_default() {
+    let rsa = kubeconfig(ENV.cluster("ai-rsa").kubeconfig());
+    for (consumer, flag, bits) in [
+        ("pu-auto", None, Some(2048)),
+        ("pu-ed25519", Some("--tls-compatibility-mode=false"), None),
+    ] {
+        let id = format!("--consumer-cluster-id={consumer}");
+        let mut args = vec![rsa.as_str(), "generate", "peering-user", id.as_str()];
+        args.extend(flag);
+        let out = liqoctl(&args);
+        assert!(out.status.success(), "{consumer}: {}", stderr(&out));
+        let text = common::stdout(&out);
+        let parsed: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+        let data = parsed["users"][0]["user"]["client-key-data"]
+            .as_str()
+            .unwrap();
+        use base64::Engine;
+        let pem = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap();
+        let key =
+            liqo_kube::crypto::ClusterKey::from_pem(std::str::from_utf8(&pem).unwrap()).unwrap();
+        assert_eq!(key.rsa_modulus_bits(), bits, "{consumer}");
+    }
+}

@@ -130,15 +130,28 @@ impl GeneratePeeringUserArgs {
     }
 }
 
-/// Whether the controller manager runs with `--tls-compatibility-mode` (bare or `=true`).
+/// Whether this cluster is in TLS compatibility mode: its controller manager runs with
+/// `--tls-compatibility-mode` (bare or `=true`), as upstream checks, or its cluster key is RSA.
+/// The second test is ours: `liqoctl install --tls-compatibility-mode` makes the RSA key itself
+/// and records the mode only in that key.
 async fn controller_manager_wants_rsa(
     client: &kube::Client,
     namespace: &str,
 ) -> anyhow::Result<bool> {
     let container = liqo_kube::install::observe_controller_manager(client, namespace).await?;
     let args = container.and_then(|c| c.args).unwrap_or_default();
-    Ok(args.into_iter().any(|a| {
+    let flagged = args.into_iter().any(|a| {
         let a = a.to_ascii_lowercase();
         a == "--tls-compatibility-mode" || a == "--tls-compatibility-mode=true"
-    }))
+    });
+    if flagged {
+        return Ok(true);
+    }
+    // An unreadable or missing key says nothing about the mode: Ed25519, upstream's default.
+    let keys = liqo_kube::auth::steps::read_private_key(client, namespace).await;
+    let rsa = keys.ok().is_some_and(|k| {
+        liqo_kube::crypto::ClusterKey::from_pem(&k.private_pem)
+            .is_ok_and(|key| key.rsa_modulus_bits().is_some())
+    });
+    Ok(rsa)
 }
