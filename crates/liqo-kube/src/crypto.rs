@@ -40,6 +40,11 @@ pub enum CryptoError {
     /// The signature does not match the message and key.
     #[error("signature verification failed")]
     BadSignature,
+    /// A stored key pair whose halves do not belong together.
+    #[error(
+        "publicKey of Secret authentication-keys is not the public half of its privateKey: restore the pair (or delete publicKey to derive it)"
+    )]
+    KeyMismatch,
 }
 
 /// A fresh nonce: 64 random bytes, standard base64 with padding. The signed message is this
@@ -210,7 +215,7 @@ impl ClusterKeys {
     /// is refused here rather than by the provider's signature check later.
     ///
     /// # Errors
-    /// [`CryptoError::Key`] for an unusable or mismatched pair.
+    /// [`CryptoError::Key`] for an unusable pair, [`CryptoError::KeyMismatch`] for halves of two.
     pub fn public_key_pem(&self) -> Result<String, CryptoError> {
         let key = ClusterKey::from_pem(&self.private_pem)?;
         match self.public_pem.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -218,9 +223,7 @@ impl ClusterKeys {
             Some(stored) => {
                 let der = pem_decode(stored, "PUBLIC KEY")?;
                 if der != key.spki_der() {
-                    return Err(CryptoError::Key(
-                        "public (not the public half of privateKey)",
-                    ));
+                    return Err(CryptoError::KeyMismatch);
                 }
                 Ok(stored.to_string())
             }
@@ -500,10 +503,7 @@ mod tests {
             public_pem: Some(public_key_pem(&ed25519_key()).unwrap()),
             ..stored
         };
-        assert!(matches!(
-            mismatched.public_key_pem(),
-            Err(CryptoError::Key(why)) if why.contains("not the public half")
-        ));
+        assert_eq!(mismatched.public_key_pem(), Err(CryptoError::KeyMismatch));
         assert!(!format!("{mismatched:?}").contains("BEGIN"));
     }
 
