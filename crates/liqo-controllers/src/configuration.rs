@@ -143,8 +143,14 @@ async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action,
     let pod = remote.pod.clone().unwrap_or_default();
     let external = remote.external.clone().unwrap_or_default();
     let granted_pod = ensure_networks(&ctx, &cfg, &peer, label::CIDR_TYPE_POD, &pod).await?;
-    let granted_external =
-        ensure_networks(&ctx, &cfg, &peer, label::CIDR_TYPE_EXTERNAL, &external).await?;
+    // Upstream acquires the pod CIDRs before the external ones and the remap depends on that
+    // order (networking.md §5.2): the external Networks are made once the pod ones are granted
+    // (their status change re-triggers this reconcile, Networks being owned).
+    let granted_external = if granted_pod.iter().all(|c| !c.is_empty()) {
+        ensure_networks(&ctx, &cfg, &peer, label::CIDR_TYPE_EXTERNAL, &external).await?
+    } else {
+        vec![String::new(); external.len()]
+    };
     let status = compute_status(
         granted_pod,
         granted_external,

@@ -19,6 +19,8 @@ pub struct PingerConfig {
     pub peer_cluster_id: String,
     /// The peer's tunnel address.
     pub peer_addr: Ipv4Addr,
+    /// The peer's connection-check port: [`PING_PORT`] but in tests.
+    pub peer_port: u16,
     /// Interval between PINGs.
     pub interval: Duration,
     /// PINGs lost before Error.
@@ -88,7 +90,7 @@ pub async fn ping(
     let mut unanswered = 0u32;
     let mut ping_tick = tokio::time::interval(config.interval);
     let mut observe_tick = tokio::time::interval(health.observer_period());
-    let target = SocketAddr::V4(SocketAddrV4::new(config.peer_addr, PING_PORT));
+    let target = SocketAddr::V4(SocketAddrV4::new(config.peer_addr, config.peer_port));
     loop {
         let update = tokio::select! {
             _ = ping_tick.tick() => {

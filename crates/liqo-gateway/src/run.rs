@@ -21,7 +21,7 @@ use crate::control::{self, Identity};
 use crate::dataplane::{self, Shared};
 use crate::diagnosis;
 use crate::endpoint;
-use crate::health::{StatusGate, Update};
+use crate::health::{PING_PORT, StatusGate, Update};
 use crate::netconf;
 use crate::plan::Plan;
 use crate::probe;
@@ -76,6 +76,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         pinger: PingerConfig {
             peer_cluster_id: args.remote_cluster_id.clone(),
             peer_addr: peer_address(args.mode),
+            peer_port: PING_PORT,
             interval: args.ping_interval,
             loss_threshold: args.ping_loss_threshold,
         },

@@ -9,7 +9,7 @@ use std::time::Duration;
 use k8s_openapi::jiff::Timestamp;
 use liqo_api::networking::ConnectionStatusValue;
 use liqo_gateway::checker::{self, PingerConfig};
-use liqo_gateway::health::{Message, MsgType, PING_BUFFER, PING_PORT};
+use liqo_gateway::health::{Message, MsgType, PING_BUFFER};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
@@ -31,14 +31,17 @@ async fn next_ping(peer: &UdpSocket) -> (Message, std::net::SocketAddr) {
 #[tokio::test]
 async fn a_ping_from_the_peer_brings_the_next_ping_forward_until_connected() {
     // The peer's tunnel address is a loopback alias: 127.0.0.0/8 is all local on Linux.
+    // An ephemeral port: the fixed check port may be taken on the host (a gateway, another run).
     let peer_addr = Ipv4Addr::new(127, 18, 0, 2);
-    let peer = UdpSocket::bind((peer_addr, PING_PORT)).await.unwrap();
+    let peer = UdpSocket::bind((peer_addr, 0)).await.unwrap();
+    let peer_port = peer.local_addr().unwrap().port();
     let socket = Arc::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap());
     let (heard_tx, heard_rx) = mpsc::channel(8);
     let (updates_tx, mut updates) = mpsc::channel(8);
     let config = PingerConfig {
         peer_cluster_id: "peer-id".into(),
         peer_addr,
+        peer_port,
         interval: INTERVAL,
         loss_threshold: 5,
     };
