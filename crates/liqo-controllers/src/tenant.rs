@@ -184,7 +184,10 @@ async fn certify(
         }
         Err(e) => {
             // Upstream's reason for the same failure.
-            let note = format!("certificate of cluster {consumer} not issued: {}", note(&e));
+            let note = format!(
+                "certificate of cluster {consumer} not issued: {}",
+                crate::context::error_chain(&e)
+            );
             ctx.event(tenant, EventType::Warning, "AuthParamsFailed", note)
                 .await;
             Err(e.into())
@@ -208,22 +211,6 @@ async fn announce(ctx: &Context, tenant: &Tenant, consumer: &str, issued: Issued
         Issued::Cached | Issued::New => return,
     };
     ctx.event(tenant, EventType::Normal, reason, note).await;
-}
-
-/// An error and its causes on one line, API errors as `<reason>: <message>` (kube's own
-/// rendering of them is a Debug dump of the whole Status).
-fn note(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = Vec::new();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        if let Some(kube::Error::Api(status)) = e.downcast_ref::<kube::Error>() {
-            parts.push(format!("{}: {}", status.reason, status.message));
-            break;
-        }
-        parts.push(e.to_string());
-        next = e.source();
-    }
-    parts.join(": ")
 }
 
 fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {
