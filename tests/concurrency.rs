@@ -147,6 +147,26 @@ async fn concurrent_first_authentications_all_succeed_with_one_object_each() {
     );
 }
 
+/// The race itself, without process start-up spreading the runs apart: every call lists
+/// (nothing) before any creates, so all but one meet AlreadyExists and must adopt.
+#[tokio::test]
+async fn concurrent_tenant_namespace_ensures_adopt_the_one_created() {
+    let client = AUTH.cluster("consumer").client();
+    let calls =
+        (0..10).map(|_| liqo_kube::tenant_namespace::ensure_created(&client, "racer-id", "test"));
+    let results = futures::future::join_all(calls).await;
+    let created = results
+        .iter()
+        .map(|r| r.as_ref().map(|e| e.created).map_err(ToString::to_string))
+        .collect::<Result<Vec<bool>, String>>()
+        .expect("every concurrent ensure succeeds");
+    assert_eq!(created.iter().filter(|c| **c).count(), 1, "{created:?}");
+    assert_eq!(
+        tenant_namespaces(&client, "racer-id").await,
+        ["liqo-tenant-racer-id"]
+    );
+}
+
 #[tokio::test]
 async fn concurrent_first_network_connects_all_succeed_with_one_object_each() {
     let (l, r) = (

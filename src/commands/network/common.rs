@@ -5,8 +5,11 @@ use std::fmt::Display;
 use std::future::Future;
 use std::time::Duration;
 
+use kube::Api;
 use kube::{Client, ResourceExt};
 use liqo_api::consts::name;
+use liqo_api::networking::{Configuration, GatewayClient, GatewayServer, PublicKey};
+use liqo_kube::network::lookup::by_peer;
 use liqo_kube::tenant_namespace::{self, TenantNamespaceError};
 
 use crate::cli::{RemoteClusterArgs, parse_timeout};
@@ -230,6 +233,51 @@ pub(super) async fn ensure_namespaces<'a>(
         };
     }
     Ok(pair)
+}
+
+/// Read-only: no side holds two objects for the peer of a kind `connect` writes (it would
+/// stop half-way on "multiple ... found"); namespaces to be created hold nothing yet.
+pub(super) async fn check_no_duplicates(
+    pair: &Pair<'_>,
+    plans: &[NamespacePlan; 2],
+) -> anyhow::Result<()> {
+    for (side, plan) in [&pair.local, &pair.remote].into_iter().zip(plans) {
+        let Some(ns) = plan.existing() else {
+            continue;
+        };
+        let label = if side.scope == Scope::Remote {
+            "remote"
+        } else {
+            "local"
+        };
+        let in_cluster = |e: liqo_kube::network::lookup::LookupError| {
+            anyhow::Error::new(e)
+                .context(format!("{label} cluster: cannot connect in namespace {ns}"))
+        };
+        let client = side.client.clone();
+        by_peer(
+            &Api::<Configuration>::namespaced(client.clone(), &ns),
+            side.peer,
+        )
+        .await
+        .map_err(in_cluster)?;
+        by_peer(
+            &Api::<PublicKey>::namespaced(client.clone(), &ns),
+            side.peer,
+        )
+        .await
+        .map_err(in_cluster)?;
+        if side.scope == Scope::Remote {
+            by_peer(&Api::<GatewayServer>::namespaced(client, &ns), side.peer)
+                .await
+                .map_err(in_cluster)?;
+        } else {
+            by_peer(&Api::<GatewayClient>::namespaced(client, &ns), side.peer)
+                .await
+                .map_err(in_cluster)?;
+        }
+    }
+    Ok(())
 }
 
 fn given(flag: &str) -> bool {
