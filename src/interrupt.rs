@@ -78,7 +78,11 @@ impl Interrupted {
         printer.error(format!("interrupted by {} {at}", self.signal));
         match crate::journal::report() {
             Some(left) => printer.warn(left),
-            None => printer.info("No object was created by this run"),
+            None if crate::journal::is_active() => {
+                printer.info("No object was created by this run");
+            }
+            // A command without a journal: say nothing rather than "nothing".
+            None => {}
         }
         ExitCode::from(INTERRUPTED)
     }

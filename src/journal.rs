@@ -105,6 +105,12 @@ pub fn created_named(scope: Scope, kind: &str, namespace: Option<&str>, name: &s
     });
 }
 
+/// Whether the running command keeps a journal (called [`begin`]): of the others, liqoctl
+/// cannot say what they wrote.
+pub fn is_active() -> bool {
+    with(|j| !j.undo.is_empty())
+}
+
 /// What this run left in place and how to undo it; `None` when it created nothing.
 pub fn report() -> Option<String> {
     with(|j| render(&j.entries, &j.undo))
