@@ -342,6 +342,25 @@ async fn a_consumer_with_an_rsa_cluster_key_authenticates() {
 #[tokio::test]
 async fn peering_users_of_an_rsa_cluster_get_rsa_keys_by_default() {
     let rsa = kubeconfig(ENV.cluster("ai-rsa").kubeconfig());
+    // Upstream's `generate peering-user` reads the mode from the controller manager's args; a
+    // re-install without the flag keeps it, the stored key being RSA.
+    let out = liqoctl(&[rsa.as_str(), "install", "--cluster-id=ai-rsa-id"]);
+    assert!(out.status.success(), "re-install: {}", stderr(&out));
+    let deployment = kube::Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(
+        ENV.cluster("ai-rsa").client(),
+        "liqo",
+    )
+    .get("liqo-controller-manager")
+    .await
+    .unwrap();
+    let args = deployment.spec.unwrap().template.spec.unwrap().containers[0]
+        .args
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        args.contains(&"--tls-compatibility-mode".to_string()),
+        "{args:?}"
+    );
     for (consumer, flag, bits) in [
         ("pu-auto", None, Some(2048)),
         ("pu-ed25519", Some("--tls-compatibility-mode=false"), None),

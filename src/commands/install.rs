@@ -105,6 +105,7 @@ impl InstallArgs {
             image,
             keys: None,
             api_server_url: api_server_url.clone(),
+            tls_compatibility_mode,
         };
         if dry_run {
             params.cluster_id = match cluster_id {
@@ -155,10 +156,13 @@ impl InstallArgs {
                 plan::generate_cluster_id().context("failed to generate a cluster ID")?
             }
         };
-        if !plan::observe_keys(&client, &params.namespace)
+        let stored = plan::observe_keys(&client, &params.namespace)
             .await
-            .context("failed to read the authentication keys")?
-        {
+            .context("failed to read the authentication keys")?;
+        // Keys are never rotated: an RSA key keeps the cluster in compatibility mode on a
+        // re-install without the flag.
+        params.tls_compatibility_mode |= stored == Some(plan::StoredKeys::Rsa);
+        if stored.is_none() {
             let keys = if tls_compatibility_mode {
                 plan::generate_rsa_keys().map_err(anyhow::Error::from)
             } else {

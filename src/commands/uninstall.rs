@@ -246,6 +246,7 @@ async fn remove_installation(client: &Client, namespace: &str) -> anyhow::Result
         internal_cidr: String::new(),
         image: String::new(),
         api_server_url: None,
+        tls_compatibility_mode: false,
         keys: Some(keys),
     };
     for m in plan::render(&params)?.iter().rev() {

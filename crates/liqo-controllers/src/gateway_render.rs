@@ -350,6 +350,7 @@ mod tests {
             image: default_image("0.1.0"),
             keys: None,
             api_server_url: None,
+            tls_compatibility_mode: false,
         };
         let manifests = render(&params).unwrap();
         let m = manifests.iter().find(|m| m.resource.kind == kind).unwrap();

@@ -39,6 +39,10 @@ struct Args {
     /// Log as JSON lines.
     #[arg(long)]
     log_json: bool,
+    /// Upstream's TLS compatibility mode: the cluster key is RSA. Read from the Deployment by
+    /// `liqoctl generate peering-user`; the controllers handle either key type as they find it.
+    #[arg(long)]
+    tls_compatibility_mode: bool,
 }
 
 #[tokio::main]

@@ -55,6 +55,7 @@ async fn install_liqo(kubeconfig: &Path, server: String, cluster_id: String) {
         image: install::default_image(env!("CARGO_PKG_VERSION")),
         keys: Some(install::generate_keys().unwrap()),
         api_server_url: Some(server),
+        tls_compatibility_mode: false,
     };
     let manifests = install::render(&params).unwrap();
     let first = |k: &str| k == "CustomResourceDefinition" || k == "Namespace";

@@ -23,8 +23,8 @@ pub use networks::{
     EXTERNAL_CIDR_NETWORK, INTERNAL_CIDR_NETWORK, POD_CIDR_NETWORK, SERVICE_CIDR_NETWORK,
 };
 pub use observe::{
-    await_crd_established, await_deployment_available, await_networks_granted, observe_cluster_id,
-    observe_controller_manager, observe_keys,
+    StoredKeys, await_crd_established, await_deployment_available, await_networks_granted,
+    observe_cluster_id, observe_controller_manager, observe_keys,
 };
 pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
 
@@ -84,6 +84,9 @@ pub struct InstallParams {
     pub keys: Option<AuthKeys>,
     /// The API server URL consumers of this cluster reach it at.
     pub api_server_url: Option<String>,
+    /// Upstream's TLS compatibility mode (RSA keys): the controller manager gets
+    /// `--tls-compatibility-mode`, which `generate peering-user` of either CLI reads.
+    pub tls_compatibility_mode: bool,
 }
 
 /// Every object of an installation, in apply order: namespace and CRDs first (templates and
@@ -212,6 +215,9 @@ fn render_controller_manager(params: &InstallParams) -> Deployment {
             .iter()
             .map(|u| format!("--api-server-address-override={u}")),
     );
+    if params.tls_compatibility_mode {
+        args.push("--tls-compatibility-mode".into());
+    }
     let value = json!({
         "metadata": meta(CONTROLLER_MANAGER, Some(&params.namespace), &labels),
         "spec": {
@@ -268,6 +274,7 @@ mod tests {
             internal_cidr: name::DEFAULT_INTERNAL_CIDR.into(),
             image: default_image("0.1.0"),
             api_server_url: Some("https://203.0.113.7:6443".into()),
+            tls_compatibility_mode: false,
             keys: Some(AuthKeys {
                 private_pem: "PRIV".into(),
                 public_pem: "PUB".into(),
@@ -411,6 +418,24 @@ mod tests {
             (data["privateKey"].as_str(), data["publicKey"].as_str()),
             ("PRIV", "PUB")
         );
+    }
+
+    #[test]
+    fn tls_compatibility_mode_is_a_controller_manager_flag() {
+        let args = |params: &InstallParams| {
+            let d = render_controller_manager(params);
+            d.spec.unwrap().template.spec.unwrap().containers[0]
+                .args
+                .clone()
+                .unwrap()
+        };
+        let flag = "--tls-compatibility-mode".to_string();
+        assert!(!args(&params()).contains(&flag));
+        let rsa = InstallParams {
+            tls_compatibility_mode: true,
+            ..params()
+        };
+        assert!(args(&rsa).contains(&flag));
     }
 
     #[test]

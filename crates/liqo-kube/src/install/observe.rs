@@ -25,15 +25,41 @@ pub async fn observe_cluster_id(
     Ok(cm.and_then(|cm| cm.data?.get(name::CLUSTER_ID_KEY).cloned()))
 }
 
-/// Whether the authentication key pair already exists (it is never replaced).
+/// The stored authentication key pair (it is never replaced): `None` when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredKeys {
+    /// An RSA key: the cluster runs in TLS compatibility mode whatever the flags say.
+    Rsa,
+    /// Ed25519, or a key this version cannot read (left alone: authenticate names it).
+    Other,
+}
+
+/// The authentication key pair already stored, if any.
 ///
 /// # Errors
 /// On API errors other than NotFound.
-pub async fn observe_keys(client: &Client, namespace: &str) -> Result<bool, kube::Error> {
+pub async fn observe_keys(
+    client: &Client,
+    namespace: &str,
+) -> Result<Option<StoredKeys>, kube::Error> {
     let secret = Api::<Secret>::namespaced(client.clone(), namespace)
         .get_opt(name::AUTHENTICATION_KEYS_SECRET)
         .await?;
-    Ok(secret.is_some())
+    Ok(secret.map(|secret| {
+        let private = secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(name::PRIVATE_KEY_KEY))
+            .and_then(|k| String::from_utf8(k.0.clone()).ok());
+        let rsa = private
+            .and_then(|pem| crate::crypto::ClusterKey::from_pem(&pem).ok())
+            .is_some_and(|key| key.rsa_modulus_bits().is_some());
+        if rsa {
+            StoredKeys::Rsa
+        } else {
+            StoredKeys::Other
+        }
+    }))
 }
 
 /// Waits until the CRD `name` is Established.

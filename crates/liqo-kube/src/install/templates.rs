@@ -147,6 +147,7 @@ mod tests {
             image: default_image("0.1.0"),
             keys: None,
             api_server_url: None,
+            tls_compatibility_mode: false,
         }
     }
 
