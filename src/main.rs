@@ -25,9 +25,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            printer.error(format_args!(
-                "error: failed to start the async runtime: {e}"
-            ));
+            printer.error(format_args!("failed to start the async runtime: {e}"));
             return exit::ExitStatus::Internal.into();
         }
     };

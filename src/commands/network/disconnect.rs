@@ -61,7 +61,7 @@ async fn run(
         return Ok(ExitStatus::Failure);
     }
     let peers = connect_peers(ctx, args).await?;
-    let deadline = tokio::time::Instant::now() + args.timeout;
+    let deadline = crate::cli::deadline(args.timeout);
     let flow = async {
         let pair = pair(&peers, args, false).await?;
         let (local, remote) = (&pair.local, &pair.remote);
