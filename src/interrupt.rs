@@ -96,40 +96,15 @@ pub fn timed_out(action: &str, timeout: Duration) -> anyhow::Error {
 
 fn timeout_message(action: &str, timeout: Duration, step: Option<String>) -> String {
     let at = step.map_or_else(String::new, |s| format!(" (during step: {s})"));
-    format!("timed out after {} {action}{at}", human(timeout))
-}
-
-/// A duration as Go prints short ones: `1ms`, `250µs`, `3s`, `1.5s`.
-pub fn human(d: Duration) -> String {
-    if d >= Duration::from_secs(1) {
-        if d.subsec_nanos() == 0 {
-            format!("{}s", d.as_secs())
-        } else {
-            let text = format!("{:.3}", d.as_secs_f64());
-            format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
-        }
-    } else if d >= Duration::from_millis(1) && d.subsec_nanos().is_multiple_of(1_000_000) {
-        format!("{}ms", d.as_millis())
-    } else if d >= Duration::from_micros(1) && d.subsec_nanos().is_multiple_of(1_000) {
-        format!("{}µs", d.as_micros())
-    } else {
-        format!("{}ns", d.as_nanos())
-    }
+    format!(
+        "timed out after {} {action}{at}",
+        liqo_kube::duration::human(timeout)
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_as_typed() {
-        assert_eq!(human(Duration::from_millis(1)), "1ms");
-        assert_eq!(human(Duration::from_secs(3)), "3s");
-        assert_eq!(human(Duration::from_millis(1500)), "1.5s");
-        assert_eq!(human(Duration::from_micros(250)), "250µs");
-        assert_eq!(human(Duration::from_nanos(7)), "7ns");
-        assert_eq!(human(Duration::from_secs(120)), "120s");
-    }
 
     #[test]
     fn a_timeout_names_the_running_step() {

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod auth;
 pub mod client;
 pub mod crypto;
+pub mod duration;
 pub mod foreign_cluster;
 pub mod gotemplate;
 pub mod install;

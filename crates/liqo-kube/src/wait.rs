@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 #[derive(Debug, thiserror::Error)]
 pub enum WaitError {
     /// The condition did not hold in time.
-    #[error("timed out after {}s waiting for {what}; last state: {last}", timeout.as_secs_f64().round())]
+    #[error("timed out after {} waiting for {what}; last state: {last}", crate::duration::approx(*timeout))]
     Timeout {
         /// The awaited condition.
         what: String,
