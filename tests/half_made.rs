@@ -19,7 +19,7 @@ use liqo_api::networking::Configuration;
 use liqo_testenv::Env;
 
 /// consumer/provider for the refusals, consumer2/frozen (a provider whose controller manager
-/// is stopped) for the failures after writes.
+/// is stopped) for the failures after writes, badkey/keyprovider for a broken cluster key.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
     common::installed_env(
         &[
@@ -27,6 +27,8 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
             ("provider", "provider-id"),
             ("consumer2", "consumer2-id"),
             ("frozen", "frozen-id"),
+            ("badkey", "badkey-id"),
+            ("keyprovider", "keyprovider-id"),
         ],
         &[],
     )
@@ -278,4 +280,30 @@ async fn a_failure_after_writes_names_the_step_its_last_state_what_it_created_an
     run_shell(&auth_undo);
     assert_eq!((snapshot(&c).await, snapshot(&p).await), before);
     scale_controller_manager(&p, 1).await;
+}
+
+/// A consumer whose stored `publicKey` is not its `privateKey`'s half is refused before the
+/// nonce exchange writes anything (it used to fail at "Tenant correctly generated").
+#[tokio::test]
+async fn a_mismatched_cluster_key_pair_is_refused_before_any_write() {
+    let (c, p) = (
+        ENV.cluster("badkey").client(),
+        ENV.cluster("keyprovider").client(),
+    );
+    let other = liqo_kube::install::generate_keys().expect("a key pair");
+    Api::<Secret>::namespaced(c.clone(), "liqo")
+        .patch(
+            "authentication-keys",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"stringData": {"publicKey": other.public_pem}})),
+        )
+        .await
+        .expect("publicKey replaced");
+    let (consumer, provider) = (kc("badkey"), remote("keyprovider"));
+    let err = refused(&[&consumer, "authenticate", &provider], &c, &p).await;
+    assert_eq!(
+        first_error(&err),
+        "ERRO: the consumer's cluster key (Secret liqo/authentication-keys) is unusable: publicKey of Secret authentication-keys is not the public half of its privateKey: restore the pair (or delete publicKey to derive it)",
+        "{err}"
+    );
 }

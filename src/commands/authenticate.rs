@@ -121,7 +121,16 @@ async fn preflight(peers: &Peers, liqo_ns: &str) -> anyhow::Result<ClusterKeys> 
             }
         }
     }
-    Ok(steps::read_private_key(&peers.local.client, liqo_ns).await?)
+    let keys = steps::read_private_key(&peers.local.client, liqo_ns).await?;
+    // A pair whose halves do not match would only fail at "Tenant correctly generated", after
+    // the nonce exchange has written on both clusters.
+    keys.public_key_pem().with_context(|| {
+        format!(
+            "the consumer's cluster key (Secret {liqo_ns}/{}) is unusable",
+            liqo_api::consts::name::AUTHENTICATION_KEYS_SECRET
+        )
+    })?;
+    Ok(keys)
 }
 
 /// A tenant-namespace refusal, its first line naming the cluster.
