@@ -265,7 +265,8 @@ impl ConnectArgs {
             fail(
                 remote,
                 format!(
-                    "An error occurred while checking gateway server template \"{server_name}/{server_ns}\": {e:#}"
+                    "An error occurred while checking gateway server template \"{server_name}/{server_ns}\": {}",
+                    crate::exit::one_line(&e)
                 ),
             )
         })?;
@@ -279,7 +280,8 @@ impl ConnectArgs {
                 fail(
                     local,
                     format!(
-                        "An error occurred while checking gateway client template \"{client_name}/{client_ns}\": {e:#}"
+                        "An error occurred while checking gateway client template \"{client_name}/{client_ns}\": {}",
+                        crate::exit::one_line(&e)
                     ),
                 )
             })?
@@ -553,7 +555,8 @@ async fn check_initialized(side: &Side<'_>, ns: &str) -> anyhow::Result<()> {
             "Network Configuration not found. Retry to issue `liqoctl network connect`. {reset_hint}"
         ),
         Err(e) => format!(
-            "Network Configuration not found. Retry to issue `liqoctl network connect`. {reset_hint}: {e}"
+            "Network Configuration not found. Retry to issue `liqoctl network connect`. {reset_hint}: {}",
+            crate::exit::one_line(&e.into())
         ),
     };
     spinner.fail(&message);

@@ -50,8 +50,16 @@ pub fn describe(cfg: Option<&Configuration>) -> String {
         });
     match condition {
         Some(c) => format!(
-            "condition {}={} ({}: {}), observedGeneration {:?} of generation {:?}",
-            c.type_, c.status, c.reason, c.message, c.observed_generation, cfg.metadata.generation
+            "condition {}={} ({}: {}), observedGeneration {} of generation {}",
+            c.type_,
+            c.status,
+            c.reason,
+            c.message,
+            c.observed_generation
+                .map_or_else(|| "unset".into(), |g| g.to_string()),
+            cfg.metadata
+                .generation
+                .map_or_else(|| "unset".into(), |g| g.to_string())
         ),
         None => "no NetworkCIDRsConfigured condition yet".into(),
     }

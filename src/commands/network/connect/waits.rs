@@ -128,7 +128,11 @@ pub(super) async fn await_server_endpoint(
             |g| endpoint(g).is_some(),
             |g| match g.and_then(|g| g.status.as_ref()).and_then(|s| s.endpoint.as_ref()) {
                 None => "no endpoint in the status (is the Service's load balancer or node address there?)".into(),
-                Some(e) => format!("endpoint {:?}:{:?}", e.addresses, e.port),
+                Some(e) => format!(
+                    "endpoint {} port {}",
+                    e.addresses.as_deref().unwrap_or_default().join(","),
+                    e.port.map_or_else(|| "unset".into(), |p| p.to_string())
+                ),
             },
         ),
     )
