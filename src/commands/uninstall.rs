@@ -232,6 +232,7 @@ async fn delete_idle_foreign_clusters(client: &Client, clusters: &[Peering]) -> 
 }
 
 /// Deletes every non-CRD object install renders, then waits for the namespace to be gone.
+/// Upstream's Helm uninstall keeps the Liqo namespace; we remove it, since install made it.
 async fn remove_installation(client: &Client, namespace: &str) -> anyhow::Result<()> {
     let keys = AuthKeys {
         private_pem: String::new(),
