@@ -1,5 +1,7 @@
 //! `liqoctl authenticate` between two real clusters with Liqo installed by `liqoctl install`.
 
+#[path = "common/auth_state.rs"]
+mod auth_state;
 mod common;
 #[path = "common/versions.rs"]
 mod versions;
@@ -15,7 +17,6 @@ use kube::api::{ListParams, PostParams};
 use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, Tenant};
-use liqo_api::core::{ConditionStatusType, ForeignCluster, RoleType};
 use liqo_testenv::Env;
 
 /// consumer and provider installed; `bare` has no Liqo.
@@ -116,86 +117,16 @@ async fn authenticate_gives_the_consumer_a_working_identity_and_is_idempotent() 
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), format!("{text}\n"));
 
-    // Least privilege: exactly the spec's RBAC (authentication.md §8), everywhere else nothing
-    // beyond what every authenticated user may do.
-    let other_tenant = liqo_kube::tenant_namespace::ensure(&provider, "someone-else", "test")
-        .await
-        .unwrap()
-        .name_any();
-    let namespaces = ["liqo-tenant-consumer-id", other_tenant.as_str(), "liqo", ""];
     let consumer_client = common::client_from_kubeconfig(&text).await;
-    let allowed = common::allowed_matrix(&provider, &consumer_client, &namespaces).await;
-    let mut expected = std::collections::BTreeSet::new();
-    for path in [
-        "authentication.liqo.io/renews",
-        "authentication.liqo.io/renews/status",
-        "authentication.liqo.io/resourceslices",
-        "authentication.liqo.io/resourceslices/status",
-        "offloading.liqo.io/namespacemaps",
-        "offloading.liqo.io/namespacemaps/status",
-    ] {
-        for verb in common::VERBS {
-            expected.insert(format!("{verb} {path} in \"liqo-tenant-consumer-id\""));
-        }
-    }
-    // What Kubernetes grants every authenticated user (system:basic-user), in every namespace.
-    for path in [
-        "authorization.k8s.io/selfsubjectaccessreviews",
-        "authorization.k8s.io/selfsubjectrulesreviews",
-        "authentication.k8s.io/selfsubjectreviews",
-    ] {
-        for ns in namespaces {
-            expected.insert(format!("create {path} in {ns:?}"));
-        }
-    }
-    let extra: Vec<_> = allowed.difference(&expected).collect();
-    let missing: Vec<_> = expected.difference(&allowed).collect();
-    assert!(
-        extra.is_empty() && missing.is_empty(),
-        "RBAC differs from the spec: extra {extra:?}, missing {missing:?}"
-    );
-
-    // Each side has a ForeignCluster for the other, with the role the handshake gives it.
-    for (client, peer, role) in [
-        (&consumer, "provider-id", RoleType::Provider),
-        (&provider, "consumer-id", RoleType::Consumer),
-    ] {
-        let api: Api<ForeignCluster> = Api::all(client.clone());
-        let ready = |fc: Option<&ForeignCluster>| {
-            fc.and_then(|f| f.status.as_ref()).is_some_and(|s| {
-                s.role == role
-                    && s.modules.as_ref().is_some_and(|m| {
-                        m.authentication.enabled
-                            && m.authentication
-                                .conditions
-                                .iter()
-                                .flatten()
-                                .all(|c| c.status == ConditionStatusType::Ready)
-                    })
-            })
-        };
-        let fc = tokio::time::timeout(
-            std::time::Duration::from_secs(60),
-            await_condition(api, peer, ready),
-        )
-        .await
-        .unwrap_or_else(|_| panic!("ForeignCluster {peer} never became {role:?}"))
-        .unwrap()
-        .unwrap();
-        assert_eq!(fc.labels()["liqo.io/remote-cluster-id"], peer);
-    }
-    let fc = Api::<ForeignCluster>::all(consumer.clone())
-        .get("provider-id")
-        .await
-        .unwrap()
-        .status
-        .unwrap();
+    auth_state::assert_consumer_rbac(&provider, &consumer_client, "liqo-tenant-consumer-id").await;
+    let fc = auth_state::assert_foreign_clusters(
+        (&consumer, "consumer-id"),
+        (&provider, "provider-id"),
+        "liqo-tenant-consumer-id",
+    )
+    .await;
     assert_eq!(
-        fc.tenant_namespace.unwrap().remote.as_deref(),
-        Some("liqo-tenant-consumer-id")
-    );
-    assert_eq!(
-        fc.api_server_url.as_deref(),
+        fc.status.unwrap().api_server_url.as_deref(),
         Some(ENV.cluster("provider").server())
     );
 

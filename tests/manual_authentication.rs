@@ -1,22 +1,19 @@
 //! The out-of-band authentication procedure of docs/authentication.md: each administrator runs
 //! liqoctl on their own cluster only, and the two exchange a nonce and two manifests.
 
+#[path = "common/auth_state.rs"]
+mod auth_state;
 mod common;
 
 use std::process::Command;
 use std::sync::LazyLock;
 
-use std::collections::BTreeSet;
-use std::time::Duration;
-
 use common::{kubeconfig, liqoctl, stderr, stdout};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::PostParams;
-use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::Identity;
-use liqo_api::core::{ConditionStatusType, ForeignCluster, RoleType};
 use liqo_testenv::{Binaries, Env};
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
@@ -199,76 +196,12 @@ async fn assert_same_end_state_as_authenticate(consumer: &Client, as_consumer: &
     assert_eq!(user.username.as_deref(), Some("oob-consumer-id"));
     assert!(user.groups.unwrap().contains(&"liqo.io".to_string()));
 
-    let other_tenant = liqo_kube::tenant_namespace::ensure(&provider, "someone-else", "test")
-        .await
-        .unwrap()
-        .name_any();
     let tenant_ns = "liqo-tenant-oob-consumer-id";
-    let namespaces = [tenant_ns, other_tenant.as_str(), "liqo", ""];
-    let allowed = common::allowed_matrix(&provider, as_consumer, &namespaces).await;
-    let mut expected = BTreeSet::new();
-    for path in [
-        "authentication.liqo.io/renews",
-        "authentication.liqo.io/renews/status",
-        "authentication.liqo.io/resourceslices",
-        "authentication.liqo.io/resourceslices/status",
-        "offloading.liqo.io/namespacemaps",
-        "offloading.liqo.io/namespacemaps/status",
-    ] {
-        for verb in common::VERBS {
-            expected.insert(format!("{verb} {path} in {tenant_ns:?}"));
-        }
-    }
-    // What Kubernetes grants every authenticated user (system:basic-user), everywhere.
-    for path in [
-        "authorization.k8s.io/selfsubjectaccessreviews",
-        "authorization.k8s.io/selfsubjectrulesreviews",
-        "authentication.k8s.io/selfsubjectreviews",
-    ] {
-        for ns in namespaces {
-            expected.insert(format!("create {path} in {ns:?}"));
-        }
-    }
-    let extra: Vec<_> = allowed.difference(&expected).collect();
-    let missing: Vec<_> = expected.difference(&allowed).collect();
-    assert!(
-        extra.is_empty() && missing.is_empty(),
-        "RBAC differs from the spec: extra {extra:?}, missing {missing:?}"
-    );
-
-    for (client, peer, role) in [
-        (consumer, "oob-provider-id", RoleType::Provider),
-        (&provider, "oob-consumer-id", RoleType::Consumer),
-    ] {
-        let api: Api<ForeignCluster> = Api::all(client.clone());
-        let ready = |fc: Option<&ForeignCluster>| {
-            fc.and_then(|f| f.status.as_ref()).is_some_and(|s| {
-                s.role == role
-                    && s.modules.as_ref().is_some_and(|m| {
-                        m.authentication.enabled
-                            && m.authentication
-                                .conditions
-                                .iter()
-                                .flatten()
-                                .all(|c| c.status == ConditionStatusType::Ready)
-                    })
-            })
-        };
-        let fc = tokio::time::timeout(Duration::from_secs(60), await_condition(api, peer, ready))
-            .await
-            .unwrap_or_else(|_| panic!("ForeignCluster {peer} never became {role:?}"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(fc.labels()["liqo.io/remote-cluster-id"], peer);
-    }
-    let fc = Api::<ForeignCluster>::all(consumer.clone())
-        .get("oob-provider-id")
-        .await
-        .unwrap()
-        .status
-        .unwrap();
-    assert_eq!(
-        fc.tenant_namespace.unwrap().remote.as_deref(),
-        Some(tenant_ns)
-    );
+    auth_state::assert_consumer_rbac(&provider, as_consumer, tenant_ns).await;
+    auth_state::assert_foreign_clusters(
+        (consumer, "oob-consumer-id"),
+        (&provider, "oob-provider-id"),
+        tenant_ns,
+    )
+    .await;
 }

@@ -8,9 +8,8 @@ use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use kube::api::{DynamicObject, ListParams};
-use kube::discovery::{Discovery, verbs};
-use kube::{Api, Client, ResourceExt};
+use kube::discovery::Discovery;
+use kube::{Api, Client};
 
 /// Runs liqoctl with `args`, no terminal, colours off; bounded so a hang fails the test.
 pub fn liqoctl(args: &[&str]) -> Output {
@@ -51,37 +50,9 @@ fn ensure_control_plane_built() {
     );
 }
 
-/// Every object of every listable resource in the cluster, as `group/Kind ns/name`, except
-/// Events (a record of what happened, not state).
+/// Every object of every listable resource, as `group/Kind ns/name`, except Events.
 pub async fn snapshot(client: &Client) -> BTreeSet<String> {
-    let discovery = Discovery::new(client.clone())
-        .run()
-        .await
-        .expect("discovery");
-    let mut out = BTreeSet::new();
-    for group in discovery.groups() {
-        for (ar, caps) in group.recommended_resources() {
-            if !caps.supports_operation(verbs::LIST) || ar.kind == "Event" {
-                continue;
-            }
-            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
-            let list = match api.list(&ListParams::default()).await {
-                Ok(list) => list,
-                Err(kube::Error::Api(e)) if e.code == 404 || e.code == 405 => continue,
-                Err(e) => panic!("listing {}: {e}", ar.plural),
-            };
-            for obj in list.items {
-                out.insert(format!(
-                    "{}/{} {}/{}",
-                    ar.group,
-                    ar.kind,
-                    obj.namespace().unwrap_or_default(),
-                    obj.name_any()
-                ));
-            }
-        }
-    }
-    out
+    liqo_testenv::snapshot::names(client).await
 }
 
 /// Every (verb, group/resource[/subresource], namespace) `client` may do, from a

@@ -15,6 +15,7 @@ pub mod pods;
 mod ports;
 mod process;
 pub mod services;
+pub mod snapshot;
 mod state;
 
 pub use binaries::Binaries;

@@ -1,5 +1,5 @@
-//! Before/after snapshots of a whole test cluster: `group/Kind ns/name` → resourceVersion of
-//! every object, to prove what a test wrote and that it left no residue.
+//! Before/after snapshots of a whole test cluster (`liqo_testenv::snapshot`), to prove what a
+//! test wrote and that it left no residue.
 //!
 //! Included with `#[path = "common/snapshot.rs"] mod snapshot;` by the tests that use it.
 
@@ -9,46 +9,16 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::time::Duration;
 
-use kube::api::{DynamicObject, ListParams};
-use kube::discovery::{Discovery, verbs};
 use kube::{Api, Client, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 
 /// Bound on the waits for the garbage collector.
 const WAIT: Duration = Duration::from_secs(90);
 
-/// Every object of every listable resource, `group/Kind ns/name` → resourceVersion, except
-/// Events (a record, not state) and Leases (renewed all the time by every component).
+/// Every object but Leases and Events, `group/Kind ns/name` → version
+/// ([`liqo_testenv::snapshot::versions`]).
 pub async fn snapshot(client: &Client) -> BTreeMap<String, String> {
-    let discovery = Discovery::new(client.clone())
-        .run()
-        .await
-        .expect("discovery");
-    let mut out = BTreeMap::new();
-    for group in discovery.groups() {
-        for (ar, caps) in group.recommended_resources() {
-            if !caps.supports_operation(verbs::LIST) || ar.kind == "Event" || ar.kind == "Lease" {
-                continue;
-            }
-            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
-            let list = match api.list(&ListParams::default()).await {
-                Ok(list) => list,
-                Err(kube::Error::Api(e)) if e.code == 404 || e.code == 405 => continue,
-                Err(e) => panic!("listing {}: {e}", ar.plural),
-            };
-            for obj in list.items {
-                let key = format!(
-                    "{}/{} {}/{}",
-                    ar.group,
-                    ar.kind,
-                    obj.namespace().unwrap_or_default(),
-                    obj.name_any()
-                );
-                out.insert(key, obj.resource_version().unwrap_or_default());
-            }
-        }
-    }
-    out
+    liqo_testenv::snapshot::versions(client).await
 }
 
 /// Names added and removed from `before` to `after`.
