@@ -34,11 +34,6 @@ pub fn step(scope: Scope, text: &str) {
     set(format!("{label}{text}"));
 }
 
-/// The step now running, when the cluster it acts on is not known.
-pub fn step_unscoped(text: &str) {
-    set(text.to_string());
-}
-
 /// The step running now: the running spinner's, else the last one a flow named.
 pub fn current() -> Option<String> {
     crate::printer::current_step()

@@ -333,7 +333,9 @@ async fn network_namespace(
     Ok(ns.map(|n| n.name_any()))
 }
 
-/// [`step`] for a step acting on `side`: the interrupt report names it with the side's scope.
+/// Runs one step on `side`: a spinner with `start` (also what an interruption names, with the
+/// side's scope), then `ok` (which may depend on the result) or `<fail>: <cause>`. A failure is
+/// reported here, so the error returned prints nothing more.
 pub(super) async fn side_step<T, E>(
     side: &Side<'_>,
     start: impl Into<String>,
@@ -346,37 +348,7 @@ where
 {
     let start = start.into();
     interrupt::step(side.scope, &start);
-    run_step(side.printer, start, fail, ok, work).await
-}
-
-/// Runs one step: a spinner with `start`, then `ok` (which may depend on the result) or
-/// `<fail>: <cause>`. A failure is reported here, so the error returned prints nothing more.
-pub(super) async fn step<T, E>(
-    printer: &Printer,
-    start: impl Into<String>,
-    fail: impl Display,
-    ok: impl FnOnce(&T) -> String,
-    work: impl Future<Output = Result<T, E>>,
-) -> anyhow::Result<T>
-where
-    E: Into<anyhow::Error>,
-{
-    let start = start.into();
-    interrupt::step_unscoped(&start);
-    run_step(printer, start, fail, ok, work).await
-}
-
-async fn run_step<T, E>(
-    printer: &Printer,
-    start: String,
-    fail: impl Display,
-    ok: impl FnOnce(&T) -> String,
-    work: impl Future<Output = Result<T, E>>,
-) -> anyhow::Result<T>
-where
-    E: Into<anyhow::Error>,
-{
-    let spinner = printer.spinner(start);
+    let spinner = side.printer.spinner(start);
     match work.await {
         Ok(value) => {
             spinner.success(ok(&value));

@@ -21,7 +21,7 @@ use liqo_api::networking::{
 use liqo_kube::network::lookup::by_peer;
 use liqo_kube::wait;
 
-use super::common::{CommonArgs, Side, TenantObject, connect_peers, left, pair, step};
+use super::common::{CommonArgs, Side, TenantObject, connect_peers, left, pair, side_step};
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
 
@@ -139,8 +139,8 @@ where
 {
     let mut subject = what.to_string();
     subject[..1].make_ascii_uppercase();
-    step(
-        side.printer,
+    side_step(
+        side,
         format!("Deleting {what}"),
         format!("An error occurred while deleting {what}"),
         |existed: &bool| {
