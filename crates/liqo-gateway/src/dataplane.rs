@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::diagnosis::Snapshot;
-use crate::offload::{self, Coalescer, Segments, VNET_HDR_LEN, VnetHdr};
+use crate::segmentation::{self, Coalescer, Segments, VNET_HDR_LEN, VnetHdr};
 use crate::tun::Tun;
 use crate::tunnel::{self, MSG_COOKIE_REPLY, MSG_DATA, Output, Tunnel};
 use crate::udp::{self, Batch, Udp};
@@ -245,7 +245,7 @@ fn transmit(shared: &Shared, b: &mut TxBuffers, n: usize) -> io::Result<()> {
         return Ok(());
     };
     b.segment_lens.clear();
-    match offload::prepare(hdr, &mut b.read[VNET_HDR_LEN..n]) {
+    match segmentation::prepare(hdr, &mut b.read[VNET_HDR_LEN..n]) {
         // Allowed IPs are 0.0.0.0/0, as upstream configures them: IPv6 has no peer.
         Ok(Segments::Single(p)) if !is_ipv4(p) => return Ok(()),
         Ok(Segments::Single(p)) => {
@@ -427,10 +427,10 @@ fn deliver(b: &mut RxBuffers, tun: &mut Tun) -> io::Result<()> {
         let members = b.coalescer.members(g);
         let payload: usize = members
             .iter()
-            .map(|&m| offload::tcp_payload(slice(&b.plain, b.packets[m])).len())
+            .map(|&m| segmentation::tcp_payload(slice(&b.plain, b.packets[m])).len())
             .sum();
         let last = *members.last().expect("invariant: a group has members");
-        let last_flags = offload::tcp_flags(slice(&b.plain, b.packets[last]));
+        let last_flags = segmentation::tcp_flags(slice(&b.plain, b.packets[last]));
         let (at, len) = b.packets[members[0]];
         let header = Coalescer::finish(
             members.len(),
@@ -447,7 +447,7 @@ fn deliver(b: &mut RxBuffers, tun: &mut Tun) -> io::Result<()> {
         iov[0] = IoSlice::new(&b.headers[g]);
         iov[1] = IoSlice::new(slice(&b.plain, b.packets[members[0]]));
         for (k, &m) in members.iter().enumerate().skip(1) {
-            iov[k + 1] = IoSlice::new(offload::tcp_payload(slice(&b.plain, b.packets[m])));
+            iov[k + 1] = IoSlice::new(segmentation::tcp_payload(slice(&b.plain, b.packets[m])));
         }
         match tun.write(&iov[..members.len() + 1]) {
             Ok(_) => {}

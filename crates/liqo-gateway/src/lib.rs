@@ -11,7 +11,7 @@ pub mod diagnosis;
 pub mod endpoint;
 pub mod health;
 pub mod netconf;
-pub mod offload;
+pub mod segmentation;
 pub mod plan;
 pub mod probe;
 pub mod run;

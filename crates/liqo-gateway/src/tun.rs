@@ -47,7 +47,7 @@ pub enum TunError {
     },
 }
 
-/// An open TUN device. Reads return a [`VNET_HDR_LEN`](crate::offload::VNET_HDR_LEN)-byte
+/// An open TUN device. Reads return a [`VNET_HDR_LEN`](crate::segmentation::VNET_HDR_LEN)-byte
 /// virtio header then the IP packet; writes take the same. The device disappears when the
 /// last handle closes (not persistent), so a killed gateway leaves nothing behind.
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! Segmentation of TSO super-packets, checksum completion, receive coalescing and UDP GSO
 //! batching, on hand-built packets.
 
-use liqo_gateway::offload::{
+use liqo_gateway::segmentation::{
     self, Coalescer, F_NEEDS_CSUM, GSO_NONE, GSO_TCPV4, Segments, VNET_HDR_LEN, VnetHdr,
     checksum_add, fold,
 };
@@ -84,7 +84,7 @@ fn a_tso_packet_is_cut_into_valid_mss_segments() {
         csum_start: 20,
         csum_offset: 16,
     };
-    let Segments::Tcp(seg) = offload::prepare(hdr, &mut sp).unwrap() else {
+    let Segments::Tcp(seg) = segmentation::prepare(hdr, &mut sp).unwrap() else {
         panic!("a TCPv4 GSO packet");
     };
     assert_eq!(seg.count(), 3);
@@ -132,7 +132,7 @@ fn a_partial_checksum_is_finished() {
         csum_offset: 16,
         ..VnetHdr::default()
     };
-    let Segments::Single(done) = offload::prepare(hdr, &mut p).unwrap() else {
+    let Segments::Single(done) = segmentation::prepare(hdr, &mut p).unwrap() else {
         panic!("a single packet");
     };
     assert!(checksums_valid(done));
@@ -145,13 +145,13 @@ fn unsupported_gso_types_and_truncated_headers_are_refused() {
         gso_type: 5,
         ..VnetHdr::default()
     };
-    assert!(offload::prepare(udp_gso, &mut p).is_err());
+    assert!(segmentation::prepare(udp_gso, &mut p).is_err());
     let tso = VnetHdr {
         gso_type: GSO_TCPV4,
         gso_size: 100,
         ..VnetHdr::default()
     };
-    assert!(offload::prepare(tso, &mut p[..30]).is_err());
+    assert!(segmentation::prepare(tso, &mut p[..30]).is_err());
 }
 
 #[test]
@@ -196,13 +196,13 @@ fn coalesce(packets: &mut [Vec<u8>]) -> Vec<(VnetHdr, Vec<u8>)> {
         let members = c.members(g).to_vec();
         let rest: usize = members
             .iter()
-            .map(|&m| offload::tcp_payload(&packets[m]).len())
+            .map(|&m| segmentation::tcp_payload(&packets[m]).len())
             .sum();
-        let last_flags = offload::tcp_flags(&packets[*members.last().unwrap()]);
+        let last_flags = segmentation::tcp_flags(&packets[*members.last().unwrap()]);
         let header = Coalescer::finish(members.len(), &mut packets[members[0]], rest, last_flags);
         let mut bytes = packets[members[0]].clone();
         for &m in &members[1..] {
-            bytes.extend_from_slice(offload::tcp_payload(&packets[m]));
+            bytes.extend_from_slice(segmentation::tcp_payload(&packets[m]));
         }
         out.push((header, bytes));
     }
@@ -228,7 +228,7 @@ fn consecutive_segments_become_one_super_packet() {
     assert_eq!(&p[52..], &data[..]);
     // Segmenting the super-packet again gives back the original segments.
     let mut again = p.clone();
-    let Segments::Tcp(s) = offload::prepare(*h, &mut again).unwrap() else {
+    let Segments::Tcp(s) = segmentation::prepare(*h, &mut again).unwrap() else {
         panic!("TSO");
     };
     let mut buf = vec![0u8; 2000];

@@ -20,7 +20,9 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::context::Context;
-use crate::foreign_cluster_network::{self, networking_module};
+
+pub mod networking;
+use networking::networking_module;
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::FOREIGN_CLUSTER;
@@ -56,7 +58,7 @@ async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action,
     };
     let now = k8s_openapi::jiff::Timestamp::now();
     let mut status = compute_status(&observed, fc.status.as_ref(), now);
-    let network = foreign_cluster_network::observe(&ctx.client, &id)
+    let network = networking::observe(&ctx.client, &id)
         .await
         .map_err(|e| Error("observe the networking with the peer", e))?;
     let previous = fc

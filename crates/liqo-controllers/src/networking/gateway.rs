@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use crate::context::Context;
-use crate::gateway_render::{self, ChildParams};
+use crate::networking::gateway_render::{self, ChildParams};
 
 const RETRY: Duration = Duration::from_secs(5);
 /// Only the default child and template kinds are watched: a resync picks up the status of

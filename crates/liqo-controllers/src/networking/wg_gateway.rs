@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use crate::context::Context;
-use crate::wg_render::{self as render, Gateway};
+use crate::networking::wg_render::{self as render, Gateway};
 
 const RETRY: Duration = Duration::from_secs(5);
 /// A safety net: every input is watched.

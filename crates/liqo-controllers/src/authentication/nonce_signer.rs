@@ -15,8 +15,8 @@ use liqo_kube::tenant_namespace::TenantNamespaceError;
 use tracing::instrument;
 
 use crate::context::{Context, KeyError};
-use crate::secret_data;
-use crate::tenant_secret::{self, Verdict};
+use crate::authentication::secret_data;
+use crate::authentication::tenant_secret::{self, Verdict};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::NONCE_SIGNER;

@@ -1,0 +1,3 @@
+//! `core.liqo.io`: the ForeignCluster, one module per peering module it reports on.
+
+pub mod foreign_cluster;
