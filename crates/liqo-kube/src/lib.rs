@@ -14,5 +14,6 @@ pub mod ipam;
 pub mod kubeconfig;
 pub mod leader;
 pub mod network;
+pub mod reconcile;
 pub mod tenant_namespace;
 pub mod wait;
