@@ -64,6 +64,8 @@ pub struct Context {
     pub metrics: Metrics,
     /// The API server address consumers use (`--api-server-address-override`).
     pub api_server: Option<String>,
+    /// Offloading settings (slice defaults, offered classes).
+    pub offloading: crate::offloading::settings::Settings,
 }
 
 impl std::fmt::Debug for Context {
@@ -93,6 +95,7 @@ impl Context {
         liqo_namespace: String,
         metrics: Metrics,
         api_server: Option<String>,
+        offloading: crate::offloading::settings::Settings,
     ) -> Arc<Self> {
         let reporter = Reporter {
             controller: "liqo-controller-manager".into(),
@@ -106,6 +109,7 @@ impl Context {
             liqo_namespace,
             metrics,
             api_server,
+            offloading,
         })
     }
 

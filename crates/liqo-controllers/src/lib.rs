@@ -7,6 +7,7 @@ pub mod core;
 pub mod health;
 pub mod manager;
 pub mod networking;
+pub mod offloading;
 
 use std::sync::Arc;
 

@@ -34,6 +34,8 @@ pub struct ManagerConfig {
     pub identity: String,
     /// The API server URL consumers are given (`--api-server-address-override`).
     pub api_server: Option<String>,
+    /// Offloading settings.
+    pub offloading: crate::offloading::settings::Settings,
 }
 
 /// Runs the manager until `shutdown` resolves.
@@ -88,6 +90,7 @@ pub async fn run(
         config.liqo_namespace.clone(),
         reconcile_metrics,
         config.api_server.clone(),
+        config.offloading.clone(),
     );
     let controllers = crate::run_controllers(ctx);
     tokio::pin!(controllers);

@@ -14,9 +14,9 @@ use liqo_kube::crypto::{self, CryptoError};
 use liqo_kube::tenant_namespace::TenantNamespaceError;
 use tracing::instrument;
 
-use crate::context::{Context, KeyError};
 use crate::authentication::secret_data;
 use crate::authentication::tenant_secret::{self, Verdict};
+use crate::context::{Context, KeyError};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::NONCE_SIGNER;

@@ -1,0 +1,4 @@
+//! `offloading.liqo.io`: what the provider grants and how the consumer turns it into a
+//! virtual node.
+
+pub mod settings;
