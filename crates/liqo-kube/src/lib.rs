@@ -14,6 +14,7 @@ pub mod ipam;
 pub mod kubeconfig;
 pub mod leader;
 pub mod network;
+pub mod offloading;
 pub mod reconcile;
 pub mod tenant_namespace;
 pub mod wait;

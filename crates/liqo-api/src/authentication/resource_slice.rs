@@ -136,3 +136,40 @@ pub enum ResourceSliceConditionStatus {
     /// Refused.
     Denied,
 }
+
+impl ResourceSlice {
+    /// The condition of type `type_`, if the provider has set one.
+    pub fn condition(&self, type_: ResourceSliceConditionType) -> Option<&ResourceSliceCondition> {
+        self.status
+            .as_ref()?
+            .conditions
+            .as_ref()?
+            .iter()
+            .find(|c| c.type_ == type_)
+    }
+
+    /// The status of the `type_` condition, if any.
+    pub fn condition_status(
+        &self,
+        type_: ResourceSliceConditionType,
+    ) -> Option<ResourceSliceConditionStatus> {
+        self.condition(type_).map(|c| c.status)
+    }
+
+    /// Whether the provider accepted the slice's CSR (`Authentication=Accepted`).
+    pub fn is_authentication_accepted(&self) -> bool {
+        self.condition_status(ResourceSliceConditionType::Authentication)
+            == Some(ResourceSliceConditionStatus::Accepted)
+    }
+
+    /// Whether the provider granted the resources (`Resources=Accepted`).
+    pub fn is_resources_accepted(&self) -> bool {
+        self.condition_status(ResourceSliceConditionType::Resources)
+            == Some(ResourceSliceConditionStatus::Accepted)
+    }
+
+    /// Both conditions `Accepted`: the slice can back a virtual node.
+    pub fn is_accepted(&self) -> bool {
+        self.is_authentication_accepted() && self.is_resources_accepted()
+    }
+}
