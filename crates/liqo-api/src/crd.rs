@@ -29,6 +29,7 @@ pub fn all() -> Vec<CustomResourceDefinition> {
         finish(networking::WgGatewayServerTemplate::crd(), SpecRequired::No),
         finish(offloading::NamespaceMap::crd(), SpecRequired::No),
         finish(offloading::NamespaceOffloading::crd(), SpecRequired::Yes),
+        finish(offloading::Quota::crd(), SpecRequired::Yes),
         finish(offloading::VirtualNode::crd(), SpecRequired::No),
         finish(offloading::VkOptionsTemplate::crd(), SpecRequired::No),
     ]
@@ -257,6 +258,14 @@ mod tests {
             "Namespaced",
             true,
         ),
+        (
+            "Quota",
+            "offloading.liqo.io",
+            "v1beta1",
+            "quotas",
+            "Namespaced",
+            false,
+        ),
     ];
 
     #[test]
@@ -301,6 +310,7 @@ mod tests {
         assert_eq!(short("VirtualNode"), ["vn", "vnode", "virno", "vno"]);
         assert_eq!(short("ForeignCluster"), ["fc"]);
         assert_eq!(short("GatewayServer"), ["gws", "gwserver"]);
+        assert_eq!(short("Quota"), ["qt"]);
         assert!(short("Renew").is_empty());
     }
 
@@ -338,6 +348,7 @@ mod tests {
         };
         assert_eq!(required("Network"), ["spec"]);
         assert_eq!(required("NamespaceOffloading"), ["spec"]);
+        assert_eq!(required("Quota"), ["spec"]);
         assert!(required("Tenant").is_empty());
     }
 

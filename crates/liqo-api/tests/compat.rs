@@ -369,6 +369,7 @@ async fn assert_fixtures_roundtrip(client: &Client) {
     namespaced!(fixtures::vk_options_template());
     namespaced!(fixtures::namespace_offloading(), status);
     namespaced!(fixtures::namespace_map(), status);
+    namespaced!(fixtures::quota());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -1,8 +1,9 @@
-//! `offloading.liqo.io/v1beta1`: VirtualNode and its VkOptionsTemplate, NamespaceOffloading and
-//! NamespaceMap.
+//! `offloading.liqo.io/v1beta1`: VirtualNode and its VkOptionsTemplate, NamespaceOffloading,
+//! NamespaceMap and the provider's Quota.
 
 mod namespace_map;
 mod namespace_offloading;
+mod quota;
 mod virtual_node;
 mod vk_options_template;
 
@@ -14,6 +15,7 @@ pub use namespace_offloading::{
     NamespaceOffloadingStatus, OffloadingPhase, PodOffloadingStrategy, RemoteNamespaceCondition,
     RemoteNamespaceConditionType,
 };
+pub use quota::{LimitsEnforcement, Quota, QuotaSpec};
 pub use virtual_node::{
     Affinity, OffloadingPatch, VirtualNode, VirtualNodeCondition, VirtualNodeConditionStatus,
     VirtualNodeConditionType, VirtualNodeSpec, VirtualNodeStatus,
@@ -40,6 +42,17 @@ mod tests {
         assert_json_roundtrip(&fixtures::vk_options_template());
         assert_json_roundtrip(&fixtures::namespace_offloading());
         assert_json_roundtrip(&fixtures::namespace_map());
+        assert_json_roundtrip(&fixtures::quota());
+    }
+
+    #[test]
+    fn quota_uses_upstream_names() {
+        let json = assert_json_roundtrip(&fixtures::quota());
+        let spec = &json["spec"];
+        assert_eq!(spec["user"], "damp-feather-acd8a9ca302f");
+        assert_eq!(spec["limitsEnforcement"], "None");
+        assert_eq!(spec["resources"]["cpu"], "4");
+        assert_eq!(spec["cordoned"], false);
     }
 
     #[test]
