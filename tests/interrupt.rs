@@ -18,7 +18,6 @@ use common::{kubeconfig, liqoctl, remote_kubeconfig, stderr};
 use converge::{Interrupted, WAIT, journal_lines, run_and_signal, scale_controller_manager, state};
 use kube::{Api, Client};
 use liqo_api::networking::Configuration;
-use liqo_kube::network::configuration::is_configured;
 use liqo_testenv::Env;
 use nix::sys::signal::Signal;
 
@@ -220,7 +219,7 @@ async fn network_connect_interrupted_at_two_steps_converges_on_a_rerun() {
         "local-id",
         "the remote Configuration to be remapped",
         WAIT,
-        |c| c.is_some_and(is_configured),
+        |c| c.is_some_and(Configuration::is_configured),
         liqo_kube::network::configuration::describe,
     )
     .await

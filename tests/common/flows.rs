@@ -14,7 +14,7 @@ use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, Renew};
 use liqo_api::core::ForeignCluster;
-use liqo_api::networking::{Connection, ConnectionStatusValue, GatewayClient, GatewayServer};
+use liqo_api::networking::{Connection, GatewayClient, GatewayServer};
 use liqo_testenv::{Binaries, Env};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -424,7 +424,7 @@ where
 }
 
 pub fn connected(c: &Connection) -> bool {
-    c.status.as_ref().and_then(|s| s.value.clone()) == Some(ConnectionStatusValue::Connected)
+    c.is_connected()
 }
 
 /// The gateway server's Service, GatewayServer and the client's GatewayClient.

@@ -112,7 +112,7 @@ fn remote(pod: &[&str], external: &str) -> ConfigurationSpec {
 }
 
 fn configured(c: Option<&Configuration>) -> bool {
-    c.is_some_and(liqo_controllers::networking::configuration::is_configured)
+    c.is_some_and(Configuration::is_configured)
 }
 
 /// Creates the Configuration `peer` in its own namespace and waits until it is configured.

@@ -11,7 +11,7 @@ use liqo_api::consts::name;
 use liqo_api::networking::{
     Configuration, EndpointStatus, GatewayClient, GatewayServer, PublicKey, ServiceType,
 };
-use liqo_kube::network::configuration::{self as netcfg, is_configured};
+use liqo_kube::network::configuration as netcfg;
 use liqo_kube::network::gateway::{self, ServerParams, TemplateRef};
 use liqo_kube::network::lookup::{by_peer, name_for_peer};
 
@@ -523,7 +523,7 @@ async fn await_configured(
                 &name,
                 &what,
                 left(deadline),
-                |c| c.is_some_and(is_configured),
+                |c| c.is_some_and(Configuration::is_configured),
                 netcfg::describe,
             )
             .await
@@ -544,7 +544,7 @@ async fn check_initialized(side: &Side<'_>, ns: &str) -> anyhow::Result<()> {
     let reset_hint =
         "If the issue persist, you can try to reset the network with `liqoctl network reset`";
     let message = match by_peer(&api, side.peer).await {
-        Ok(Some(cfg)) if is_configured(&cfg) => {
+        Ok(Some(cfg)) if cfg.is_configured() => {
             spinner.success("Network correctly initialized");
             return Ok(());
         }

@@ -88,3 +88,64 @@ pub struct ClusterConfigCidr {
     #[schemars(schema_with = "crate::schema::cidr_list")]
     pub external: Option<Vec<String>>,
 }
+
+impl Configuration {
+    /// ConfiguredP (networking.md §3.1): condition `NetworkCIDRsConfigured` is True and its
+    /// `observedGeneration` equals `metadata.generation`. Every consumer (liqoctl's waits, the
+    /// remapping, routes) gates on this one predicate.
+    ///
+    /// An absent `observedGeneration` or `generation` counts as 0: upstream compares Go
+    /// `int64`s serialised with `omitempty`, so absent and 0 are the same value on the wire.
+    /// The API server always sets `generation` (≥ 1), so a condition without
+    /// `observedGeneration` (a ≤1.1 controller's) never counts for a stored object.
+    pub fn is_configured(&self) -> bool {
+        let generation = self.metadata.generation.unwrap_or(0);
+        self.status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| {
+                cs.iter().find(|c| {
+                    c.type_ == crate::consts::condition::configuration::TYPE_NETWORK_CIDRS_CONFIGURED
+                })
+            })
+            .is_some_and(|c| c.status == "True" && c.observed_generation.unwrap_or(0) == generation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+
+    use super::*;
+    use crate::consts::condition::configuration::TYPE_NETWORK_CIDRS_CONFIGURED;
+
+    fn with(status: &str, observed: Option<i64>, generation: Option<i64>) -> Configuration {
+        let mut cfg = Configuration::new("c2", ConfigurationSpec::default());
+        cfg.metadata.generation = generation;
+        cfg.status = Some(ConfigurationStatus {
+            remote: None,
+            conditions: Some(vec![Condition {
+                type_: TYPE_NETWORK_CIDRS_CONFIGURED.into(),
+                status: status.into(),
+                reason: "r".into(),
+                message: "m".into(),
+                observed_generation: observed,
+                last_transition_time: Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH),
+            }]),
+        });
+        cfg
+    }
+
+    #[test]
+    fn configured_needs_true_for_the_current_generation() {
+        assert!(with("True", Some(2), Some(2)).is_configured());
+        assert!(!with("True", Some(1), Some(2)).is_configured(), "stale");
+        assert!(!with("False", Some(2), Some(2)).is_configured());
+        assert!(
+            !with("True", None, Some(1)).is_configured(),
+            "no observedGeneration is 0, never a stored object's generation"
+        );
+        assert!(with("True", None, None).is_configured(), "Go: 0 == 0");
+        assert!(!Configuration::new("c2", ConfigurationSpec::default()).is_configured());
+    }
+}

@@ -91,3 +91,13 @@ pub struct ConnectionLatency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Time>,
 }
+
+impl Connection {
+    /// Whether the gateway reports the tunnel `Connected` (pings answered).
+    pub fn is_connected(&self) -> bool {
+        self.status
+            .as_ref()
+            .and_then(|s| s.value.as_ref())
+            .is_some_and(|v| *v == ConnectionStatusValue::Connected)
+    }
+}

@@ -99,18 +99,6 @@ pub fn compute_status(
     }
 }
 
-/// ConfiguredP: the condition is True for the current generation.
-pub fn is_configured(cfg: &Configuration) -> bool {
-    cfg.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| {
-            cs.iter()
-                .find(|c| c.type_ == cond::TYPE_NETWORK_CIDRS_CONFIGURED)
-        })
-        .is_some_and(|c| c.status == "True" && c.observed_generation == cfg.metadata.generation)
-}
-
 #[instrument(skip_all, fields(name = %cfg.name_any(), ns = cfg.namespace()))]
 async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action, Error> {
     if cfg.metadata.deletion_timestamp.is_some() {
@@ -430,9 +418,9 @@ mod tests {
         let mut cfg = Configuration::new("peer", Default::default());
         cfg.metadata.generation = Some(2);
         cfg.status = Some(full.clone());
-        assert!(is_configured(&cfg));
+        assert!(cfg.is_configured());
         cfg.metadata.generation = Some(3);
-        assert!(!is_configured(&cfg), "stale observedGeneration");
+        assert!(!cfg.is_configured(), "stale observedGeneration");
         // Same inputs later: equal status, so nothing is written.
         let later = compute_status(
             vec!["10.71.0.0/16".into(), "10.244.0.0/16".into()],

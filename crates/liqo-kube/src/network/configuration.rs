@@ -21,20 +21,6 @@ pub enum ForgeError {
     Api(#[source] kube::Error),
 }
 
-/// ConfiguredP (networking.md §3.1): the condition is True for the current generation.
-pub fn is_configured(cfg: &Configuration) -> bool {
-    cfg.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|conditions| {
-            conditions.iter().any(|c| {
-                c.type_ == condition::configuration::TYPE_NETWORK_CIDRS_CONFIGURED
-                    && c.status == "True"
-                    && Some(c.observed_generation.unwrap_or_default()) == cfg.metadata.generation
-            })
-        })
-}
-
 /// A one-line state for timeout messages.
 pub fn describe(cfg: Option<&Configuration>) -> String {
     let Some(cfg) = cfg else {
@@ -160,12 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn configured_needs_true_for_the_current_generation() {
-        assert!(is_configured(&with_condition("True", 2, 2)));
-        assert!(!is_configured(&with_condition("True", 1, 2)));
-        assert!(!is_configured(&with_condition("False", 2, 2)));
-        let bare = for_peer("c2", vec![], vec![]);
-        assert!(!is_configured(&bare));
+    fn describe_names_the_condition_and_generations() {
         assert_eq!(describe(None), "Configuration not found");
         assert!(
             describe(Some(&with_condition("False", 1, 2))).contains("NetworkCIDRsConfigured=False")

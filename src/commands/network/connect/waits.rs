@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::api::ListParams;
 use kube::{Api, ResourceExt};
 use liqo_api::consts::name;
-use liqo_api::networking::{Connection, ConnectionStatusValue, EndpointStatus, GatewayServer};
+use liqo_api::networking::{Connection, EndpointStatus, GatewayServer};
 use liqo_kube::auth::steps;
 use liqo_kube::network::lookup::{by_peer, peer_selector};
 use liqo_kube::wait;
@@ -240,7 +240,7 @@ pub(super) async fn await_connection(
             listed.store(true, std::sync::atomic::Ordering::Relaxed);
             match conns {
                 [] => Ok(false),
-                [conn] => Ok(!established || connected(conn)),
+                [conn] => Ok(!established || conn.is_connected()),
                 _ => Err(format!(
                     "more than one Connection resource found for remote cluster {peer}"
                 )),
@@ -267,11 +267,4 @@ pub(super) async fn await_connection(
     })
     .await
     .map(drop)
-}
-
-fn connected(conn: &Connection) -> bool {
-    conn.status
-        .as_ref()
-        .and_then(|s| s.value.as_ref())
-        .is_some_and(|v| *v == ConnectionStatusValue::Connected)
 }
