@@ -146,6 +146,16 @@ pub mod virtual_node {
     pub const REASON_NO_PID_PRESSURE: &str = "RemoteClusterHasNoPIDPressure";
     /// Reason of a local pod whose remote pod terminated without a ShadowPod.
     pub const REASON_REMOTE_POD_TERMINATED: &str = "RemotePodTerminated";
+    /// Message of the pressure conditions when `False`.
+    pub const MESSAGE_SUFFICIENT_RESOURCES: &str =
+        "The remote cluster is advertising sufficient resources";
+    /// Message of the pressure conditions when `True`.
+    pub const MESSAGE_INSUFFICIENT_RESOURCES: &str =
+        "The remote cluster is advertising no/insufficient resources";
+    /// Message of [`REASON_NETWORKING_DOWN`].
+    pub const MESSAGE_NETWORKING_DOWN: &str = "The Liqo cluster interconnection is down";
+    /// Message of [`REASON_NETWORKING_UP`].
+    pub const MESSAGE_NETWORKING_UP: &str = "The Liqo cluster interconnection is established";
 }
 
 /// Approval of CertificateSigningRequests.

@@ -1,0 +1,12 @@
+//! The Liqo virtual kubelet: one process per VirtualNode, in the consumer cluster. It elects a
+//! leader among its replicas, builds the provider's client from the VirtualNode's kubeconfig
+//! Secret, and keeps the consumer's `Node` for the provider (`node/`: registration, conditions,
+//! the heartbeat Lease, the provider ping). Reflection of workloads and the kubelet HTTPS API
+//! (spec offloading.md §6.1 steps 5–6) come with a later issue.
+
+pub mod args;
+pub mod node;
+pub mod remote;
+mod run;
+
+pub use run::run;
