@@ -1,13 +1,17 @@
 //! One module per subcommand; this file only dispatches.
 
+mod activate;
 mod authenticate;
+mod cordon;
 mod create;
 mod delete;
+mod drain;
 mod generate;
 mod get;
 mod install;
 mod network;
 mod unauthenticate;
+mod uncordon;
 mod uninstall;
 mod version;
 
@@ -21,15 +25,24 @@ use crate::printer::Printer;
 /// liqoctl's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Provider side: grant a cordoned or drained consumer resources again.
+    #[command(subcommand)]
+    Activate(activate::Activate),
     /// Authenticate with a provider cluster (local = consumer, remote = provider).
     #[command(alias = "auth")]
     Authenticate(authenticate::AuthenticateArgs),
-    /// Create Liqo objects (out-of-band authentication).
+    /// Provider side: stop granting new resources to a consumer (Tenant or ResourceSlice).
+    #[command(subcommand)]
+    Cordon(cordon::Cordon),
+    /// Create Liqo objects (out-of-band authentication, resource slices, virtual nodes).
     #[command(subcommand)]
     Create(create::Create),
     /// Delete Liqo objects.
     #[command(subcommand)]
     Delete(delete::Delete),
+    /// Provider side: revoke every resource granted to a consumer.
+    #[command(subcommand)]
+    Drain(drain::Drain),
     /// Generate objects to apply in another cluster.
     #[command(subcommand)]
     Generate(generate::Generate),
@@ -45,6 +58,9 @@ pub enum Command {
     /// Remove the authentication with a provider cluster.
     #[command(alias = "unauth")]
     Unauthenticate(unauthenticate::UnauthenticateArgs),
+    /// Provider side: undo a cordon.
+    #[command(subcommand)]
+    Uncordon(uncordon::Uncordon),
     /// Uninstall Liqo from the selected cluster.
     Uninstall(uninstall::UninstallArgs),
     /// Print the client and server versions.
@@ -58,14 +74,18 @@ pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
         global: cli.global,
     };
     match cli.command {
+        Command::Activate(cmd) => cmd.run(&ctx).await,
         Command::Authenticate(args) => args.run(&ctx).await,
+        Command::Cordon(cmd) => cmd.run(&ctx).await,
         Command::Create(cmd) => cmd.run(&ctx).await,
         Command::Delete(cmd) => cmd.run(&ctx).await,
+        Command::Drain(cmd) => cmd.run(&ctx).await,
         Command::Generate(cmd) => cmd.run(&ctx).await,
         Command::Get(cmd) => cmd.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Network(cmd) => cmd.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
+        Command::Uncordon(cmd) => cmd.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,
     }

@@ -1,0 +1,269 @@
+//! `liqoctl create resourceslice <name>` (spec offloading.md §8.1): the consumer asks a provider
+//! for a slice of its resources and waits until the provider authenticates it.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{ListParams, PostParams};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::authentication::{
+    ResourceSlice, ResourceSliceConditionStatus, ResourceSliceConditionType,
+};
+use liqo_api::consts::label;
+use liqo_kube::offloading::resource_slice::{self as slice_builder, SliceRequest};
+use liqo_kube::tenant_namespace;
+
+use crate::cli::{RemoteClusterArgs, parse_timeout};
+use crate::commands::generate::{Format, print_object};
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+use crate::journal;
+use crate::printer::Scope;
+
+/// Ask a provider cluster for a slice of its resources (consumer side).
+///
+/// Examples:
+///   liqoctl create resourceslice my-slice --remote-cluster-id provider-id --cpu 4 --memory 8Gi
+///   liqoctl create resourceslice gpus --remote-cluster-id provider-id --resource nvidia.com/gpu=2
+#[derive(Debug, clap::Args)]
+pub struct CreateResourceSliceArgs {
+    /// The ResourceSlice's name; the virtual node made for it takes the same name.
+    name: String,
+    /// The provider's cluster ID.
+    #[arg(long)]
+    remote_cluster_id: String,
+    /// The slice class: only the built-in `default` is served.
+    #[arg(long, default_value = liqo_api::consts::name::DEFAULT_RESOURCE_SLICE_CLASS)]
+    class: String,
+    /// CPU requested (e.g. 4, 500m); the provider's default when unset.
+    #[arg(long)]
+    cpu: Option<String>,
+    /// Memory requested (e.g. 8Gi); the provider's default when unset.
+    #[arg(long)]
+    memory: Option<String>,
+    /// Pods requested (a whole number); the provider's default when unset.
+    #[arg(long)]
+    pods: Option<String>,
+    /// Other resources, as name=quantity; repeat the flag or separate with commas (e.g.
+    /// --resource nvidia.com/gpu=1,ephemeral-storage=20Gi).
+    #[arg(long = "resource", value_delimiter = ',')]
+    resources: Vec<String>,
+    /// Do not make a virtual node for the slice once it is accepted.
+    #[arg(long)]
+    no_virtual_node: bool,
+    /// Print the ResourceSlice that would be applied, and apply nothing.
+    #[arg(short = 'o', long, value_enum)]
+    output: Option<Format>,
+    /// Bound on the wait for the provider to authenticate the slice.
+    #[arg(long, default_value = "2m", value_parser = parse_timeout)]
+    timeout: Duration,
+}
+
+/// What [`create_or_update`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl CreateResourceSliceArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let request = SliceRequest {
+            name: self.name.clone(),
+            remote_cluster_id: self.remote_cluster_id.clone(),
+            class: self.class.clone(),
+            cpu: self.cpu.clone(),
+            memory: self.memory.clone(),
+            pods: self.pods.clone(),
+            resources: self.resources.clone(),
+            create_virtual_node: !self.no_virtual_node,
+        };
+        // Flags first: a bad quantity is refused before the cluster is contacted.
+        let mut slice = slice_builder::build(&request, "")?;
+        let client = ctx.local().await?.client;
+        let ns = tenant_namespace_of(&client, &self.remote_cluster_id).await?;
+        slice.metadata.namespace = Some(ns.clone());
+        refuse_name_clash(&client, &self.name, &ns).await?;
+        if let Some(format) = self.output {
+            print_object(ctx, &slice, format)?;
+            return Ok(ExitStatus::Success);
+        }
+        journal::begin(journal::Undo::new(
+            &ctx.global.local,
+            &RemoteClusterArgs::default(),
+            &["delete", "resourceslice", &self.name],
+            &[format!("--remote-cluster-id={}", self.remote_cluster_id)],
+        ));
+        let api: Api<ResourceSlice> = Api::namespaced(client, &ns);
+        let spinner = ctx.printer.spinner("Creating ResourceSlice");
+        let written_at = Timestamp::now();
+        let written = create_or_update(&api, &slice)
+            .await
+            .context("Unable to create ResourceSlice")?;
+        spinner.success("ResourceSlice created");
+        let fresh_since = (written != Written::Unchanged).then_some(written_at);
+        let spinner = ctx
+            .printer
+            .spinner("Waiting for ResourceSlice authentication to be accepted");
+        let accepted = await_authentication(&api, &self.name, fresh_since, self.timeout)
+            .await
+            .context("Failed waiting for ResourceSlice authentication to be accepted")?;
+        spinner.success("ResourceSlice authentication: Accepted");
+        // One read, as upstream: the provider writes both conditions in one status update.
+        let current = api.get(&self.name).await.unwrap_or(accepted);
+        if current.is_resources_accepted() {
+            ctx.printer.success("ResourceSlice resources: Accepted");
+        } else {
+            ctx.printer.warn(
+                "ResourceSlice resources not accepted. The provider cluster may have cordoned the tenant or the resourceslice",
+            );
+        }
+        Ok(ExitStatus::Success)
+    }
+}
+
+/// The consumer's tenant namespace for `cluster_id` (§8.1 step 1).
+pub async fn tenant_namespace_of(client: &Client, cluster_id: &str) -> anyhow::Result<String> {
+    match tenant_namespace::lookup(client, cluster_id)
+        .await
+        .context("Unable to get tenant namespace")?
+    {
+        Some(ns) => Ok(ns.name_any()),
+        None => bail!(
+            "tenant namespace not found for cluster {cluster_id:?} (authenticate with it first: liqoctl authenticate)"
+        ),
+    }
+}
+
+/// Refuses a name another tenant namespace's slice already has (§4.7: the VirtualNode and Node
+/// take the slice's name, so slice names are unique in the cluster). Replicas (slices other
+/// clusters asked of this one) do not count, as for the admission webhook.
+async fn refuse_name_clash(client: &Client, name: &str, ns: &str) -> anyhow::Result<()> {
+    let all: Api<ResourceSlice> = Api::all(client.clone());
+    let same_name = all
+        .list(&ListParams::default().fields(&format!("metadata.name={name}")))
+        .await
+        .context("Unable to create ResourceSlice: cannot check that its name is free")?;
+    let clash = same_name.items.iter().find(|s| {
+        s.namespace().as_deref() != Some(ns)
+            && s.labels().get(label::REPLICATED).map(String::as_str) != Some(label::TRUE)
+    });
+    if let Some(other) = clash {
+        bail!(
+            "a ResourceSlice named {name:?} already exists in namespace {:?}: slice names are unique in the cluster, since the virtual node takes the slice's name; choose another name",
+            other.namespace().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Creates the slice, or merges it into the existing one (labels and annotations merged, spec
+/// replaced; nothing written when nothing changes). Retries a write lost to a concurrent update.
+async fn create_or_update(
+    api: &Api<ResourceSlice>,
+    desired: &ResourceSlice,
+) -> anyhow::Result<Written> {
+    let name = desired.name_any();
+    for _ in 0..5 {
+        let result = match api.get_opt(&name).await? {
+            None => match api.create(&PostParams::default(), desired).await {
+                Ok(created) => {
+                    journal::created(Scope::Local, &created);
+                    return Ok(Written::Created);
+                }
+                Err(e) => e,
+            },
+            Some(existing) => {
+                if existing.metadata.deletion_timestamp.is_some() {
+                    bail!(
+                        "ResourceSlice {name:?} is being deleted; wait for it to be gone (liqoctl delete resourceslice {name} --wait) and retry"
+                    );
+                }
+                let Some(merged) = slice_builder::merge(&existing, desired) else {
+                    return Ok(Written::Unchanged);
+                };
+                match api.replace(&name, &PostParams::default(), &merged).await {
+                    Ok(_) => return Ok(Written::Updated),
+                    Err(e) => e,
+                }
+            }
+        };
+        // Someone else wrote in between (the consumer controller fills the spec): re-read.
+        match result {
+            kube::Error::Api(s) if s.code == 409 => continue,
+            e => return Err(e.into()),
+        }
+    }
+    bail!("ResourceSlice {name:?} kept changing while it was being written; retry")
+}
+
+/// Watches the slice until `Authentication=Accepted`. A `Denied` condition ends the wait with
+/// its reason and message (upstream quirk 3: upstream waits forever, even on a denial); one
+/// older than `fresh_since` (the spec this run wrote has not been judged yet) is not final.
+async fn await_authentication(
+    api: &Api<ResourceSlice>,
+    name: &str,
+    fresh_since: Option<Timestamp>,
+    timeout: Duration,
+) -> anyhow::Result<ResourceSlice> {
+    let denied = |s: &ResourceSlice| {
+        let c = s.condition(ResourceSliceConditionType::Authentication)?;
+        if c.status != ResourceSliceConditionStatus::Denied {
+            return None;
+        }
+        let fresh = match (fresh_since, &c.last_transition_time) {
+            (None, _) => true,
+            // Condition times have a one-second resolution.
+            (Some(since), Some(t)) => t.0.as_second() >= since.as_second(),
+            (Some(_), None) => false,
+        };
+        fresh.then(|| c.clone())
+    };
+    let found = liqo_kube::wait::object(
+        api.clone(),
+        name,
+        "ResourceSlice condition Authentication=Accepted",
+        timeout,
+        |s| s.is_some_and(|s| s.is_authentication_accepted() || denied(s).is_some()),
+        describe,
+    )
+    .await?;
+    let Some(slice) = found else {
+        bail!("ResourceSlice {name:?} disappeared");
+    };
+    if let Some(c) = denied(&slice) {
+        bail!(
+            "the provider denied the authentication of ResourceSlice {name:?}: {}: {}",
+            c.reason.as_deref().unwrap_or("no reason"),
+            c.message.as_deref().unwrap_or("no message")
+        );
+    }
+    Ok(slice)
+}
+
+/// The slice's conditions, for a timeout message.
+fn describe(slice: Option<&ResourceSlice>) -> String {
+    let Some(slice) = slice else {
+        return "the ResourceSlice does not exist".into();
+    };
+    let show = |t: ResourceSliceConditionType, what: &str| match slice.condition(t) {
+        Some(c) => format!(
+            "{what} {:?} ({})",
+            c.status,
+            c.reason.as_deref().unwrap_or("no reason")
+        ),
+        None => format!("{what} not set"),
+    };
+    let csr = if slice.spec.csr.is_some() {
+        "CSR issued"
+    } else {
+        "no CSR yet (is the controller manager running?)"
+    };
+    format!(
+        "{}, {}, {csr}",
+        show(ResourceSliceConditionType::Authentication, "Authentication"),
+        show(ResourceSliceConditionType::Resources, "Resources")
+    )
+}

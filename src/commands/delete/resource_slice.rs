@@ -1,0 +1,96 @@
+//! `liqoctl delete resourceslice <name> --remote-cluster-id <provider>` (spec offloading.md
+//! §8.4, not provided upstream): deletes the consumer's slice; with `--wait`, until it is gone,
+//! which the CRD replicator's finalizer delays until the provider's replica is deleted.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use kube::Api;
+use kube::api::DeleteParams;
+use liqo_api::authentication::ResourceSlice;
+
+use crate::cli::parse_timeout;
+use crate::commands::create::resource_slice::tenant_namespace_of;
+use crate::ctx::Ctx;
+use crate::exit::ExitStatus;
+
+/// Delete a ResourceSlice (consumer side); its Identity and, when the controller made it, its
+/// VirtualNode go with it.
+#[derive(Debug, clap::Args)]
+pub struct DeleteResourceSliceArgs {
+    /// The ResourceSlice's name.
+    name: String,
+    /// The provider's cluster ID (whose tenant namespace holds the slice).
+    #[arg(long)]
+    remote_cluster_id: String,
+    /// Wait until the slice is gone (its provider replica deleted first).
+    #[arg(long)]
+    wait: bool,
+    /// Bound on the wait.
+    #[arg(long, default_value = "2m", value_parser = parse_timeout)]
+    timeout: Duration,
+}
+
+impl DeleteResourceSliceArgs {
+    pub async fn run(self, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+        let Self {
+            name,
+            remote_cluster_id,
+            wait,
+            timeout,
+        } = self;
+        let client = ctx.local().await?.client;
+        let ns = tenant_namespace_of(&client, &remote_cluster_id).await?;
+        let api: Api<ResourceSlice> = Api::namespaced(client, &ns);
+        let spinner = ctx.printer.spinner("Deleting ResourceSlice");
+        match api.delete(&name, &DeleteParams::background()).await {
+            Ok(_) => spinner.success("ResourceSlice deleted"),
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                spinner.success("ResourceSlice already absent");
+                return Ok(ExitStatus::Success);
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context("Unable to delete ResourceSlice"));
+            }
+        }
+        if !wait {
+            return Ok(ExitStatus::Success);
+        }
+        let spinner = ctx
+            .printer
+            .spinner("Waiting for ResourceSlice to be deleted");
+        liqo_kube::wait::object(
+            api,
+            &name,
+            &format!("ResourceSlice {ns}/{name} to be deleted"),
+            timeout,
+            |s| s.is_none(),
+            |s: Option<&ResourceSlice>| match s {
+                None => "gone".into(),
+                Some(s) => format!(
+                    "still present, finalizers {:?} (the CRD replicator removes its finalizer once the provider's replica is gone)",
+                    s.metadata.finalizers.clone().unwrap_or_default()
+                ),
+            },
+        )
+        .await
+        .context("Failed waiting for ResourceSlice to be deleted")?;
+        spinner.success("Ensured ResourceSlice absence");
+        Ok(ExitStatus::Success)
+    }
+}
+
+/// The namespace of a `delete virtualnode`: the tenant namespace of `--remote-cluster-id`, or
+/// `-n` (upstream's only way, quirk 4); both must agree.
+pub fn pick_namespace(tenant_ns: Option<&str>, namespace: Option<&str>) -> anyhow::Result<String> {
+    match (tenant_ns, namespace) {
+        (Some(t), Some(n)) if t != n => bail!(
+            "-n {n} is not the tenant namespace of --remote-cluster-id ({t}): give one of them"
+        ),
+        (Some(t), _) => Ok(t.to_string()),
+        (None, Some(n)) => Ok(n.to_string()),
+        (None, None) => bail!(
+            "give --remote-cluster-id (the provider whose tenant namespace holds the VirtualNode) or -n <namespace>"
+        ),
+    }
+}
