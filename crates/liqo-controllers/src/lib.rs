@@ -25,6 +25,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         authentication::resource_slice::identity_creator::run(ctx.clone()),
         core::foreign_cluster::run(ctx.clone()),
         core::crd_replicator::run(ctx.clone()),
+        core::crd_replicator::run(ctx.clone()),
         networking::network::run(ctx.clone()),
         offloading::vn_creator::run(ctx.clone()),
         offloading::virtual_node::run(ctx.clone()),
