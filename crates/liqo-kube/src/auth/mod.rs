@@ -9,5 +9,6 @@ pub mod identity;
 pub mod in_band;
 pub mod peering_user;
 pub mod renewal;
+pub mod resource_slice;
 pub mod steps;
 pub mod tenant;
