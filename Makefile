@@ -89,17 +89,30 @@ demo: deps k8s
 	target/debug/testenv status --dir $(DEMO_DIR)
 
 ## bench: start-up time and memory of two test clusters; install, network connect and
-## authenticate times; controller-manager and gateway memory.
+## authenticate times; controller-manager and gateway memory; create resourceslice → virtual
+## Node Ready (p50 of 5) and the virtual kubelet's memory.
 bench: deps k8s
 	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
 	cargo build -q --workspace --bins
 	bash scripts/bench-auth.sh target/debug/testenv target/debug/liqoctl
+	bash scripts/bench-offload.sh target/debug/testenv target/debug/liqoctl $(BIN_DIR)/kubectl
 
-## bench-tunnel: single-flow TCP through liqo-gateway, Debian's wireguard-go and no tunnel.
-bench-tunnel: deps
+WG_MOD_DIR := scripts/wireguard-go
+WG_LATEST  := $(BIN_DIR)/wireguard-go-latest
+
+## bench-tunnel: single-flow TCP through liqo-gateway, Debian's wireguard-go, the newest
+## upstream wireguard-go (GSO/GRO; pinned in scripts/wireguard-go) and no tunnel.
+bench-tunnel: deps $(WG_LATEST)
 	cargo build -q --release -p liqo-gateway
-	bash scripts/bench-tunnel.sh "$${CARGO_TARGET_DIR:-target}/release/liqo-gateway"
+	bash scripts/bench-tunnel.sh "$${CARGO_TARGET_DIR:-target}/release/liqo-gateway" $(WG_LATEST)
+
+$(WG_LATEST): $(WG_MOD_DIR)/go.mod $(WG_MOD_DIR)/go.sum
+	@mkdir -p $(BIN_DIR)
+	@# A private Go build cache, removed afterwards, as for the Kubernetes binaries.
+	export GOCACHE=$(BIN_DIR)/.gocache-wireguard-go; \
+	cd $(WG_MOD_DIR) && go build -trimpath -ldflags='-s -w' -o $@ golang.zx2c4.com/wireguard
+	rm -rf $(BIN_DIR)/.gocache-wireguard-go
 
 clean:
 	cargo clean
