@@ -83,7 +83,7 @@ for i in $(seq 1 "$runs"); do
   wait "$watcher" 2>/dev/null || true
   watcher=""
   if [ -z "$ready" ]; then
-    { cat "$dir/watch-$i.err"; "$kubectl" --kubeconfig "$consumer" get resourceslices,virtualnodes,deployments,pods,nodes -A; } \
+    { cat "$dir/watch-$i.err"; "$kubectl" --kubeconfig "$consumer" get resourceslices.authentication.liqo.io,virtualnodes.offloading.liqo.io,deployments,pods,nodes -A; } \
       > "$dir/state-$i.log" 2>&1 || true
     fail "run $i: Node $name not Ready within ${ready_timeout} s of create resourceslice; last seen: $last" \
       "$dir/state-$i.log"
