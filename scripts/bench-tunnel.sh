@@ -212,11 +212,16 @@ for round in $(seq 1 "$rounds"); do
   run_wggo wireguard-go-latest "$wggo_latest" wl
 done
 
+# A floor for the tunnels' user time: the AEAD alone, one core, packets of the tunnel's MTU
+# (thousands of bytes per second; empty without openssl).
+aead=$(openssl speed -seconds 1 -bytes "$mtu" -evp chacha20-poly1305 2>/dev/null |
+  awk '/^ChaCha20-Poly1305/ {sub("k", "", $2); print $2}' || true)
+
 # --- report ---------------------------------------------------------------------------------------
 python3 - "$results" "$(version "$wggo_debian")" "$(version "$wggo_latest")" "$(nproc)" \
-  "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$rounds" "$seconds" <<'EOF'
+  "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$rounds" "$seconds" "$aead" "$mtu" <<'EOF'
 import collections, json, statistics, sys
-path, debian, latest, cpus, load_before, load_after, rounds, seconds = sys.argv[1:]
+path, debian, latest, cpus, load_before, load_after, rounds, seconds, aead, mtu = sys.argv[1:]
 runs = collections.defaultdict(list)
 for line in open(path):
     r = json.loads(line)
@@ -268,4 +273,12 @@ for key, goal in (("wireguard-go-latest", "  (goal >= 2.50x throughput, <= 0.30x
           f"tunnel CPU per GB {ours['tunnel'] / them['tunnel']:.2f}x, "
           f"machine CPU per GB {ours['machine'] / them['machine']:.2f}x{goal}")
 print(f"liqo-gateway / bridge: throughput {ours['gbps'] / med['bridge']['gbps']:.2f}x")
+# Paired by round: both ran under the same background load.
+pairs = list(zip(runs["liqo-gateway"], runs["wireguard-go-latest"]))
+print("liqo-gateway / wireguard-go-latest per round: " + ", ".join(
+    f"{o['gbps'] / t['gbps']:.2f}x throughput {o['tunnel'] / t['tunnel']:.2f}x CPU/GB" for o, t in pairs))
+if aead:
+    floor = 1e9 / (float(aead) * 1e3)
+    print(f"AEAD floor (openssl ChaCha20-Poly1305, {mtu}-byte packets, one core, now): "
+          f"{float(aead) / 1e6:.2f} GB/s = {floor:.2f} s/GB per side, {2 * floor:.2f} s/GB for both sides")
 EOF
