@@ -6,6 +6,8 @@
 mod cases_clusters;
 #[path = "bad_input/cases_input.rs"]
 mod cases_input;
+#[path = "bad_input/cases_offloading.rs"]
+mod cases_offloading;
 mod common;
 #[path = "bad_input/fixtures.rs"]
 mod fixtures;
@@ -110,6 +112,7 @@ async fn refused_input_names_its_cause_first_and_changes_no_cluster() {
         cases_clusters::cluster_cases(&fx),
         cases_clusters::transport_cases(&fx),
         cases_input::flag_cases(&fx),
+        cases_offloading::offloading_cases(),
     ]
     .into_iter()
     .flatten()
@@ -130,7 +133,8 @@ async fn refused_input_names_its_cause_first_and_changes_no_cluster() {
         added.contains(&&"/Namespace /liqo-tenant-beta-id".to_string()),
         "the snapshot sees the squatted namespace: {added:?}"
     );
-    let squats = cases_clusters::squat_cases();
+    let mut squats = cases_clusters::squat_cases();
+    squats.extend(cases_offloading::offloading_squat_cases());
     run_table(&squats, &clients, &home, &mut failures).await;
     let total = cases.len() + squats.len();
     eprintln!("bad-input matrix: {total} cases, {} failed", failures.len());

@@ -37,17 +37,17 @@ pub struct CreateResourceSliceArgs {
     #[arg(long, default_value = liqo_api::consts::name::DEFAULT_RESOURCE_SLICE_CLASS)]
     class: String,
     /// CPU requested (e.g. 4, 500m); the provider's default when unset.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     cpu: Option<String>,
     /// Memory requested (e.g. 8Gi); the provider's default when unset.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     memory: Option<String>,
     /// Pods requested (a whole number); the provider's default when unset.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pods: Option<String>,
     /// Other resources, as name=quantity; repeat the flag or separate with commas (e.g.
     /// --resource nvidia.com/gpu=1,ephemeral-storage=20Gi).
-    #[arg(long = "resource", value_delimiter = ',')]
+    #[arg(long = "resource", value_delimiter = ',', allow_hyphen_values = true)]
     resources: Vec<String>,
     /// Do not make a virtual node for the slice once it is accepted.
     #[arg(long)]

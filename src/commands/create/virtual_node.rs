@@ -59,17 +59,17 @@ pub struct CreateVirtualNodeArgs {
     #[arg(long)]
     runtime_class_name: Option<String>,
     /// CPU of the node (kubeconfig-secret mode).
-    #[arg(long, default_value = "2")]
+    #[arg(long, allow_hyphen_values = true, default_value = "2")]
     cpu: String,
     /// Memory of the node (kubeconfig-secret mode).
-    #[arg(long, default_value = "4Gi")]
+    #[arg(long, allow_hyphen_values = true, default_value = "4Gi")]
     memory: String,
     /// Pods of the node (kubeconfig-secret mode).
-    #[arg(long, default_value = "110")]
+    #[arg(long, allow_hyphen_values = true, default_value = "110")]
     pods: String,
     /// Other resources of the node, as name=quantity, repeatable or comma separated, e.g.
     /// --resource nvidia.com/gpu=1 (kubeconfig-secret mode).
-    #[arg(long = "resource", value_delimiter = ',')]
+    #[arg(long = "resource", value_delimiter = ',', allow_hyphen_values = true)]
     resources: Vec<String>,
     /// Storage classes offered; the first is the default (kubeconfig-secret mode).
     #[arg(long, value_delimiter = ',')]

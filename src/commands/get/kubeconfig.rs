@@ -10,7 +10,8 @@ use liqo_kube::tenant_namespace;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
 
-/// Print the kubeconfig of an Identity (e.g. `controlplane-<provider id>`).
+/// Print the kubeconfig of an Identity: `controlplane-<provider id>` (the control plane's) or
+/// `resourceslice-<slice>` (a ResourceSlice's, which its virtual kubelet uses).
 #[derive(Debug, clap::Args)]
 pub struct GetKubeconfigArgs {
     /// The Identity's name.
@@ -36,10 +37,25 @@ impl GetKubeconfigArgs {
             );
         };
         let ns = ns.name_any();
-        let found = Api::<Identity>::namespaced(client.clone(), &ns)
-            .get(&identity)
+        let identities = Api::<Identity>::namespaced(client.clone(), &ns);
+        let Some(found) = identities
+            .get_opt(&identity)
             .await
-            .context("unable to get identity")?;
+            .context("unable to get identity")?
+        else {
+            // A slice's name instead of its Identity's is the likely slip.
+            let slice_identity = format!("{}{identity}", name::RESOURCE_SLICE_IDENTITY_PREFIX);
+            if !identity.starts_with(name::RESOURCE_SLICE_IDENTITY_PREFIX)
+                && let Ok(Some(_)) = identities.get_opt(&slice_identity).await
+            {
+                bail!(
+                    "unable to get identity: no Identity {identity:?} in {ns}; the identity of ResourceSlice {identity:?} is {slice_identity:?}"
+                );
+            }
+            bail!(
+                "unable to get identity: no Identity {identity:?} in {ns} (identities are named controlplane-<provider id> or resourceslice-<slice>)"
+            );
+        };
         let Some(secret_name) = found
             .status
             .and_then(|s| s.kubeconfig_secret_ref)
