@@ -26,6 +26,8 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         core::foreign_cluster::run(ctx.clone()),
         core::crd_replicator::run(ctx.clone()),
         networking::network::run(ctx.clone()),
+        offloading::vn_creator::run(ctx.clone()),
+        offloading::virtual_node::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayServer>(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayClient>(ctx.clone()),

@@ -2,3 +2,5 @@
 //! virtual node.
 
 pub mod settings;
+pub mod virtual_node;
+pub mod vn_creator;
