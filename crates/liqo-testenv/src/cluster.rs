@@ -39,6 +39,9 @@ pub struct ClusterConfig {
     /// Pod CIDR, used when the environment has a network (default
     /// [`DEFAULT_POD_CIDR`](crate::net::DEFAULT_POD_CIDR)). Clusters may share one.
     pub pod_cidr: Option<String>,
+    /// The kube-controller-manager's `--node-monitor-grace-period` (Kubernetes' default when
+    /// unset): how long a Node may miss heartbeats before it is marked NotReady.
+    pub node_monitor_grace_period: Option<Duration>,
 }
 
 impl ClusterConfig {
@@ -49,7 +52,16 @@ impl ClusterConfig {
             service_cidr: "10.96.0.0/16".into(),
             node: NodeCapacity::default(),
             pod_cidr: None,
+            node_monitor_grace_period: None,
         }
+    }
+
+    /// Sets the node-lifecycle controller's grace period. Keep it well above the worker node
+    /// agent's Lease renewal (10 s), or the worker itself turns NotReady on a slow machine.
+    #[must_use]
+    pub fn node_monitor_grace_period(mut self, grace: Duration) -> Self {
+        self.node_monitor_grace_period = Some(grace);
+        self
     }
 
     /// Sets the pod CIDR (`10.243.0.0/16`).
@@ -341,7 +353,7 @@ impl Cluster {
             "--allow-privileged=true".into(),
             "--profiling=false".into(),
         ];
-        let kcm_args = vec![
+        let mut kcm_args = vec![
             format!("--kubeconfig={}", p(&kcm)),
             "--secure-port=0".into(),
             "--leader-elect=false".into(),
@@ -352,6 +364,9 @@ impl Cluster {
             "--use-service-account-credentials=true".into(),
             "--profiling=false".into(),
         ];
+        if let Some(grace) = config.node_monitor_grace_period {
+            kcm_args.push(format!("--node-monitor-grace-period={}s", grace.as_secs()));
+        }
         let sched_args = vec![
             format!("--kubeconfig={}", p(&sched)),
             "--secure-port=0".into(),
@@ -484,8 +499,45 @@ impl Cluster {
         }))
     }
 
+    /// Freezes the API server (SIGSTOP): it keeps its port and accepts TCP connections, but
+    /// answers nothing, as an unreachable provider does; [`Cluster::resume_apiserver`] thaws it.
+    ///
+    /// # Errors
+    /// When the cluster has no running API server.
+    pub fn pause_apiserver(&self) -> Result<(), Error> {
+        self.signal_apiserver(nix::sys::signal::Signal::SIGSTOP)
+    }
+
+    /// Thaws an API server frozen by [`Cluster::pause_apiserver`] (SIGCONT).
+    ///
+    /// # Errors
+    /// When the cluster has no running API server.
+    pub fn resume_apiserver(&self) -> Result<(), Error> {
+        self.signal_apiserver(nix::sys::signal::Signal::SIGCONT)
+    }
+
+    fn signal_apiserver(&self, signal: nix::sys::signal::Signal) -> Result<(), Error> {
+        let proc = self
+            .procs
+            .iter()
+            .find(|p| p.name == "kube-apiserver")
+            .ok_or_else(|| {
+                Error::State(format!("cluster {} has no kube-apiserver", self.config.name))
+            })?;
+        let pid = i32::try_from(proc.pid)
+            .map_err(|_| Error::State(format!("kube-apiserver pid {} out of range", proc.pid)))?;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal).map_err(|e| {
+            Error::State(format!(
+                "cannot signal kube-apiserver of cluster {}: {e}",
+                self.config.name
+            ))
+        })
+    }
+
     /// Stops every process, the node agent first.
     pub fn stop(&mut self) {
+        // A frozen API server would sit out the whole SIGTERM grace.
+        let _ = self.resume_apiserver();
         for proc in self.procs.iter_mut().rev() {
             proc.stop(STOP_GRACE);
         }
