@@ -45,7 +45,8 @@ fn quantities(pairs: &[(&str, &str)]) -> BTreeMap<String, Quantity> {
 
 /// The virtual kubelet as a process, with the args/env of its Deployment (spec §5.1).
 struct Vk {
-    child: Child,
+    child: Option<Child>,
+    pid: u32,
 }
 
 impl Vk {
@@ -79,12 +80,38 @@ impl Vk {
             .stderr(log)
             .spawn()
             .expect("virtual-kubelet starts");
-        Self { child }
+        Self {
+            pid: child.id(),
+            child: Some(child),
+        }
     }
 
     fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// The exit code, once the process exits by itself within `timeout`.
+    async fn exit_code(&mut self, timeout: Duration) -> Option<i32> {
+        let mut child = self.child.take()?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let waiter = std::thread::spawn(move || {
+            let status = child.wait();
+            let _ = tx.send(status.ok().and_then(|s| s.code()));
+            child
+        });
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(code) => code.ok().flatten(),
+            Err(_) => {
+                // Still running: kill it through its pid (the waiter owns the Child).
+                let pid = nix::unistd::Pid::from_raw(i32::try_from(self.pid).unwrap());
+                let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                let _ = waiter.join();
+                None
+            }
+        }
     }
 }
 
@@ -433,7 +460,21 @@ async fn the_virtual_node_follows_the_virtual_node_object_and_the_provider() {
         is_ready(n) && capacity_is(n, &bigger)
     })
     .await;
-    vk.kill();
+
+    // Another replica takes the leader Lease: this one must stop (exit 1), not fight for it.
+    let leases: Api<Lease> = Api::namespaced(consumer.clone(), &tenant_ns());
+    let now = k8s_openapi::jiff::Timestamp::now();
+    let steal = json!({"spec": {
+        "holderIdentity": "another-replica",
+        "renewTime": k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(now),
+        "leaseDurationSeconds": 15,
+    }});
+    leases
+        .patch(VN, &PatchParams::default(), &Patch::Merge(&steal))
+        .await
+        .unwrap();
+    // Renewals run every 5 s.
+    assert_eq!(vk.exit_code(Duration::from_secs(20)).await, Some(1));
     eprintln!(
         "provider outage detected after {detected:?}; whole test {:?}",
         started.elapsed()
