@@ -44,6 +44,8 @@ pub struct InstallArgs {
     /// cannot use Ed25519). Like upstream's flag, it applies to a newly created key only.
     #[arg(long)]
     tls_compatibility_mode: bool,
+    #[command(flatten)]
+    offloading: OffloadingArgs,
     /// Print the manifests instead of applying them.
     #[arg(long)]
     dry_run: bool,
@@ -56,6 +58,61 @@ pub struct InstallArgs {
         requires = "dry_run"
     )]
     output: Format,
+}
+
+/// What this cluster offers as a provider (the controller manager's offloading defaults).
+#[derive(Debug, clap::Args)]
+struct OffloadingArgs {
+    /// Resources a ResourceSlice gets for keys it does not request, as k=v pairs separated by
+    /// commas (default: cpu=4,memory=8Gi,pods=110,ephemeral-storage=20Gi).
+    #[arg(long)]
+    default_node_resources: Option<String>,
+    /// Serve ResourceSlices of the built-in class (`default`).
+    #[arg(long, action = clap::ArgAction::Set)]
+    default_resource_slice_class_enabled: Option<bool>,
+    /// Ingress classes offered to consumers, separated by commas (the first is the default).
+    #[arg(long, value_delimiter = ',')]
+    ingress_classes: Vec<String>,
+    /// Load-balancer classes offered to consumers, separated by commas (the first is the
+    /// default).
+    #[arg(long, value_delimiter = ',')]
+    load_balancer_classes: Vec<String>,
+    /// Labels of this cluster, given to the virtual nodes of its consumers (k=v pairs
+    /// separated by commas).
+    #[arg(long)]
+    cluster_labels: Option<String>,
+    /// Let consumers use this cluster's storage classes.
+    #[arg(long)]
+    enable_storage: bool,
+    /// The storage class offered as the default (default: the cluster's default class).
+    #[arg(long)]
+    real_storage_class_name: Option<String>,
+    /// limitsEnforcement of the Quotas created for consumers: Hard, Soft or None.
+    #[arg(long)]
+    default_limits_enforcement: Option<String>,
+}
+
+impl OffloadingArgs {
+    /// The validated settings; an error names the flag at fault.
+    fn params(self) -> anyhow::Result<plan::OffloadingParams> {
+        let pairs = |flag: &str, text: Option<String>| {
+            text.map(|t| plan::parse_pairs(flag, &t))
+                .transpose()
+                .map_err(anyhow::Error::msg)
+        };
+        let params = plan::OffloadingParams {
+            default_node_resources: pairs("--default-node-resources", self.default_node_resources)?,
+            default_class_enabled: self.default_resource_slice_class_enabled,
+            ingress_classes: self.ingress_classes,
+            load_balancer_classes: self.load_balancer_classes,
+            cluster_labels: pairs("--cluster-labels", self.cluster_labels)?.unwrap_or_default(),
+            enable_storage: self.enable_storage,
+            real_storage_class: self.real_storage_class_name,
+            default_limits_enforcement: self.default_limits_enforcement,
+        };
+        params.validate().map_err(anyhow::Error::msg)?;
+        Ok(params)
+    }
 }
 
 /// How --dry-run prints manifests.
@@ -78,9 +135,12 @@ impl InstallArgs {
             api_server_url,
             timeout,
             tls_compatibility_mode,
+            offloading,
             dry_run,
             output,
         } = self;
+        // Every flag is checked before anything is read or written.
+        let offloading = offloading.params()?;
         for cidr in pod_cidrs
             .iter()
             .chain([&service_cidr, &external_cidr, &internal_cidr])
@@ -118,7 +178,7 @@ impl InstallArgs {
                 private_pem: redacted.clone(),
                 public_pem: redacted,
             });
-            print_manifests(ctx, &plan::render(&params)?, output)?;
+            print_manifests(ctx, &plan::render_with(&params, &offloading)?, output)?;
             return Ok(ExitStatus::Success);
         }
         let cluster = ctx.local().await?;
@@ -178,7 +238,8 @@ impl InstallArgs {
         let spinner = ctx
             .printer
             .spinner("Installing or upgrading Liqo... (this may take a few minutes)");
-        let result = tokio::time::timeout(timeout, apply(ctx, &client, &params, timeout)).await;
+        let result =
+            tokio::time::timeout(timeout, apply(ctx, &client, &params, &offloading, timeout)).await;
         match result {
             Ok(Ok(())) => spinner.success("Liqo installed"),
             Ok(Err(e)) => {
@@ -205,9 +266,10 @@ async fn apply(
     ctx: &Ctx,
     client: &kube::Client,
     params: &InstallParams,
+    offloading: &plan::OffloadingParams,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let manifests = plan::render(params)?;
+    let manifests = plan::render_with(params, offloading)?;
     let (crds, rest): (Vec<&Manifest>, Vec<&Manifest>) = manifests.iter().partition(|m| {
         m.resource.kind == "CustomResourceDefinition" || m.resource.kind == "Namespace"
     });

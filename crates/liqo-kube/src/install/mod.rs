@@ -4,6 +4,7 @@
 mod identity;
 mod networks;
 mod observe;
+mod offloading;
 mod rbac;
 mod templates;
 
@@ -26,7 +27,8 @@ pub use observe::{
     StoredKeys, await_crd_established, await_deployment_available, await_networks_granted,
     observe_cluster_id, observe_controller_manager, observe_keys,
 };
-pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS};
+pub use offloading::{LIMITS_ENFORCEMENTS, OffloadingParams, parse_pairs};
+pub use rbac::{PEERING_USER_LIQO_NS, PEERING_USER_TENANT_NS, VIRTUAL_KUBELET_LOCAL};
 
 /// Field manager of everything liqoctl writes.
 pub const FIELD_MANAGER: &str = "liqoctl";
@@ -95,6 +97,17 @@ pub struct InstallParams {
 /// # Errors
 /// Only if an object fails to serialize (a bug).
 pub fn render(params: &InstallParams) -> Result<Vec<Manifest>, ApplyError> {
+    render_with(params, &OffloadingParams::default())
+}
+
+/// [`render`] with the offloading settings of the controller manager.
+///
+/// # Errors
+/// Only if an object fails to serialize (a bug).
+pub fn render_with(
+    params: &InstallParams,
+    offloading: &OffloadingParams,
+) -> Result<Vec<Manifest>, ApplyError> {
     let mut out = vec![Manifest::from_typed(&render_namespace(&params.namespace))?];
     out.extend(render_crds()?);
     out.push(Manifest::from_typed(&render_cluster_id(params))?);
@@ -106,8 +119,13 @@ pub fn render(params: &InstallParams) -> Result<Vec<Manifest>, ApplyError> {
     ))?);
     out.extend(rbac::render(&params.namespace)?);
     out.extend(templates::render(params)?);
+    out.push(Manifest::from_typed(
+        &offloading::default_vk_options_template(params),
+    )?);
     out.extend(networks::render(params)?);
-    out.push(Manifest::from_typed(&render_controller_manager(params))?);
+    out.push(Manifest::from_typed(&render_controller_manager(
+        params, offloading,
+    ))?);
     Ok(out)
 }
 
@@ -191,7 +209,7 @@ fn render_service_account(namespace: &str) -> ServiceAccount {
     }
 }
 
-fn render_controller_manager(params: &InstallParams) -> Deployment {
+fn render_controller_manager(params: &InstallParams, offloading: &OffloadingParams) -> Deployment {
     let labels = [
         (label::APP_NAME, label::APP_NAME_CONTROLLER_MANAGER),
         (label::APP_COMPONENT, label::APP_NAME_CONTROLLER_MANAGER),
@@ -218,6 +236,7 @@ fn render_controller_manager(params: &InstallParams) -> Deployment {
     if params.tls_compatibility_mode {
         args.push("--tls-compatibility-mode".into());
     }
+    args.extend(offloading.controller_manager_args());
     let value = json!({
         "metadata": meta(CONTROLLER_MANAGER, Some(&params.namespace), &labels),
         "spec": {
@@ -306,6 +325,8 @@ mod tests {
             "WgGatewayServerTemplate liqo/wireguard-server",
             "WgGatewayClientTemplate liqo/wireguard-client",
             "ClusterRole liqo-gateway",
+            "ClusterRole liqo-virtual-kubelet-local",
+            "VkOptionsTemplate liqo/virtual-kubelet-default",
             "Network liqo/pod-cidr",
             "Network liqo/service-cidr",
             "Network liqo/external-cidr",
@@ -423,7 +444,7 @@ mod tests {
     #[test]
     fn tls_compatibility_mode_is_a_controller_manager_flag() {
         let args = |params: &InstallParams| {
-            let d = render_controller_manager(params);
+            let d = render_controller_manager(params, &OffloadingParams::default());
             d.spec.unwrap().template.spec.unwrap().containers[0]
                 .args
                 .clone()
@@ -439,8 +460,47 @@ mod tests {
     }
 
     #[test]
+    fn offloading_settings_reach_the_controller_manager_and_the_default_vk_template() {
+        let offloading = OffloadingParams {
+            cluster_labels: parse_pairs("--cluster-labels", "region=eu").unwrap(),
+            ..OffloadingParams::default()
+        };
+        let manifests = render_with(&params(), &offloading).unwrap();
+        let deployment = manifests.last().unwrap();
+        let args = serde_json::to_value(&deployment.object).unwrap()["spec"]["template"]["spec"]
+            ["containers"][0]["args"]
+            .clone();
+        assert!(
+            args.as_array()
+                .unwrap()
+                .contains(&json!("--cluster-labels=region=eu")),
+            "{args}"
+        );
+        let vkot = manifests
+            .iter()
+            .find(|m| m.resource.kind == "VkOptionsTemplate")
+            .unwrap();
+        let spec = serde_json::to_value(&vkot.object).unwrap()["spec"].clone();
+        assert_eq!(spec["containerImage"], "ghcr.io/liqoctl-rs/liqo:0.1.0");
+        assert_eq!(
+            (
+                spec["createNode"].clone(),
+                spec["disableNetworkCheck"].clone()
+            ),
+            (json!(true), json!(false))
+        );
+        assert_eq!(spec["metricsEnabled"], false);
+        assert_eq!(spec["replicas"], 1);
+        assert_eq!(spec["reflectorsConfig"]["pod"], json!({"workers": 10}));
+        assert_eq!(
+            spec["reflectorsConfig"]["service"],
+            json!({"workers": 3, "type": "DenyList"})
+        );
+    }
+
+    #[test]
     fn the_deployment_reads_the_cluster_id_and_binds_probes_to_the_pod_ip() {
-        let d = render_controller_manager(&params());
+        let d = render_controller_manager(&params(), &OffloadingParams::default());
         let c = &d.spec.unwrap().template.spec.unwrap().containers[0];
         let args = c.args.clone().unwrap();
         assert!(args.contains(&"--cluster-id=$(CLUSTER_ID)".to_string()));

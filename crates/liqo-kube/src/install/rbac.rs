@@ -10,6 +10,8 @@ use crate::apply::{ApplyError, Manifest};
 pub const REMOTE_CONTROLPLANE: &str = name::REMOTE_CONTROLPLANE_CLUSTER_ROLE;
 /// ClusterRole bound cluster-wide to a consumer's group.
 pub const REMOTE_CLUSTERWIDE: &str = "liqo-virtual-kubelet-remote-clusterwide";
+/// ClusterRole bound to each virtual kubelet's ServiceAccount (`liqo-node-<vn>`).
+pub const VIRTUAL_KUBELET_LOCAL: &str = name::VIRTUAL_KUBELET_LOCAL_CLUSTER_ROLE;
 
 const ALL_VERBS: &[&str] = &[
     "create",
@@ -65,8 +67,16 @@ fn controller_manager_rules() -> Vec<PolicyRule> {
             &["events"],
             &["create", "patch", "update"],
         ),
+        // The VirtualNode controller drains virtual Nodes through Evictions (PDBs honoured).
+        rule(&[""], &["pods/eviction"], &["create"]),
         rule(&["apps"], &["deployments"], ALL_VERBS),
         rule(&["discovery.k8s.io"], &["endpointslices"], ALL_VERBS),
+        // The provider lists its StorageClasses for the slices when storage is enabled.
+        rule(
+            &["storage.k8s.io"],
+            &["storageclasses"],
+            &["get", "list", "watch"],
+        ),
         rule(&["coordination.k8s.io"], &["leases"], ALL_VERBS),
         rule(
             &["rbac.authorization.k8s.io"],
@@ -170,6 +180,7 @@ pub(super) fn render(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
         Manifest::from_typed(&remote_controlplane)?,
         Manifest::from_typed(&remote_clusterwide)?,
         Manifest::from_typed(&gateway_role())?,
+        Manifest::from_typed(&virtual_kubelet_local_role())?,
     ];
     out.extend(peering_user_roles(namespace)?);
     Ok(out)
@@ -204,6 +215,62 @@ fn gateway_role() -> ClusterRole {
                 &["create", "get", "update"],
             ),
             rule(&["", "events.k8s.io"], &["events"], &["create", "patch"]),
+        ]),
+        ..Default::default()
+    }
+}
+
+/// ClusterRole of the virtual kubelets in the consumer (offloading.md §1 #10), bound to each
+/// one's ServiceAccount by the VirtualNode controller: its Node and heartbeat Lease, its
+/// leader-election Leases, its kubeconfig Secret, its VirtualNode and ForeignCluster, Events,
+/// serving-certificate CSRs, and read access to what reflection mirrors (with write access to
+/// the local pods' status it reports back).
+fn virtual_kubelet_local_role() -> ClusterRole {
+    const READ: &[&str] = &["get", "list", "watch"];
+    const WRITE: &[&str] = &[
+        "get", "list", "watch", "create", "update", "patch", "delete",
+    ];
+    ClusterRole {
+        metadata: meta(VIRTUAL_KUBELET_LOCAL, None, &[]),
+        rules: Some(vec![
+            rule(&[""], &["nodes"], WRITE),
+            rule(&[""], &["nodes/status"], &["get", "update", "patch"]),
+            rule(&["coordination.k8s.io"], &["leases"], WRITE),
+            rule(&[""], &["secrets"], READ),
+            rule(&["offloading.liqo.io"], &["virtualnodes"], READ),
+            rule(
+                &["offloading.liqo.io"],
+                &["namespacemaps", "namespaceoffloadings"],
+                READ,
+            ),
+            rule(&["core.liqo.io"], &["foreignclusters"], READ),
+            rule(&["", "events.k8s.io"], &["events"], &["create", "patch"]),
+            rule(
+                &["certificates.k8s.io"],
+                &["certificatesigningrequests"],
+                &["get", "list", "watch", "create"],
+            ),
+            rule(
+                &[""],
+                &["pods"],
+                &["get", "list", "watch", "update", "patch", "delete"],
+            ),
+            rule(&[""], &["pods/status"], &["get", "update", "patch"]),
+            rule(
+                &[""],
+                &[
+                    "services",
+                    "endpoints",
+                    "configmaps",
+                    "serviceaccounts",
+                    "persistentvolumeclaims",
+                    "persistentvolumes",
+                ],
+                READ,
+            ),
+            rule(&["discovery.k8s.io"], &["endpointslices"], READ),
+            rule(&["networking.k8s.io"], &["ingresses"], READ),
+            rule(&["storage.k8s.io"], &["storageclasses"], READ),
         ]),
         ..Default::default()
     }
