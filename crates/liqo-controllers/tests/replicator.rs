@@ -5,8 +5,6 @@
 //! deleting the origin deletes the replica first, and a change made while the provider's API
 //! server is frozen arrives once it answers again.
 
-#[path = "common/events.rs"]
-mod events;
 #[path = "common/install.rs"]
 mod install;
 
@@ -16,10 +14,13 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::core::v1::Event;
 use kube::api::{Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::authentication::{Renew, ResourceSlice};
-use liqo_api::consts::{field_manager, finalizer};
+use liqo_api::consts::{annotation, field_manager, finalizer};
+use liqo_api::core::ForeignCluster;
 use liqo_api::offloading::NamespaceMap;
 use liqo_testenv::Env;
 use serde::Serialize;
@@ -287,17 +288,14 @@ async fn slices_maps_and_renews_replicate_both_ways_and_survive_a_frozen_provide
             .patch("repl-slice", &PatchParams::default(), &Patch::Merge(&cpu3))
             .await
             .unwrap();
-        let message = events::await_event(
+        await_warning(
             &consumer,
             &local_ns,
             &origin.uid().unwrap(),
-            ("Warning", "ReplicationFailed"),
-            1,
-            WAIT,
+            "ReplicationFailed",
+            "did not answer",
         )
-        .await
-        .unwrap();
-        assert!(message.contains("did not answer"), "{message}");
+        .await;
         drop(frozen);
     }
     until(
@@ -307,6 +305,8 @@ async fn slices_maps_and_renews_replicate_both_ways_and_survive_a_frozen_provide
         |s| cpu(s).as_deref() == Some("3"),
     )
     .await;
+
+    assert_unreachable_provider_lets_origins_go(&consumer_env, &provider_env).await;
 
     // Deleting the origin deletes the replica, then lets the origin go.
     for (origins, replicas) in [(&slices, &remote_slices)] {
@@ -404,4 +404,104 @@ async fn assert_status_round_trip_writes_once(
         [Some("Terminating".to_string())],
         "the origin was written while its status was already equal"
     );
+}
+
+/// A provider marked permanently unreachable: a deleted origin goes at once, even with the
+/// provider frozen (its replica is left there, said by an Event).
+async fn assert_unreachable_provider_lets_origins_go(consumer_env: &Env, provider_env: &Env) {
+    let consumer = consumer_env.cluster("repl-c").client();
+    let provider = provider_env.cluster("repl-p").client();
+    let slices = api::<ResourceSlice>(&consumer, &tenant_ns(P));
+    let remote_slices = api::<ResourceSlice>(&provider, &tenant_ns(C));
+    let slice: ResourceSlice = serde_json::from_value(json!({
+        "apiVersion": "authentication.liqo.io/v1beta1", "kind": "ResourceSlice",
+        "metadata": {"name": "repl-orphan", "namespace": tenant_ns(P), "labels": origin_labels()},
+        "spec": {"class": "test-class"},
+    }))
+    .unwrap();
+    let origin = slices.create(&PostParams::default(), &slice).await.unwrap();
+    until(&remote_slices, "repl-orphan", "the orphan's replica", |s| {
+        s.is_some()
+    })
+    .await;
+    until(&slices, "repl-orphan", "the orphan's finalizer", |s| {
+        s.is_some_and(|s| {
+            s.finalizers()
+                .contains(&finalizer::CRD_REPLICATOR_RESOURCE.to_string())
+        })
+    })
+    .await;
+    let fcs: Api<ForeignCluster> = Api::all(consumer.clone());
+    until(&fcs, P, "the provider's ForeignCluster", |f| f.is_some()).await;
+    let mark = |value: Option<&str>| json!({"metadata": {"annotations": {annotation::FOREIGN_CLUSTER_PERMANENTLY_UNREACHABLE: value}}});
+    fcs.patch(
+        P,
+        &PatchParams::default(),
+        &Patch::Merge(&mark(Some("true"))),
+    )
+    .await
+    .unwrap();
+    {
+        let _frozen = Frozen::apiserver(provider_env, "repl-p");
+        slices
+            .delete("repl-orphan", &Default::default())
+            .await
+            .unwrap();
+        until(&slices, "repl-orphan", "the orphan released", |s| {
+            s.is_none()
+        })
+        .await;
+        let uid = origin.uid().unwrap();
+        let ns = tenant_ns(P);
+        await_warning(
+            &consumer,
+            &ns,
+            &uid,
+            "ReplicaAbandoned",
+            "permanently unreachable",
+        )
+        .await;
+    }
+    assert!(
+        remote_slices
+            .get_opt("repl-orphan")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    fcs.patch(P, &PatchParams::default(), &Patch::Merge(&mark(None)))
+        .await
+        .unwrap();
+    remote_slices
+        .delete("repl-orphan", &Default::default())
+        .await
+        .unwrap();
+}
+
+/// Waits (by watch) for a Warning Event about the object `uid` with `reason` and a message
+/// containing `text` (earlier Events of that reason, about other failures, do not count).
+async fn await_warning(client: &Client, ns: &str, uid: &str, reason: &str, text: &str) {
+    let events: Api<Event> = Api::namespaced(client.clone(), ns);
+    let config = watcher::Config::default().fields(&format!("involvedObject.uid={uid}"));
+    let mut stream = watcher::watcher(events, config)
+        .default_backoff()
+        .applied_objects()
+        .boxed();
+    let mut seen = Vec::new();
+    let watch = async {
+        while let Some(event) = stream.next().await {
+            let Ok(event) = event else { continue };
+            let (r, message) = (
+                event.reason.unwrap_or_default(),
+                event.message.unwrap_or_default(),
+            );
+            if event.type_.as_deref() == Some("Warning") && r == reason && message.contains(text) {
+                return;
+            }
+            seen.push(format!("{r}: {message}"));
+        }
+    };
+    tokio::time::timeout(WAIT, watch)
+        .await
+        .unwrap_or_else(|_| panic!("no Warning {reason} Event saying {text:?}; seen: {seen:?}"));
 }

@@ -70,11 +70,13 @@ async fn reconcile<K: Replicated>(
     let result = replicate(&*origin, &shared).await;
     match &result {
         Ok(_) => shared.backoff.succeed(&key(&*origin)),
+        // A conflict is a race with another writer, retried at once: not worth an Event.
+        Err(e) if e.status_code() == Some(409) => {}
         // Without an Event a slice that does not reach its provider only shows in this log.
         Err(e) => {
             shared
                 .ctx
-                .warn_error(&*origin, "ReplicationFailed", e)
+                .warn_error(origin.as_ref(), "ReplicationFailed", e)
                 .await;
         }
     }
