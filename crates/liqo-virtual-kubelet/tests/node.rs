@@ -244,6 +244,99 @@ async fn set_networking(consumer: &Client, enabled: bool, connection: &str) {
         .unwrap();
 }
 
+/// The rules the virtual kubelet needs in `liqo-virtual-kubelet-local` (as handed to the
+/// install's ClusterRole, which holds at least these).
+fn vk_local_rules() -> serde_json::Value {
+    json!([
+        {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list", "watch", "create", "update", "patch"]},
+        {"apiGroups": [""], "resources": ["nodes/status"], "verbs": ["get", "update", "patch"]},
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "list", "watch", "create", "update", "patch"]},
+        {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]},
+        {"apiGroups": ["offloading.liqo.io"], "resources": ["virtualnodes"], "verbs": ["get", "list", "watch"]},
+        {"apiGroups": ["core.liqo.io"], "resources": ["foreignclusters"], "verbs": ["get", "list", "watch"]},
+        {"apiGroups": ["", "events.k8s.io"], "resources": ["events"], "verbs": ["create", "patch"]},
+    ])
+}
+
+/// ServiceAccount `<vn>`, ClusterRoleBinding `liqo-node-<vn>` and the VK pod on `node`, as
+/// the VirtualNode controller's Deployment makes them; returns the pod's IP once running.
+async fn run_as_pod(consumer: &Client, node: &str) -> String {
+    use k8s_openapi::api::core::v1::{Pod, ServiceAccount};
+    use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+    let ns = tenant_ns();
+    let create = PostParams::default();
+    let role: ClusterRole = serde_json::from_value(json!({
+        "metadata": {"name": "liqo-virtual-kubelet-local"},
+        "rules": vk_local_rules(),
+    }))
+    .unwrap();
+    Api::<ClusterRole>::all(consumer.clone())
+        .create(&create, &role)
+        .await
+        .unwrap();
+    let sa: ServiceAccount = serde_json::from_value(json!({"metadata": {"name": VN}})).unwrap();
+    Api::<ServiceAccount>::namespaced(consumer.clone(), &ns)
+        .create(&create, &sa)
+        .await
+        .unwrap();
+    let binding: ClusterRoleBinding = serde_json::from_value(json!({
+        "metadata": {"name": format!("liqo-node-{VN}")},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "liqo-virtual-kubelet-local"},
+        "subjects": [{"kind": "ServiceAccount", "name": VN, "namespace": ns}],
+    }))
+    .unwrap();
+    Api::<ClusterRoleBinding>::all(consumer.clone())
+        .create(&create, &binding)
+        .await
+        .unwrap();
+    let field = |env: &str, path: &str| json!({"name": env, "valueFrom": {"fieldRef": {"fieldPath": path}}});
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": format!("vk-{VN}-pod"), "namespace": ns},
+        "spec": {
+            "nodeName": node,
+            "serviceAccountName": VN,
+            "containers": [{
+                "name": "virtual-kubelet",
+                "image": format!("{}:{}", liqo_testenv::pods::PROJECT_IMAGE_REPOSITORY, env!("CARGO_PKG_VERSION")),
+                "command": ["/usr/bin/virtual-kubelet"],
+                "args": [
+                    format!("--foreign-cluster-id={PROVIDER_ID}"),
+                    format!("--nodename={VN}"),
+                    "--node-ip=$(POD_IP)",
+                    format!("--tenant-namespace={ns}"),
+                    "--liqo-namespace=liqo",
+                    format!("--home-cluster-id={CONSUMER_ID}"),
+                    format!("--foreign-kubeconfig-secret-name={SECRET}"),
+                    "--create-node=true",
+                    "--node-check-network=true",
+                ],
+                "env": [
+                    field("POD_IP", "status.podIP"),
+                    field("POD_NAME", "metadata.name"),
+                    field("POD_NAMESPACE", "metadata.namespace"),
+                    {"name": "VIRTUALNODE_NAME", "value": VN},
+                ],
+            }],
+        },
+    }))
+    .unwrap();
+    let pods: Api<Pod> = Api::namespaced(consumer.clone(), &ns);
+    let name = pod.metadata.name.clone().unwrap();
+    pods.create(&create, &pod).await.unwrap();
+    let running = liqo_kube::wait::object(
+        pods,
+        &name,
+        "the VK pod to run",
+        WAIT,
+        |p| p.and_then(|p| p.status.as_ref()?.pod_ip.as_ref()).is_some(),
+        |p| format!("{:?}", p.and_then(|p| p.status.as_ref())),
+    )
+    .await
+    .unwrap()
+    .expect("invariant: the wait succeeds only with a pod");
+    running.status.unwrap().pod_ip.unwrap()
+}
+
 fn describe(node: Option<&Node>) -> String {
     match node {
         None => "no Node".into(),
@@ -475,6 +568,24 @@ async fn the_virtual_node_follows_the_virtual_node_object_and_the_provider() {
         .unwrap();
     // Renewals run every 5 s.
     assert_eq!(vk.exit_code(Duration::from_secs(20)).await, Some(1));
+
+    // As its Deployment runs it: a pod of the project image on the consumer's worker, with the
+    // Deployment's env and only the rules the virtual kubelet asks of its ClusterRole.
+    leases.delete(VN, &Default::default()).await.unwrap();
+    liqo_kube::wait::deleted(&Api::<Node>::all(consumer.clone()), VN, Some(WAIT))
+        .await
+        .unwrap();
+    let pod_ip = run_as_pod(&consumer, &env.cluster("consumer").config().node_name()).await;
+    let node = await_node(&consumer, "Node Ready from the VK pod", WAIT, |n| {
+        is_ready(n) && capacity_is(n, &bigger)
+    })
+    .await;
+    let address = &node
+        .status
+        .unwrap_or_default()
+        .addresses
+        .unwrap_or_default()[0];
+    assert_eq!(address.address, pod_ip, "InternalIP = POD_IP");
     eprintln!(
         "provider outage detected after {detected:?}; whole test {:?}",
         started.elapsed()
