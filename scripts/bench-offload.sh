@@ -56,6 +56,7 @@ ms() { python3 -c "print(round(($2 - $1) * 1000))"; }
 
 results="$dir/results"
 : > "$results"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in $(seq 1 "$runs"); do
   name="bench-$i"
   # The watch starts before the slice exists, so the instant the Node turns Ready is seen when
@@ -96,14 +97,15 @@ for i in $(seq 1 "$runs"); do
     fail "run $i: liqoctl delete resourceslice $name --wait" "$dir/delete-$i.log"
 done
 
-python3 - "$results" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
+python3 - "$results" "$(nproc)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
 import statistics, sys
-path, cpus, load = sys.argv[1:]
+path, cpus, load_before, load_after = sys.argv[1:]
 rows = [tuple(int(x) for x in line.split()) for line in open(path)]
 ready = [r[0] for r in rows]
 command = [r[1] for r in rows]
 rss = [r[2] / 1024 for r in rows]
-print(f"create resourceslice -> virtual Node Ready, {len(rows)} runs ({cpus} CPUs, load {load}): "
+print(f"create resourceslice -> virtual Node Ready, {len(rows)} runs ({cpus} CPUs, load average "
+      f"{load_before} before, {load_after} after): "
       f"p50 {statistics.median(ready):.0f} ms, max {max(ready)} ms (goal p50 <= 1000 ms); "
       f"runs: {' '.join(str(x) for x in ready)} ms")
 print(f"  liqoctl create resourceslice itself (until Authentication=Accepted): "
