@@ -261,6 +261,17 @@ mod tests {
             &["liqoctl", "network", "connect", "--timeout", "-1s"],
             &["liqoctl", "uninstall", "--timeout", "-1s"],
             &["liqoctl", "generate", "tenant", "--timeout", "-1s"],
+            &[
+                "liqoctl",
+                "create",
+                "resourceslice",
+                "s",
+                "--remote-cluster-id",
+                "p",
+                "--timeout",
+                "-1s",
+            ],
+            &["liqoctl", "drain", "tenant", "c", "--timeout", "-1s"],
         ] {
             let err = <Cli as Parser>::try_parse_from(args).unwrap_err();
             assert_eq!(

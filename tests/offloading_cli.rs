@@ -16,15 +16,15 @@ use std::process::Output;
 use common::{kubeconfig, remote_kubeconfig, stderr, stdout};
 use flows::{ok, run, tenant_ns, within};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{Namespace, Node};
 use kube::api::PostParams;
 use kube::runtime::wait::await_condition;
-use kube::{Api, Client};
+use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{
     Identity, ResourceSlice, ResourceSliceConditionStatus, ResourceSliceConditionType, Tenant,
     TenantCondition,
 };
-use liqo_api::offloading::Quota;
+use liqo_api::offloading::{Quota, VirtualNode};
 use liqo_testenv::Env;
 
 const CONSUMER: &str = "ocli-c";
@@ -138,6 +138,7 @@ async fn offloading_commands_on_one_authenticated_pair() {
     slice_identity_kubeconfig_works_on_the_provider(&env, &slice).await;
     tenant_administration(&env, &c, &p).await;
     slice_cordon(&env, &p).await;
+    virtual_node_from_the_slice(&env, &c, &p).await;
     delete_waits_for_the_replica(&env, &c, &p).await;
 }
 
@@ -390,6 +391,122 @@ async fn slice_cordon(env: &Env, p: &Client) {
             .annotations
             .unwrap_or_default()
             .contains_key("liqo.io/cordon")
+    );
+}
+
+/// `create virtualnode` in slice mode with an explicit VkOptionsTemplate (upstream quirk 2
+/// crashed there): `-o yaml` writes nothing, then a Ready Node with the slice's resources;
+/// `delete virtualnode --remote-cluster-id --wait` (quirk 4) removes it.
+async fn virtual_node_from_the_slice(env: &Env, c: &Client, p: &Client) {
+    const VN: &str = "cli-vn";
+    let id = format!("--remote-cluster-id={P_ID}");
+    let create = [
+        "create",
+        "virtualnode",
+        VN,
+        &id,
+        "--resource-slice-name",
+        SLICE,
+    ];
+    let before = versions(c, p).await;
+    let mut dry = create.to_vec();
+    dry.extend(["-o", "yaml"]);
+    let out = on(env, CONSUMER, &dry).await;
+    ok("create virtualnode -o yaml", &out);
+    let printed: VirtualNode = serde_norway::from_str(&stdout(&out)).unwrap();
+    assert_eq!(printed.spec.cluster_id.as_deref(), Some(P_ID));
+    assert_eq!(
+        printed
+            .spec
+            .kubeconfig_secret_ref
+            .as_ref()
+            .map(|r| r.name.as_str()),
+        Some(format!("kubeconfig-resourceslice-{SLICE}").as_str())
+    );
+    let hard = printed.spec.resource_quota.clone().unwrap().hard.unwrap();
+    assert_eq!(
+        (hard["cpu"].0.as_str(), hard["memory"].0.as_str()),
+        ("1", "2Gi")
+    );
+    assert_eq!(printed.spec.create_node, Some(true));
+    assert_eq!(printed.spec.disable_network_check, Some(false));
+    let changed = changed_since(&before, &versions(c, p).await);
+    assert!(changed.is_empty(), "-o yaml wrote: {changed:?}");
+
+    // A real Node's name is refused before writing.
+    let real = Api::<Node>::all(c.clone())
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .unwrap()
+        .name_any();
+    let clash = [
+        "create",
+        "virtualnode",
+        &real,
+        &id,
+        "--resource-slice-name",
+        SLICE,
+    ];
+    let out = on(env, CONSUMER, &clash).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        first_error(&out),
+        format!("ERRO: Unable to create virtual node: node {real} already exists")
+    );
+
+    let mut real_run = create.to_vec();
+    real_run.extend([
+        "--vk-options-template=liqo/virtual-kubelet-default",
+        "--timeout=90s",
+    ]);
+    let out = on(env, CONSUMER, &real_run).await;
+    ok("create virtualnode", &out);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "INFO: Creating virtual node\nINFO: Virtual node created\nINFO: Waiting for node {VN} to be Ready\nINFO: Node {VN} is Ready\n"
+        )
+    );
+    let node = Api::<Node>::all(c.clone()).get(VN).await.unwrap();
+    assert!(liqo_kube::offloading::node::is_ready(&node));
+    let vn = Api::<VirtualNode>::namespaced(c.clone(), &tenant_ns(P_ID))
+        .get(VN)
+        .await
+        .unwrap();
+    assert!(
+        vn.metadata.owner_references.is_none(),
+        "the CLI's VirtualNode is not owned"
+    );
+    assert_eq!(
+        vn.spec
+            .vk_options_template_ref
+            .as_ref()
+            .and_then(|r| r.name.as_deref()),
+        Some("virtual-kubelet-default")
+    );
+
+    let out = on(
+        env,
+        CONSUMER,
+        &["delete", "virtualnode", VN, &id, "--wait", "--timeout=90s"],
+    )
+    .await;
+    ok("delete virtualnode --wait", &out);
+    assert!(
+        stderr(&out).ends_with("INFO: Ensured virtual node absence\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        Api::<Node>::all(c.clone())
+            .get_opt(VN)
+            .await
+            .unwrap()
+            .is_none()
     );
 }
 

@@ -8,7 +8,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{ListParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{
-    ResourceSlice, ResourceSliceConditionStatus, ResourceSliceConditionType,
+    ResourceSlice, ResourceSliceCondition, ResourceSliceConditionStatus, ResourceSliceConditionType,
 };
 use liqo_api::consts::label;
 use liqo_kube::offloading::resource_slice::{self as slice_builder, SliceRequest};
@@ -22,11 +22,10 @@ use crate::journal;
 use crate::printer::Scope;
 
 /// Ask a provider cluster for a slice of its resources (consumer side).
-///
-/// Examples:
-///   liqoctl create resourceslice my-slice --remote-cluster-id provider-id --cpu 4 --memory 8Gi
-///   liqoctl create resourceslice gpus --remote-cluster-id provider-id --resource nvidia.com/gpu=2
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  liqoctl create resourceslice my-slice --remote-cluster-id provider-id --cpu 4 --memory 8Gi
+  liqoctl create resourceslice gpus --remote-cluster-id provider-id --resource nvidia.com/gpu=2")]
 pub struct CreateResourceSliceArgs {
     /// The ResourceSlice's name; the virtual node made for it takes the same name.
     name: String,
@@ -208,19 +207,7 @@ async fn await_authentication(
     fresh_since: Option<Timestamp>,
     timeout: Duration,
 ) -> anyhow::Result<ResourceSlice> {
-    let denied = |s: &ResourceSlice| {
-        let c = s.condition(ResourceSliceConditionType::Authentication)?;
-        if c.status != ResourceSliceConditionStatus::Denied {
-            return None;
-        }
-        let fresh = match (fresh_since, &c.last_transition_time) {
-            (None, _) => true,
-            // Condition times have a one-second resolution.
-            (Some(since), Some(t)) => t.0.as_second() >= since.as_second(),
-            (Some(_), None) => false,
-        };
-        fresh.then(|| c.clone())
-    };
+    let denied = |s: &ResourceSlice| final_denial(s, fresh_since);
     let found = liqo_kube::wait::object(
         api.clone(),
         name,
@@ -241,6 +228,25 @@ async fn await_authentication(
         );
     }
     Ok(slice)
+}
+
+/// The `Authentication=Denied` condition of `slice` if it judges the current spec: any denial
+/// when this run wrote nothing, else only one that changed since `fresh_since` (condition times
+/// have a one-second resolution).
+fn final_denial(
+    slice: &ResourceSlice,
+    fresh_since: Option<Timestamp>,
+) -> Option<ResourceSliceCondition> {
+    let c = slice.condition(ResourceSliceConditionType::Authentication)?;
+    if c.status != ResourceSliceConditionStatus::Denied {
+        return None;
+    }
+    let fresh = match (fresh_since, &c.last_transition_time) {
+        (None, _) => true,
+        (Some(since), Some(t)) => t.0.as_second() >= since.as_second(),
+        (Some(_), None) => false,
+    };
+    fresh.then(|| c.clone())
 }
 
 /// The slice's conditions, for a timeout message.
@@ -266,4 +272,39 @@ fn describe(slice: Option<&ResourceSlice>) -> String {
         show(ResourceSliceConditionType::Authentication, "Authentication"),
         show(ResourceSliceConditionType::Resources, "Resources")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    use liqo_api::authentication::ResourceSliceStatus;
+
+    use super::*;
+
+    fn slice(status: ResourceSliceConditionStatus, at: Option<i64>) -> ResourceSlice {
+        let mut s = ResourceSlice::new("rs", Default::default());
+        s.status = Some(ResourceSliceStatus {
+            conditions: Some(vec![ResourceSliceCondition {
+                type_: ResourceSliceConditionType::Authentication,
+                status,
+                last_transition_time: at.map(|t| Time(Timestamp::from_second(t).unwrap())),
+                reason: Some("ResourceSliceAuthenticationDenied".into()),
+                message: Some("ResourceSlice authentication denied".into()),
+            }]),
+            ..Default::default()
+        });
+        s
+    }
+
+    #[test]
+    fn a_denial_ends_the_wait_unless_it_predates_what_this_run_wrote() {
+        use ResourceSliceConditionStatus::{Accepted, Denied};
+        let wrote = Some(Timestamp::from_second(1_000).unwrap());
+        assert!(final_denial(&slice(Denied, Some(900)), None).is_some());
+        assert!(final_denial(&slice(Denied, Some(1_000)), wrote).is_some());
+        assert!(final_denial(&slice(Denied, Some(999)), wrote).is_none());
+        assert!(final_denial(&slice(Denied, None), wrote).is_none());
+        assert!(final_denial(&slice(Accepted, Some(2_000)), None).is_none());
+        assert!(final_denial(&ResourceSlice::new("rs", Default::default()), None).is_none());
+    }
 }

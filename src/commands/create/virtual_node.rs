@@ -28,12 +28,13 @@ use crate::printer::Scope;
 
 /// Create a virtual node for a provider cluster (consumer side), from an accepted
 /// ResourceSlice or from a Secret holding a kubeconfig for the provider.
-///
-/// Examples (upstream quirk 12: upstream's help shows a --cluster-id flag that does not exist):
-///   liqoctl create virtualnode my-node --remote-cluster-id provider-id --resource-slice-name my-slice
-///   liqoctl create virtualnode my-node --remote-cluster-id provider-id \
-///     --kubeconfig-secret-name my-kubeconfig --cpu 4 --memory 8Gi --resource nvidia.com/gpu=1
+// Upstream quirk 12: upstream's example uses a --cluster-id flag that does not exist, and shows
+// `resource=` inside the --resource value.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  liqoctl create virtualnode my-node --remote-cluster-id provider-id --resource-slice-name my-slice
+  liqoctl create virtualnode my-node --remote-cluster-id provider-id \\
+    --kubeconfig-secret-name my-kubeconfig --cpu 4 --memory 8Gi --resource nvidia.com/gpu=1")]
 pub struct CreateVirtualNodeArgs {
     /// The VirtualNode's name (also the Node's).
     name: String,
