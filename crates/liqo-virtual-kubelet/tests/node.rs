@@ -224,6 +224,14 @@ async fn seed(consumer: &Client, provider_kubeconfig: &Path, hard: BTreeMap<Stri
         .unwrap();
 }
 
+async fn set_kubeconfig(consumer: &Client, kubeconfig: &str) {
+    let data = json!({"data": {"kubeconfig": ByteString(kubeconfig.as_bytes().to_vec())}});
+    Api::<Secret>::namespaced(consumer.clone(), &tenant_ns())
+        .patch(SECRET, &PatchParams::default(), &Patch::Merge(&data))
+        .await
+        .unwrap();
+}
+
 /// The ForeignCluster's status as the consumer's ForeignCluster controller writes it: the
 /// networking module on or off, its connection condition.
 async fn set_networking(consumer: &Client, enabled: bool, connection: &str) {
@@ -540,18 +548,38 @@ async fn the_virtual_node_follows_the_virtual_node_object_and_the_provider() {
     )
     .await;
 
-    // The VK dies and the Node goes with it; a restarted VK registers it again.
+    // The VK dies and the Node goes with it; a restarted VK registers it again. It restarts
+    // with a kubeconfig naming a dead server: the Node stays Unknown until the Secret is
+    // fixed, which the running VK picks up (hot reload).
     vk.kill();
     liqo_kube::wait::deleted(&Api::<Node>::all(consumer.clone()), VN, Some(WAIT))
         .await
         .unwrap();
+    let good = std::fs::read_to_string(provider.kubeconfig()).unwrap();
+    let dead = good.replace(provider.server(), "https://127.0.0.1:1");
+    assert_ne!(dead, good);
+    set_kubeconfig(&consumer, &dead).await;
     let mut vk = Vk::start(
         env.cluster("consumer").kubeconfig(),
         &log.with_extension("2.log"),
     );
-    await_node(&consumer, "Node Ready after the restart", WAIT, |n| {
-        is_ready(n) && capacity_is(n, &bigger)
+    let node = await_node(&consumer, "Node registered after the restart", WAIT, |_| {
+        true
     })
+    .await;
+    assert_eq!(
+        ready_status(&node),
+        Some("Unknown"),
+        "{}",
+        describe(Some(&node))
+    );
+    set_kubeconfig(&consumer, &good).await;
+    await_node(
+        &consumer,
+        "Node Ready after the kubeconfig fix",
+        WAIT,
+        |n| is_ready(n) && capacity_is(n, &bigger),
+    )
     .await;
 
     // Another replica takes the leader Lease: this one must stop (exit 1), not fight for it.
