@@ -16,8 +16,8 @@ use std::process::Output;
 use common::{kubeconfig, remote_kubeconfig, stderr, stdout};
 use flows::{ok, run, tenant_ns, within};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
-use k8s_openapi::api::core::v1::{Namespace, Node};
-use kube::api::PostParams;
+use k8s_openapi::api::core::v1::{Namespace, Node, Secret};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{
@@ -140,6 +140,7 @@ async fn offloading_commands_on_one_authenticated_pair() {
     slice_cordon(&env, &p).await;
     virtual_node_from_the_slice(&env, &c, &p).await;
     delete_waits_for_the_replica(&env, &c, &p).await;
+    denied_authentication_ends_the_wait(&env, &p).await;
 }
 
 async fn dry_run_prints_and_writes_nothing(env: &Env, c: &Client, p: &Client) {
@@ -544,4 +545,60 @@ INFO: Ensured ResourceSlice absence
     let out = on(env, CONSUMER, &["delete", "resourceslice", SLICE, &id]).await;
     ok("delete resourceslice again", &out);
     assert!(stderr(&out).contains("ResourceSlice already absent"));
+}
+
+/// A Tenant key that is not the consumer's makes the provider deny the next slice's CSR: the
+/// command reports the denial with its reason instead of waiting for its timeout.
+async fn denied_authentication_ends_the_wait(env: &Env, p: &Client) {
+    const DENIED: &str = "cli-d";
+    let tenants: Api<Tenant> = Api::namespaced(p.clone(), &tenant_ns(C_ID));
+    let original = tenants.get(C_ID).await.unwrap().spec.public_key.unwrap();
+    // The provider's own key: valid, and not the consumer's.
+    let keys: Secret = Api::namespaced(p.clone(), "liqo")
+        .get("authentication-keys")
+        .await
+        .unwrap();
+    let other = keys.data.unwrap()["publicKey"].clone();
+    assert_ne!(other, original);
+    let set_key = |key: k8s_openapi::ByteString| {
+        let tenants = tenants.clone();
+        async move {
+            let patch = serde_json::json!({"spec": {"publicKey": key}});
+            tenants
+                .patch(C_ID, &PatchParams::default(), &Patch::Merge(&patch))
+                .await
+                .unwrap();
+        }
+    };
+    set_key(other).await;
+    let started = std::time::Instant::now();
+    let out = create_slice(env, DENIED, &[]).await;
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        first_error(&out),
+        format!(
+            "ERRO: Failed waiting for ResourceSlice authentication to be accepted: the provider denied the authentication of ResourceSlice \"{DENIED}\": ResourceSliceAuthenticationDenied: ResourceSlice authentication denied"
+        )
+    );
+    assert!(
+        took.as_secs() < 40,
+        "reported in {took:?}, not at the 60 s timeout"
+    );
+    set_key(original).await;
+    let id = format!("--remote-cluster-id={P_ID}");
+    let out = on(
+        env,
+        CONSUMER,
+        &[
+            "delete",
+            "resourceslice",
+            DENIED,
+            &id,
+            "--wait",
+            "--timeout=60s",
+        ],
+    )
+    .await;
+    ok("delete the denied slice", &out);
 }
