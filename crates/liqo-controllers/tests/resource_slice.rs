@@ -291,6 +291,47 @@ async fn slices_are_authenticated_granted_and_confined() {
     )
     .await;
 
+    // A CSR of another key on the accepted slice: Authentication Denied, the grant left as
+    // it was (upstream quirk 6), and the consumer deletes the slice's Identity.
+    let stranger = liqo_kube::install::generate_keys().unwrap();
+    let bad = render_csr("slice-a", CONSUMER, &stranger.private_pem).unwrap();
+    let bad_spec = json!({"class": "default", "resources": {"cpu": "2"}, "csr": b64(&bad)});
+    let origin = apply_json(&pair.origins(), "slice-a", pair.origin("slice-a", bad_spec)).await;
+    pair.replicate(&origin).await;
+    let refused = pair
+        .answered("slice-a", "slice-a's new CSR to be refused", |s| {
+            status_of(s, Type::Authentication) == Some(Status::Denied)
+        })
+        .await;
+    assert_eq!(
+        refused.condition(Type::Resources),
+        fewer.condition(Type::Resources)
+    );
+    assert_eq!(quantities(&refused), quantities(&fewer));
+    copy_status_back(&pair.origins(), &refused).await;
+    let identities: Api<Identity> = Api::namespaced(pair.consumer.clone(), &pair.tnc);
+    let gone = |i: Option<&Identity>| i.is_none();
+    liqo_kube::wait::object(
+        identities,
+        "resourceslice-slice-a",
+        "the Identity to go",
+        WAIT,
+        gone,
+        |i| format!("{i:?}"),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    events::await_event(
+        &pair.consumer,
+        &pair.tnc,
+        &origin.uid().unwrap(),
+        ("Normal", "IdentityDeleted"),
+        1,
+        WAIT,
+    )
+    .await
+    .unwrap();
+
     // A CSR made with another key: Authentication Denied, and Resources not evaluated.
     assert_bad_csr_is_denied_without_resources(&pair).await;
 

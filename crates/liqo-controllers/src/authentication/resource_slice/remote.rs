@@ -18,7 +18,7 @@ use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::authentication::{
-    AuthParams, ResourceSlice, ResourceSliceConditionStatus as Status,
+    AuthParams, ResourceSlice, ResourceSliceCondition, ResourceSliceConditionStatus as Status,
     ResourceSliceConditionType as Type, ResourceSliceStatus, Tenant,
 };
 use liqo_api::common::{IngressType, LoadBalancerType};
@@ -108,60 +108,25 @@ async fn answer(
     tenant: &Tenant,
     consumer: &str,
     status: &mut ResourceSliceStatus,
-    conditions: &mut Vec<liqo_api::authentication::ResourceSliceCondition>,
+    conditions: &mut Vec<ResourceSliceCondition>,
     now: &Time,
 ) -> Result<Action, ReconcileError> {
-    let deny = |conditions: &mut Vec<_>| {
-        status::set_condition(
-            conditions,
-            Type::Authentication,
-            Status::Denied,
-            status::AUTH_DENIED,
-            now,
-        );
-    };
     // Step 4.
     if let Some(why) = namespace_problem(ctx, slice, consumer).await? {
         ctx.event(slice, EventType::Warning, "InvalidNamespace", why)
             .await;
-        deny(conditions);
+        let denied = status::AUTH_DENIED;
+        status::set_condition(
+            conditions,
+            Type::Authentication,
+            Status::Denied,
+            denied,
+            now,
+        );
         return Ok(Action::await_change());
     }
     // Step 5.
-    let name = slice.name_any();
-    let csr = slice
-        .spec
-        .csr
-        .as_ref()
-        .map(|c| c.0.clone())
-        .unwrap_or_default();
-    if let Err(e) = check_csr(&csr, &name, consumer, tenant) {
-        ctx.event(slice, EventType::Warning, "InvalidCSR", e.to_string())
-            .await;
-        deny(conditions);
-        // Upstream quirk 6: upstream goes on to evaluate Resources for a slice it just refused
-        // to authenticate (and may grant them). Here a refused slice gets no new grant: any
-        // earlier Resources entry and granted fields stay as they were (the Quota follows
-        // them), so a consumer cannot lose a grant by a bad CSR edit nor win one with it.
-        return Ok(Action::await_change());
-    }
-    let cert = match certify(ctx, slice, consumer, &csr).await {
-        Ok(cert) => cert,
-        Err(e) => {
-            ctx.warn_error(slice, "AuthParamsFailed", &e).await;
-            deny(conditions);
-            return Err(e);
-        }
-    };
-    let next_renewal = renewal_delay(&cert, Timestamp::now().as_second());
-    status.auth_params = Some(auth_params(ctx, cert, tenant.spec.proxy_url.clone()).await?);
-    status::set_condition(
-        conditions,
-        Type::Authentication,
-        Status::Accepted,
-        status::AUTH_ACCEPTED,
-        now,
-    );
+    let authenticated = authenticate(ctx, slice, tenant, consumer, status, conditions, now).await?;
     // Step 6.
     let class = slice.spec.class.as_deref().unwrap_or_default();
     let has_resources = conditions.iter().any(|c| c.type_ == Type::Resources);
@@ -171,6 +136,7 @@ async fn answer(
         ctx.offloading.default_class_enabled,
         has_resources,
     );
+    let verdict = status::unless_unauthenticated(authenticated != Auth::Denied, verdict);
     match verdict {
         Verdict::Grant => {
             grant(ctx, slice, status).await?;
@@ -193,10 +159,73 @@ async fn answer(
         }
         Verdict::Untouched => {}
     }
-    Ok(match next_renewal {
-        Some(delay) => Action::requeue(delay.max(MIN_RENEWAL_REQUEUE)),
-        None => Action::requeue(MIN_RENEWAL_REQUEUE),
+    Ok(match authenticated {
+        Auth::Denied => Action::await_change(),
+        Auth::Accepted(Some(renew_in)) => Action::requeue(renew_in.max(MIN_RENEWAL_REQUEUE)),
+        // An unreadable certificate is renewed by the next pass.
+        Auth::Accepted(None) => Action::requeue(MIN_RENEWAL_REQUEUE),
     })
+}
+
+/// The outcome of step 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    /// The CSR was refused.
+    Denied,
+    /// Certified; renew in this long (`None`: the certificate does not parse).
+    Accepted(Option<Duration>),
+}
+
+/// Step 5: checks the CSR against the Tenant and certifies it; sets `Authentication` and
+/// `authParams`. A signing failure is `Authentication=Denied` and an error (retried).
+async fn authenticate(
+    ctx: &Context,
+    slice: &ResourceSlice,
+    tenant: &Tenant,
+    consumer: &str,
+    status: &mut ResourceSliceStatus,
+    conditions: &mut Vec<ResourceSliceCondition>,
+    now: &Time,
+) -> Result<Auth, ReconcileError> {
+    let csr = slice
+        .spec
+        .csr
+        .as_ref()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    let deny = |conditions: &mut Vec<_>| {
+        status::set_condition(
+            conditions,
+            Type::Authentication,
+            Status::Denied,
+            status::AUTH_DENIED,
+            now,
+        );
+    };
+    if let Err(e) = check_csr(&csr, &slice.name_any(), consumer, tenant) {
+        ctx.event(slice, EventType::Warning, "InvalidCSR", e.to_string())
+            .await;
+        deny(conditions);
+        return Ok(Auth::Denied);
+    }
+    let cert = match certify(ctx, slice, consumer, &csr).await {
+        Ok(cert) => cert,
+        Err(e) => {
+            ctx.warn_error(slice, "AuthParamsFailed", &e).await;
+            deny(conditions);
+            return Err(e);
+        }
+    };
+    let renew_in = renewal_delay(&cert, Timestamp::now().as_second());
+    status.auth_params = Some(auth_params(ctx, cert, tenant.spec.proxy_url.clone()).await?);
+    status::set_condition(
+        conditions,
+        Type::Authentication,
+        Status::Accepted,
+        status::AUTH_ACCEPTED,
+        now,
+    );
+    Ok(Auth::Accepted(renew_in))
 }
 
 /// Why the slice's namespace is not the consumer's tenant namespace (labels checked on the

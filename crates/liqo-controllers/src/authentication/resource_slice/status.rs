@@ -95,6 +95,19 @@ pub fn verdict(
     }
 }
 
+/// The verdict for a slice whose CSR was refused (`authenticated == false`): a refusal
+/// still applies (a drained tenant is drained), a grant does not.
+///
+/// Upstream quirk 6: upstream evaluates Resources in full after denying Authentication, so a
+/// slice it refused to authenticate can still be granted (and get a Quota). Here such a slice
+/// gets no grant: an earlier Resources entry and the granted fields stay as they were.
+pub fn unless_unauthenticated(authenticated: bool, verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Grant if !authenticated => Verdict::Untouched,
+        other => other,
+    }
+}
+
 /// `(reason, message)` of `Resources=Accepted`.
 pub const RESOURCES_ACCEPTED: (&str, &str) = (
     rs::REASON_RESOURCES_ACCEPTED,
@@ -294,6 +307,21 @@ mod tests {
         assert_eq!(verdict(Cordoned, true, true, true), Verdict::Untouched);
         assert_eq!(verdict(Drained, true, true, true), denied);
         assert_eq!(verdict(Drained, false, true, false), denied);
+    }
+
+    #[test]
+    fn an_unauthenticated_slice_is_never_granted_but_may_be_denied() {
+        let denied = Verdict::Deny(rs::REASON_RESOURCES_DENIED, rs::MESSAGE_RESOURCES_DENIED);
+        assert_eq!(
+            unless_unauthenticated(false, Verdict::Grant),
+            Verdict::Untouched
+        );
+        assert_eq!(unless_unauthenticated(true, Verdict::Grant), Verdict::Grant);
+        assert_eq!(unless_unauthenticated(false, denied), denied);
+        assert_eq!(
+            unless_unauthenticated(false, Verdict::Untouched),
+            Verdict::Untouched
+        );
     }
 
     fn q(pairs: &[(&str, &str)]) -> BTreeMap<String, Quantity> {
