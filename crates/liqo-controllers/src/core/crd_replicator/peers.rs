@@ -220,7 +220,9 @@ fn fingerprint(kubeconfig: &[u8], remote_ns: &str, secret: &str) -> u64 {
 /// A client from kubeconfig text. The error never quotes the kubeconfig.
 async fn client(kubeconfig: &[u8]) -> Result<Client, String> {
     let text = String::from_utf8_lossy(kubeconfig);
-    let parsed = kube::config::Kubeconfig::from_yaml(&text).map_err(|e| e.to_string())?;
+    // A YAML error may quote the value it choked on (a key, a token): not repeated here.
+    let parsed = kube::config::Kubeconfig::from_yaml(&text)
+        .map_err(|_| "it does not parse as a kubeconfig".to_string())?;
     let config = kube::Config::from_custom_kubeconfig(parsed, &Default::default())
         .await
         .map_err(|e| e.to_string())?;
@@ -356,5 +358,62 @@ fn watch_error(e: &watcher::Error) -> String {
         | watcher::Error::WatchFailed(e) => render(e),
         watcher::Error::WatchError(s) => status(s),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use liqo_api::core::ForeignClusterSpec;
+
+    use super::*;
+
+    #[test]
+    fn only_an_explicit_true_marks_a_provider_unreachable() {
+        let mut fc = ForeignCluster::new(
+            "prov",
+            ForeignClusterSpec {
+                cluster_id: "prov".into(),
+            },
+        );
+        assert!(!is_unreachable(&fc));
+        for (value, marked) in [("true", true), ("false", false), ("yes", false)] {
+            fc.metadata.annotations = Some(
+                [(
+                    annotation::FOREIGN_CLUSTER_PERMANENTLY_UNREACHABLE.to_string(),
+                    value.to_string(),
+                )]
+                .into(),
+            );
+            assert_eq!(is_unreachable(&fc), marked, "{value}");
+        }
+    }
+
+    #[test]
+    fn a_peer_is_rebuilt_when_its_kubeconfig_or_remote_namespace_changes() {
+        let base = fingerprint(b"kc", "liqo-tenant-c", "liqo-tenant-p/kubeconfig-x");
+        assert_eq!(
+            base,
+            fingerprint(b"kc", "liqo-tenant-c", "liqo-tenant-p/kubeconfig-x")
+        );
+        assert_ne!(
+            base,
+            fingerprint(b"kc2", "liqo-tenant-c", "liqo-tenant-p/kubeconfig-x")
+        );
+        assert_ne!(
+            base,
+            fingerprint(b"kc", "liqo-tenant-d", "liqo-tenant-p/kubeconfig-x")
+        );
+        assert_eq!(
+            identity_selector(),
+            "liqo.io/identity-type=ControlPlane,liqo.io/remote-cluster-id"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unusable_kubeconfig_is_refused_without_quoting_it() {
+        let Err(error) = client(b"clusters: [secret-token-value").await else {
+            panic!("a broken kubeconfig made a client");
+        };
+        assert!(!error.contains("secret-token-value"), "{error}");
     }
 }
