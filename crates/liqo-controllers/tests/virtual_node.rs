@@ -17,11 +17,12 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Node, ServiceAccount};
+use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::{annotation, finalizer, label};
+use liqo_api::core::ForeignCluster;
 use liqo_api::ipam::Network;
 use liqo_api::offloading::{
     NamespaceMap, VirtualNode, VirtualNodeConditionStatus as Status,
@@ -325,8 +326,33 @@ async fn virtual_node_lifecycle() {
     )
     .await;
 
-    // --- Deletion: everything goes, then the finalizer. ---
+    // --- Deletion of a node whose provider is gone: the offloaded pod on the virtual Node is
+    // deleted with grace 0 (no kubelet would ever finish an eviction), then everything goes,
+    // then the finalizer. ---
+    let nodes: Api<Node> = Api::all(client.clone());
+    until(&nodes, VN, "the virtual kubelet's Node", |n| n.is_some()).await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), TN);
+    let offloaded = json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "offloaded", "namespace": TN, "labels": {label::SHADOW_POD: "true"}},
+        "spec": {
+            "nodeName": VN,
+            "tolerations": [{"operator": "Exists"}],
+            "containers": [{"name": "app", "image": "example.com/app:1"}],
+        },
+    });
+    objects::create(&client, &offloaded).await.unwrap();
+    let dead = json!({"metadata": {"annotations": {
+        annotation::FOREIGN_CLUSTER_PERMANENTLY_UNREACHABLE: "true"}}});
+    Api::<ForeignCluster>::all(client.clone())
+        .patch(PROVIDER, &PatchParams::default(), &Patch::Merge(&dead))
+        .await
+        .unwrap();
     vns.delete(VN, &DeleteParams::default()).await.unwrap();
+    until(&pods, "offloaded", "the offloaded pod deleted", |p| {
+        p.is_none()
+    })
+    .await;
     until(&vns, VN, "the VirtualNode gone", |v| v.is_none()).await;
     assert!(
         deployments
@@ -335,7 +361,7 @@ async fn virtual_node_lifecycle() {
             .unwrap()
             .is_none()
     );
-    let vk_pods = Api::<k8s_openapi::api::core::v1::Pod>::namespaced(client.clone(), TN)
+    let vk_pods = pods
         .list(&ListParams::default().labels(&format!("{}={VN}", label::VIRTUAL_NODE)))
         .await
         .unwrap();
