@@ -100,12 +100,6 @@ impl Remote {
         Ok((Self { current: rx }, task))
     }
 
-    /// A remote client from a fixed kubeconfig (no reload).
-    pub fn fixed(client: Client) -> Self {
-        let (_tx, rx) = watch::channel(client);
-        Self { current: rx }
-    }
-
     /// The provider's client, from the latest kubeconfig.
     pub fn client(&self) -> Client {
         self.current.borrow().clone()

@@ -148,13 +148,15 @@ pub async fn run(local: Client, remote: Remote, cfg: NodeConfig) -> anyhow::Resu
             _ = refresh.tick() => state.pushed = None,
             () = sleep_until(retry) => retry = None,
         }
-        let uid = state.node.as_ref().and_then(|n| n.uid());
-        uid_tx.send_if_modified(|v| std::mem::replace(v, uid.clone()) != uid);
         let ping_ok = *ping_rx.borrow();
         if let Err(e) = sync(&local, &cfg, &mut state, ping_ok).await {
             tracing::warn!(node = %name, error = format!("{e:#}"), "failed to update the Node");
             retry = Some(tokio::time::Instant::now() + RETRY);
         }
+        // The heartbeat Lease is owned by the Node: it starts (or follows a re-created Node)
+        // as soon as the uid is known.
+        let uid = state.node.as_ref().and_then(|n| n.uid());
+        uid_tx.send_if_modified(|v| std::mem::replace(v, uid.clone()) != uid);
     }
 }
 
