@@ -15,10 +15,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Patch, PatchParams, PostParams, WatchEvent, WatchParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource, ResourceExt};
-use liqo_api::authentication::{Renew, ResourceSlice};
+use liqo_api::authentication::{Renew, ResourceSlice, Tenant};
 use liqo_api::consts::{annotation, field_manager, finalizer};
 use liqo_api::core::ForeignCluster;
 use liqo_api::offloading::NamespaceMap;
@@ -200,6 +201,8 @@ async fn slices_maps_and_renews_replicate_both_ways_and_survive_a_frozen_provide
             .finalizers()
             .contains(&finalizer::CRD_REPLICATOR_RESOURCE.to_string())
     );
+
+    assert_renewal_reloads_the_peer(&consumer_env, &provider).await;
 
     // A ResourceSlice and a NamespaceMap appear in the provider with the replica labels, the
     // origin's annotations and spec. A class of its own keeps the provider's slice controller
@@ -504,4 +507,58 @@ async fn await_warning(client: &Client, ns: &str, uid: &str, reason: &str, text:
     tokio::time::timeout(WAIT, watch)
         .await
         .unwrap_or_else(|_| panic!("no Warning {reason} Event saying {text:?}; seen: {seen:?}"));
+}
+
+/// Renewal through the replicator: the provider re-issues the certificate (forced by one it
+/// cannot parse), the replicator brings it back in the local Renew's status, the local renewer
+/// adopts it into the Identity, whose kubeconfig changes, and the replicator reloads the peer
+/// on it (everything after this runs on the new client).
+async fn assert_renewal_reloads_the_peer(consumer_env: &Env, provider: &Client) {
+    let consumer_cluster = consumer_env.cluster("repl-c");
+    let secrets = api::<Secret>(&consumer_cluster.client(), &tenant_ns(P));
+    let name = format!("kubeconfig-controlplane-{P}");
+    let kubeconfig = |s: Option<&Secret>| {
+        s.and_then(|s| Some(s.data.as_ref()?.get("kubeconfig")?.0.clone()))
+            .unwrap_or_default()
+    };
+    let old = kubeconfig(secrets.get_opt(&name).await.unwrap().as_ref());
+    let loads = || log_lines(consumer_cluster, "replicating to the provider");
+    let loaded_before = loads();
+    assert!(loaded_before >= 1, "the replicator never loaded the peer");
+    let garbage = json!({"status": {"authParams": {"signedCRT": "Z2FyYmFnZQ=="}}});
+    api::<Tenant>(provider, &tenant_ns(C))
+        .patch_status(C, &PatchParams::default(), &Patch::Merge(&garbage))
+        .await
+        .unwrap();
+    until(&secrets, &name, "the renewed kubeconfig", |s| {
+        let now = kubeconfig(s);
+        !now.is_empty() && now != old
+    })
+    .await;
+    let reloaded = async {
+        // The log is a file: read it again until the line shows (bounded by WAIT).
+        while loads() <= loaded_before {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, reloaded)
+        .await
+        .expect("the replicator reloads the peer on the renewed kubeconfig");
+}
+
+/// How many lines of the cluster's pod logs contain `needle`.
+fn log_lines(cluster: &liqo_testenv::Cluster, needle: &str) -> usize {
+    let Ok(pods) = std::fs::read_dir(cluster.dir().join("pods")) else {
+        return 0;
+    };
+    pods.flatten()
+        .flat_map(|pod| {
+            std::fs::read_dir(pod.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|file| std::fs::read_to_string(file.path()).unwrap_or_default())
+        .map(|text| text.lines().filter(|l| l.contains(needle)).count())
+        .sum()
 }
