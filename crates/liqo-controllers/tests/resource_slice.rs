@@ -535,7 +535,8 @@ async fn assert_bad_csr_is_denied_without_resources(pair: &Pair) {
     );
 }
 
-/// A younger local slice named like one in another namespace gets its IDs but no CSR.
+/// A younger local slice named like one in another namespace gets its IDs but no CSR, until
+/// the older one goes.
 async fn assert_name_clash_gets_no_csr(pair: &Pair) {
     let ns = "clash";
     let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
@@ -569,4 +570,16 @@ async fn assert_name_clash_gets_no_csr(pair: &Pair) {
     )
     .await;
     assert!(completed.spec.csr.is_none(), "a clashing slice gets no CSR");
+    // Once the older slice is gone the name is free: the younger one gets its CSR.
+    pair.origins()
+        .delete("slice-a", &Default::default())
+        .await
+        .unwrap();
+    until(
+        &api,
+        "slice-a",
+        "the CSR once the older slice is gone",
+        |s: &ResourceSlice| s.spec.csr.is_some(),
+    )
+    .await;
 }
