@@ -21,6 +21,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::{Api, Client, Resource, ResourceExt};
+use liqo_api::authentication::{Identity, ResourceSlice};
 use liqo_api::consts::{annotation, finalizer, label};
 use liqo_api::core::ForeignCluster;
 use liqo_api::ipam::Network;
@@ -391,4 +392,88 @@ async fn virtual_node_lifecycle() {
         maps.get_opt(PROVIDER).await.unwrap().is_none(),
         "the last VirtualNode takes the NamespaceMap"
     );
+
+    creator_scenario(&client).await;
+}
+
+/// A slice the provider accepted, asking for a virtual node, whose Identity has its kubeconfig:
+/// the creator makes VirtualNode `<rs>` owned by the slice with the options of its status, and
+/// the VirtualNode controller takes it from there.
+async fn creator_scenario(client: &Client) {
+    let rs = "rs1";
+    let labels = json!({label::REPLICATION: "true", label::REMOTE_ID: PROVIDER,
+        label::REMOTE_CLUSTER_ID: PROVIDER});
+    let slice = json!({
+        "apiVersion": "authentication.liqo.io/v1beta1", "kind": "ResourceSlice",
+        "metadata": {"name": rs, "namespace": TN, "labels": labels,
+            "annotations": {annotation::CREATE_VIRTUAL_NODE: "true"}},
+        "spec": {"providerClusterID": PROVIDER, "class": "default"},
+    });
+    let slice = objects::create(client, &slice).await.unwrap();
+    let auth = json!({"ca": objects::b64("ca"), "signedCRT": objects::b64("crt"),
+        "apiServer": "https://127.0.0.1:1"});
+    let accepted = |type_: &str| {
+        json!({"type": type_, "status": "Accepted",
+        "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "Accepted", "message": "ok"})
+    };
+    let status = json!({"status": {
+        "conditions": [accepted("Authentication"), accepted("Resources")],
+        "resources": {"cpu": "3", "memory": "5Gi", "pods": "50"},
+        "nodeLabels": {"zone": "z1"},
+        "authParams": auth,
+    }});
+    let slices: Api<ResourceSlice> = Api::namespaced(client.clone(), TN);
+    slices
+        .patch_status(rs, &PatchParams::default(), &Patch::Merge(&status))
+        .await
+        .unwrap();
+    let identity = json!({
+        "apiVersion": "authentication.liqo.io/v1beta1", "kind": "Identity",
+        "metadata": {"name": format!("resourceslice-{rs}"), "namespace": TN,
+            "labels": {label::REMOTE_CLUSTER_ID: PROVIDER, label::RESOURCE_SLICE_NAME: rs}},
+        "spec": {"clusterID": PROVIDER, "type": "ResourceSlice", "authParams": auth},
+    });
+    // The consumer's identity creator may have made it from the slice status already.
+    let identities: Api<Identity> = Api::namespaced(client.clone(), TN);
+    identities
+        .patch(
+            &format!("resourceslice-{rs}"),
+            &PatchParams::apply("virtual-node-test").force(),
+            &Patch::Apply(&identity),
+        )
+        .await
+        .unwrap();
+
+    let vns: Api<VirtualNode> = Api::namespaced(client.clone(), TN);
+    let vn = until(&vns, rs, "the VirtualNode of the slice, defaulted", |v| {
+        v.is_some_and(|v| v.spec.template.is_some())
+    })
+    .await
+    .unwrap();
+    assert_eq!(vn.labels()[label::RESOURCE_SLICE_NAME], rs);
+    assert_eq!(vn.labels()[label::REMOTE_CLUSTER_ID], PROVIDER);
+    let owner = &vn.owner_references()[0];
+    assert_eq!(
+        (owner.kind.as_str(), owner.controller),
+        ("ResourceSlice", Some(true))
+    );
+    assert_eq!(Some(owner.uid.as_str()), slice["metadata"]["uid"].as_str());
+    assert_eq!(
+        vn.spec.kubeconfig_secret_ref.as_ref().unwrap().name,
+        format!("kubeconfig-resourceslice-{rs}")
+    );
+    let hard = vn
+        .spec
+        .resource_quota
+        .as_ref()
+        .unwrap()
+        .hard
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (hard["cpu"].0.as_str(), hard["pods"].0.as_str()),
+        ("3", "50")
+    );
+    assert_eq!(vn.spec.labels.as_ref().unwrap()["zone"], "z1");
+    assert_eq!(vn.spec.cluster_id.as_deref(), Some(PROVIDER));
 }

@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::api::ListParams;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
+use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::authentication::{Identity, IdentityType, ResourceSlice};
@@ -46,9 +47,16 @@ pub async fn run(ctx: Arc<Context>) {
             Api::<VirtualNode>::all(client.clone()),
             watcher::Config::default(),
         )
-        .owns(
+        // By label rather than owner: an Identity made by hand (or by another tool) for the
+        // slice counts as well, and its status is what this controller waits for.
+        .watches(
             Api::<Identity>::all(client),
             watcher::Config::default().labels(label::RESOURCE_SLICE_NAME),
+            |identity| {
+                let ns = identity.namespace()?;
+                let rs = identity.labels().get(label::RESOURCE_SLICE_NAME)?;
+                Some(ObjectRef::new(rs).within(&ns))
+            },
         );
     ctx.drive(NAME, controller.run(reconcile, error_policy, ctx.clone()))
         .await;
