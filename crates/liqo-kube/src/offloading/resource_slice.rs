@@ -251,16 +251,19 @@ pub fn build(req: &SliceRequest, namespace: &str) -> Result<ResourceSlice, Slice
     })
 }
 
-/// The fields of a spec the user chooses (the rest is the consumer controller's).
+/// The fields of a spec the user chooses (the rest is the consumer controller's); `""` and
+/// `default` are the same built-in class.
 fn requested(
     spec: &ResourceSliceSpec,
 ) -> (Option<&String>, Option<&BTreeMap<String, Quantity>>, &str) {
     let resources = spec.resources.as_ref().filter(|r| !r.is_empty());
-    (
-        spec.provider_cluster_id.as_ref(),
-        resources,
-        spec.class.as_deref().unwrap_or_default(),
-    )
+    let class = spec.class.as_deref().unwrap_or_default();
+    let class = if is_builtin_class(class) {
+        name::DEFAULT_RESOURCE_SLICE_CLASS
+    } else {
+        class
+    };
+    (spec.provider_cluster_id.as_ref(), resources, class)
 }
 
 /// `existing` updated to `desired` (§8.1 step 2): labels and annotations merged (the
@@ -429,6 +432,13 @@ mod tests {
             .get_or_insert_default()
             .insert("team".into(), "a".into());
         assert_eq!(merge(&existing, &desired), None, "nothing to change");
+        let mut unset_class = existing.clone();
+        unset_class.spec.class = None;
+        assert_eq!(
+            merge(&unset_class, &desired),
+            None,
+            "no class is the built-in class"
+        );
 
         let mut no_vn = req();
         no_vn.create_virtual_node = false;
