@@ -319,3 +319,58 @@ impl Drop for Abort {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+    use super::*;
+
+    fn status(cpu: &str, ready: &str, heartbeat: i64) -> NodeStatus {
+        let t = k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            Timestamp::from_second(heartbeat).unwrap(),
+        );
+        NodeStatus {
+            capacity: Some([("cpu".to_string(), Quantity(cpu.into()))].into()),
+            conditions: Some(vec![NodeCondition {
+                type_: "Ready".into(),
+                status: ready.into(),
+                last_heartbeat_time: Some(t),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_real_changes_need_a_push() {
+        assert!(!differs(&status("4", "True", 1), &status("4", "True", 2)));
+        assert!(differs(&status("4", "True", 1), &status("8", "True", 1)));
+        assert!(differs(&status("4", "Unknown", 1), &status("4", "True", 1)));
+        // A capacity key the Node has beyond the quota is no reason to push (never removed).
+        let mut extra = status("4", "True", 1);
+        extra
+            .capacity
+            .as_mut()
+            .unwrap()
+            .insert("gpu".into(), Quantity("1".into()));
+        assert!(!differs(&extra, &status("4", "True", 1)));
+    }
+
+    #[test]
+    fn an_unmanaged_network_condition_is_deleted_from_the_node() {
+        let network = NodeCondition {
+            type_: TYPE_NETWORK_UNAVAILABLE.into(),
+            status: "False".into(),
+            ..Default::default()
+        };
+        let patch = status_patch(&status("4", "True", 1), &[network], true);
+        let conditions = patch["status"]["conditions"].as_array().unwrap();
+        assert_eq!(
+            conditions.last().unwrap(),
+            &json!({"type": "NetworkUnavailable", "$patch": "delete"})
+        );
+        let patch = status_patch(&status("4", "True", 1), &[], true);
+        assert_eq!(patch["status"]["conditions"].as_array().unwrap().len(), 1);
+    }
+}
