@@ -2,11 +2,15 @@
 //! metrics.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
+use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::reflector::ObjectRef;
 use kube::{Api, Client, Resource};
 use liqo_api::consts::name;
+use liqo_kube::reconcile::Backoff;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -49,6 +53,15 @@ impl Metrics {
     }
 }
 
+/// The first retry of a transient failure (doubling from there).
+const FIRST_RETRY: Duration = Duration::from_millis(200);
+/// The cap of the transient retries.
+const MAX_TRANSIENT_RETRY: Duration = Duration::from_secs(60);
+/// The retry of a refusal (invalid object, forbidden, missing key): someone has to change
+/// something, so it is re-tried (and its Warning Event repeated) twice a minute instead of every
+/// few seconds; watches bring most fixes in earlier.
+const REFUSAL_RETRY: Duration = Duration::from_secs(30);
+
 /// Shared state of the reconcilers.
 #[derive(Clone)]
 pub struct Context {
@@ -66,6 +79,8 @@ pub struct Context {
     pub api_server: Option<String>,
     /// Offloading settings (slice defaults, offered classes).
     pub offloading: crate::offloading::settings::Settings,
+    /// Per-object retry delays of every controller (keyed by controller and object).
+    pub backoff: Arc<Backoff>,
 }
 
 impl std::fmt::Debug for Context {
@@ -110,6 +125,11 @@ impl Context {
             metrics,
             api_server,
             offloading,
+            backoff: Arc::new(Backoff::new(
+                FIRST_RETRY,
+                MAX_TRANSIENT_RETRY,
+                REFUSAL_RETRY,
+            )),
         })
     }
 
@@ -201,34 +221,73 @@ fn truncate_note(mut note: String) -> String {
     note
 }
 
+/// What a controller error says about retrying: [`ReconcileError`](liqo_kube::reconcile::ReconcileError)
+/// and every controller's own error type implement it.
+pub trait Retry: std::fmt::Display {
+    /// Whether trying again soon may help (see
+    /// [`ReconcileError::is_transient`](liqo_kube::reconcile::ReconcileError::is_transient)).
+    fn is_transient(&self) -> bool;
+}
+
+impl Retry for liqo_kube::reconcile::ReconcileError {
+    fn is_transient(&self) -> bool {
+        Self::is_transient(self)
+    }
+}
+
+/// The backoff key of an object of a controller.
+fn backoff_key<K: Resource<DynamicType = ()>>(controller: &str, object: &ObjectRef<K>) -> String {
+    format!("{controller}/{object}")
+}
+
 impl Context {
     /// Drives a controller's result stream to its end, counting successful reconciles
-    /// (failures are counted by each `error_policy`).
-    pub async fn drive<S, T, E>(&self, controller: &'static str, results: S)
+    /// (failures are counted by each `error_policy`) and resetting the backoff of each
+    /// object that reconciled.
+    pub async fn drive<K, S, E>(&self, controller: &'static str, results: S)
     where
-        S: futures::Stream<Item = Result<T, E>>,
+        K: Resource<DynamicType = ()>,
+        S: futures::Stream<Item = Result<(ObjectRef<K>, Action), E>>,
     {
         use futures::StreamExt;
         results
             .for_each(|result| {
-                if result.is_ok() {
+                if let Ok((object, _)) = &result {
                     self.metrics.count(controller, true);
+                    self.backoff.succeed(&backoff_key(controller, object));
                 }
                 std::future::ready(())
             })
             .await;
     }
 
-    /// What every `error_policy` does: log, count, retry after `retry`.
+    /// What every `error_policy` does: log, count, and retry `object` after its backoff: fast
+    /// and growing while the error is transient, slow when it needs someone to change
+    /// something.
+    pub fn retry<K: Resource<DynamicType = ()>>(
+        &self,
+        controller: &'static str,
+        object: &K,
+        error: &dyn Retry,
+    ) -> Action {
+        let transient = error.is_transient();
+        let key = backoff_key(controller, &ObjectRef::from_obj(object));
+        let delay = self.backoff.fail(&key, transient);
+        tracing::warn!(controller, error = %error, transient, retry_in = ?delay, "reconcile failed");
+        self.metrics.count(controller, false);
+        Action::requeue(delay)
+    }
+
+    /// Retries after a fixed `retry` (for controllers not yet on [`retry`](Self::retry)).
     pub fn retry_after(
         &self,
         controller: &'static str,
         error: &dyn std::fmt::Display,
         retry: std::time::Duration,
-    ) -> kube::runtime::controller::Action {
+    ) -> Action {
         tracing::warn!(controller, error = %error, "reconcile failed, retrying");
         self.metrics.count(controller, false);
-        kube::runtime::controller::Action::requeue(retry)
+        Action::requeue(retry)
     }
 }
 

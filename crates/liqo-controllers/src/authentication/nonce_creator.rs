@@ -11,15 +11,17 @@ use kube::runtime::events::EventType;
 use kube::runtime::watcher;
 use liqo_api::consts::{field_manager, label, name};
 use liqo_kube::crypto::{self, CryptoError};
+use liqo_kube::reconcile::transient_kube;
 use liqo_kube::tenant_namespace::TenantNamespaceError;
 use tracing::instrument;
 
 use crate::authentication::secret_data;
 use crate::authentication::tenant_secret::{self, Verdict};
-use crate::context::Context;
+use crate::context::{Context, Retry};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::NONCE_CREATOR;
+/// How often a Secret is looked at again while its tenant namespace is missing.
 const RETRY: Duration = Duration::from_secs(5);
 
 /// A failed reconcile.
@@ -34,6 +36,16 @@ pub enum Error {
     /// Writing the nonce failed (a conflict means a racing reconcile won).
     #[error("failed to write the nonce")]
     Write(#[source] kube::Error),
+}
+
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::TenantNamespace(e) => tenant_secret::namespace_error_is_transient(e),
+            Self::Nonce(_) => true,
+            Self::Write(e) => transient_kube(e),
+        }
+    }
 }
 
 #[instrument(skip_all, fields(name = %kube::ResourceExt::name_any(&*secret), ns = secret.metadata.namespace))]
@@ -67,8 +79,8 @@ async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Err
     Ok(Action::await_change())
 }
 
-fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("nonce-creator", error, RETRY)
+fn error_policy(secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry("nonce-creator", &*secret, error)
 }
 
 /// Runs the controller until the stream ends.

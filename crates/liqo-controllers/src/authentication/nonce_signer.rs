@@ -11,15 +11,17 @@ use kube::runtime::events::EventType;
 use kube::runtime::watcher;
 use liqo_api::consts::{field_manager, label, name};
 use liqo_kube::crypto::{self, CryptoError};
+use liqo_kube::reconcile::transient_kube;
 use liqo_kube::tenant_namespace::TenantNamespaceError;
 use tracing::instrument;
 
 use crate::authentication::secret_data;
 use crate::authentication::tenant_secret::{self, Verdict};
-use crate::context::{Context, KeyError};
+use crate::context::{Context, KeyError, Retry};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::NONCE_SIGNER;
+/// How often a Secret is looked at again while its tenant namespace is missing.
 const RETRY: Duration = Duration::from_secs(5);
 
 /// A failed reconcile.
@@ -37,6 +39,17 @@ pub enum Error {
     /// Writing the signature failed.
     #[error("failed to write the signed nonce")]
     Write(#[source] kube::Error),
+}
+
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::TenantNamespace(e) => tenant_secret::namespace_error_is_transient(e),
+            // `liqoctl install` has to fix the cluster key.
+            Self::Key(_) | Self::Sign(_) => false,
+            Self::Write(e) => transient_kube(e),
+        }
+    }
 }
 
 #[instrument(skip_all, fields(name = %kube::ResourceExt::name_any(&*secret), ns = secret.metadata.namespace))]
@@ -78,8 +91,8 @@ async fn reconcile(secret: Arc<Secret>, ctx: Arc<Context>) -> Result<Action, Err
     Ok(Action::await_change())
 }
 
-fn error_policy(_secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("nonce-signer", error, RETRY)
+fn error_policy(secret: Arc<Secret>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry("nonce-signer", &*secret, error)
 }
 
 /// Runs the controller until the stream ends.

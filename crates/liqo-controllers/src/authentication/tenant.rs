@@ -7,37 +7,38 @@ use std::time::Duration;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
-use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
-use kube::api::{ListParams, Patch, PatchParams};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+use kube::api::ListParams;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
-use liqo_api::authentication::{
-    AuthParams, AuthzPolicy, IdentityType, Renew, Tenant, TenantStatus,
-};
+use liqo_api::authentication::{AuthParams, AuthzPolicy, IdentityType, Renew, Tenant};
 use liqo_api::consts::{field_manager, finalizer, label, name};
 use liqo_kube::auth::certificate::{Issued, Reuse};
 use liqo_kube::auth::renewal::renewal_delay;
 use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
 use liqo_kube::auth::{bindings, certificate};
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt, transient_kube};
 use liqo_kube::tenant_namespace;
 use serde_json::json;
 use tracing::instrument;
 
-use crate::context::Context;
+use crate::authentication::tenant_secret::namespace_error_is_transient;
+use crate::context::{Context, Retry};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::TENANT;
-const RETRY: Duration = Duration::from_secs(5);
+/// The shortest wait before a certificate renewal is checked again.
+const MIN_RENEWAL_CHECK: Duration = Duration::from_secs(5);
 
 /// A failed reconcile.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
     /// The consumer's nonce is missing.
     #[error("no nonce for cluster {0} in its tenant namespace")]
     NonceNotFound(String),
@@ -54,6 +55,21 @@ pub enum Error {
     MissingRoles(&'static str),
 }
 
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        use certificate::CertificateError as Cert;
+        match self {
+            Self::Reconcile(e) => e.is_transient(),
+            // The consumer's handshake comes by itself.
+            Self::NonceNotFound(_) => true,
+            Self::TenantNamespace(e) => namespace_error_is_transient(e),
+            Self::Certificate(Cert::Api(_, e)) => transient_kube(e),
+            Self::Certificate(Cert::Wait(_)) => true,
+            Self::Certificate(Cert::CsrMismatch) | Self::MissingRoles(_) => false,
+        }
+    }
+}
+
 #[instrument(skip_all, fields(name = %tenant.name_any(), ns = tenant.namespace()))]
 async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Error> {
     let consumer = tenant.spec.cluster_id.clone().unwrap_or_default();
@@ -61,11 +77,10 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
     let clusterwide_roles = roles(&ctx, label::APP_NAME_VIRTUAL_KUBELET_REMOTE_CLUSTERWIDE).await?;
     if tenant.metadata.deletion_timestamp.is_some() {
         unbind_clusterwide(&ctx, &clusterwide_roles, &consumer).await?;
-        set_finalizer(&ctx, &tenant, false).await?;
+        reconcile::remove_finalizer(&ctx.client, &*tenant, finalizer::TENANT).await?;
         return Ok(Action::await_change());
     }
-    if !tenant.finalizers().iter().any(|f| f == finalizer::TENANT) {
-        set_finalizer(&ctx, &tenant, true).await?;
+    if reconcile::add_finalizer(&ctx.client, &*tenant, finalizer::TENANT).await? {
         return Ok(Action::await_change());
     }
     let tenant_ns = tenant_namespace::ensure(&ctx.client, &consumer, FIELD_MANAGER)
@@ -103,32 +118,17 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         let owner = tenant.controller_owner_ref(&());
         for role in &namespaced_roles {
             let binding = bindings::render_role_binding(role, &tenant_ns, &consumer, owner.clone());
-            let api: Api<RoleBinding> = Api::namespaced(ctx.client.clone(), &tenant_ns);
-            apply(
-                &api,
-                &binding.name_any(),
-                &binding,
-                "bind the namespaced roles",
-            )
-            .await?;
+            reconcile::apply(&ctx.client, &binding, FIELD_MANAGER).await?;
         }
     }
     for role in &clusterwide_roles {
         let binding = bindings::render_cluster_role_binding(role, &consumer);
-        let api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
-        apply(
-            &api,
-            &binding.name_any(),
-            &binding,
-            "bind the cluster-wide roles",
-        )
-        .await?;
+        reconcile::apply(&ctx.client, &binding, FIELD_MANAGER).await?;
     }
     if let Some(params) = &status.auth_params {
         mirror_into_renews(&ctx, &tenant_ns, &consumer, params).await?;
     }
-    if tenant.status.as_ref() != Some(&status) {
-        write_status(&ctx, &tenant, &status).await?;
+    if reconcile::apply_status(&ctx.client, &*tenant, &status, FIELD_MANAGER).await? {
         ctx.event(
             &*tenant,
             EventType::Normal,
@@ -138,7 +138,7 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         .await;
     }
     Ok(match next_renewal {
-        Some(delay) => Action::requeue(delay.max(RETRY)),
+        Some(delay) => Action::requeue(delay.max(MIN_RENEWAL_CHECK)),
         None => Action::await_change(),
     })
 }
@@ -213,8 +213,8 @@ async fn announce(ctx: &Context, tenant: &Tenant, consumer: &str, issued: Issued
     ctx.event(tenant, EventType::Normal, reason, note).await;
 }
 
-fn error_policy(_tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("tenant", error, RETRY)
+fn error_policy(tenant: Arc<Tenant>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry("tenant", &*tenant, error)
 }
 
 /// Runs the controller until the stream ends.
@@ -242,7 +242,7 @@ async fn roles(ctx: &Context, app_name: &'static str) -> Result<Vec<String>, Err
     let list = api
         .list(&ListParams::default().labels(&format!("{}={app_name}", label::APP_NAME)))
         .await
-        .map_err(|e| Error::Api("list ClusterRoles", e))?;
+        .api("list ClusterRoles")?;
     if list.items.is_empty() {
         return Err(Error::MissingRoles(app_name));
     }
@@ -256,7 +256,7 @@ async fn nonce(ctx: &Context, tenant_ns: &str, consumer: &str) -> Result<Vec<u8>
     let list = api
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list nonce Secrets", e))?;
+        .api("list nonce Secrets")?;
     let nonce = match list.items.as_slice() {
         [secret] => secret
             .data
@@ -279,7 +279,7 @@ async fn auth_params(
     let ca = Api::<ConfigMap>::namespaced(ctx.client.clone(), &ctx.liqo_namespace)
         .get("kube-root-ca.crt")
         .await
-        .map_err(|e| Error::Api("read the cluster CA", e))?
+        .api("read the cluster CA")?
         .data
         .and_then(|d| d.get("ca.crt").cloned())
         .unwrap_or_default();
@@ -290,33 +290,6 @@ async fn auth_params(
         proxy_url,
         aws_config: None,
     })
-}
-
-async fn set_finalizer(ctx: &Context, tenant: &Tenant, present: bool) -> Result<(), Error> {
-    let mut finalizers: Vec<String> = tenant
-        .finalizers()
-        .iter()
-        .filter(|f| *f != finalizer::TENANT)
-        .cloned()
-        .collect();
-    if present {
-        finalizers.push(finalizer::TENANT.into());
-    }
-    let api: Api<Tenant> =
-        Api::namespaced(ctx.client.clone(), &tenant.namespace().unwrap_or_default());
-    let patch = json!({"metadata": {"finalizers": finalizers, "resourceVersion": tenant.resource_version()}});
-    match api
-        .patch(
-            &tenant.name_any(),
-            &PatchParams::default(),
-            &Patch::Merge(&patch),
-        )
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(kube::Error::Api(e)) if e.code == 404 && !present => Ok(()),
-        Err(e) => Err(Error::Api("update the Tenant finalizers", e)),
-    }
 }
 
 async fn unbind_clusterwide(ctx: &Context, roles: &[String], consumer: &str) -> Result<(), Error> {
@@ -331,38 +304,9 @@ async fn unbind_clusterwide(ctx: &Context, roles: &[String], consumer: &str) -> 
         {
             Ok(_) => {}
             Err(kube::Error::Api(e)) if e.code == 404 => {}
-            Err(e) => return Err(Error::Api("delete a ClusterRoleBinding", e)),
+            Err(e) => return Err(ReconcileError::api("delete a ClusterRoleBinding", e).into()),
         }
     }
-    Ok(())
-}
-
-async fn apply<K>(api: &Api<K>, name: &str, object: &K, action: &'static str) -> Result<(), Error>
-where
-    K: Resource + Clone + serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
-{
-    api.patch(
-        name,
-        &PatchParams::apply(FIELD_MANAGER).force(),
-        &Patch::Apply(object),
-    )
-    .await
-    .map_err(|e| Error::Api(action, e))?;
-    Ok(())
-}
-
-async fn write_status(ctx: &Context, tenant: &Tenant, status: &TenantStatus) -> Result<(), Error> {
-    let api: Api<Tenant> =
-        Api::namespaced(ctx.client.clone(), &tenant.namespace().unwrap_or_default());
-    let patch =
-        json!({"apiVersion": "authentication.liqo.io/v1beta1", "kind": "Tenant", "status": status});
-    api.patch_status(
-        &tenant.name_any(),
-        &PatchParams::apply(FIELD_MANAGER).force(),
-        &Patch::Apply(&patch),
-    )
-    .await
-    .map_err(|e| Error::Api("write the Tenant status", e))?;
     Ok(())
 }
 
@@ -376,10 +320,7 @@ async fn mirror_into_renews(
     params: &AuthParams,
 ) -> Result<(), Error> {
     let api: Api<Renew> = Api::namespaced(ctx.client.clone(), tenant_ns);
-    let renews = api
-        .list(&ListParams::default())
-        .await
-        .map_err(|e| Error::Api("list Renews", e))?;
+    let renews = api.list(&ListParams::default()).await.api("list Renews")?;
     for renew in renews.items {
         let ours = renew.spec.consumer_cluster_id.as_deref() == Some(consumer)
             && renew
@@ -395,14 +336,9 @@ async fn mirror_into_renews(
         if !ours || current == params.signed_crt.as_ref() {
             continue;
         }
-        let patch = json!({"apiVersion": "authentication.liqo.io/v1beta1", "kind": "Renew", "status": {"authParams": params}});
-        api.patch_status(
-            &renew.name_any(),
-            &PatchParams::apply(FIELD_MANAGER).force(),
-            &Patch::Apply(&patch),
-        )
-        .await
-        .map_err(|e| Error::Api("write a Renew status", e))?;
+        // Only the auth params: the rest of the Renew status is not this controller's.
+        let status = json!({"authParams": params});
+        reconcile::apply_status(&ctx.client, &renew, &status, FIELD_MANAGER).await?;
     }
     Ok(())
 }

@@ -60,3 +60,13 @@ pub async fn check(
     }
     Ok(Verdict::Valid(cluster_id))
 }
+
+/// Whether a retry soon may resolve `error`: API trouble and a namespace being deleted do;
+/// a conflicting or foreign namespace needs an administrator.
+pub fn namespace_error_is_transient(error: &TenantNamespaceError) -> bool {
+    match error {
+        TenantNamespaceError::Terminating(_) => true,
+        TenantNamespaceError::Api(_, _, e) => liqo_kube::reconcile::transient_kube(e),
+        _ => false,
+    }
+}

@@ -3,7 +3,6 @@
 //! CIDRs index-aligned into `status.remote` and sets the `NetworkCIDRsConfigured` condition.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::Timestamp;
@@ -16,24 +15,34 @@ use liqo_api::consts::condition::configuration as cond;
 use liqo_api::consts::{field_manager, label};
 use liqo_api::ipam::{Network, NetworkSpec};
 use liqo_api::networking::{ClusterConfig, ClusterConfigCidr, Configuration, ConfigurationStatus};
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use serde_json::json;
 use tracing::instrument;
 
-use crate::context::Context;
+use crate::context::{Context, Retry};
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::CONFIGURATION;
-const RETRY: Duration = Duration::from_secs(5);
 
 /// A failed reconcile.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
     /// The local Networks are not granted yet.
     #[error("local {0} Network has no status.cidr yet")]
     LocalNotReady(&'static str),
+}
+
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::Reconcile(e) => e.is_transient(),
+            // The IPAM grants them by itself.
+            Self::LocalNotReady(_) => true,
+        }
+    }
 }
 
 /// The name of the Network of a remote CIDR: `<cfg>-<type>-<cidr with "/" and "." as "-">`.
@@ -147,33 +156,24 @@ async fn reconcile(cfg: Arc<Configuration>, ctx: Arc<Context>) -> Result<Action,
         cfg.status.as_ref(),
         Timestamp::now(),
     );
-    if cfg.status.as_ref() == Some(&status) {
-        return Ok(Action::await_change());
-    }
     write_status(&ctx, &cfg, &peer, &status).await?;
     Ok(Action::await_change())
 }
 
-fn error_policy(_cfg: Arc<Configuration>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("configuration", error, RETRY)
+fn error_policy(cfg: Arc<Configuration>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry("configuration", &*cfg, error)
 }
 
-/// Writes the status and reports a change of readiness as an Event.
+/// Writes the status (unless unchanged) and reports a change of readiness as an Event.
 async fn write_status(
     ctx: &Context,
     cfg: &Configuration,
     peer: &str,
     status: &ConfigurationStatus,
 ) -> Result<(), Error> {
-    let patch = json!({"apiVersion": "networking.liqo.io/v1beta1", "kind": "Configuration", "status": status});
-    Api::<Configuration>::namespaced(ctx.client.clone(), &cfg.namespace().unwrap_or_default())
-        .patch_status(
-            &cfg.name_any(),
-            &PatchParams::apply(FIELD_MANAGER).force(),
-            &Patch::Apply(&patch),
-        )
-        .await
-        .map_err(|e| Error::Api("write the Configuration status", e))?;
+    if !reconcile::apply_status(&ctx.client, cfg, status, FIELD_MANAGER).await? {
+        return Ok(());
+    }
     let configured = status
         .conditions
         .as_ref()
@@ -223,7 +223,7 @@ async fn fill_local(ctx: &Context, cfg: &Configuration) -> Result<(), Error> {
             &Patch::Apply(&patch),
         )
         .await
-        .map_err(|e| Error::Api("set the Configuration's local CIDRs", e))?;
+        .api("set the Configuration's local CIDRs")?;
     Ok(())
 }
 
@@ -232,7 +232,7 @@ async fn local_cidrs(ctx: &Context, network_type: &'static str) -> Result<Vec<St
     let mut networks = Api::<Network>::all(ctx.client.clone())
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list the local Networks", e))?
+        .api("list the local Networks")?
         .items;
     networks.sort_by_key(|n| (n.namespace(), n.name_any()));
     let granted: Option<Vec<String>> = networks
@@ -266,7 +266,7 @@ async fn ensure_networks(
     let owned: Vec<Network> = api
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list the Configuration's Networks", e))?
+        .api("list the Configuration's Networks")?
         .items
         .into_iter()
         .filter(|n| n.owner_references().iter().any(|o| o.uid == uid))
@@ -285,7 +285,7 @@ async fn ensure_networks(
             {
                 Ok(_) => tracing::info!(network = %net.name_any(), "orphan network deleted"),
                 Err(kube::Error::Api(e)) if e.code == 404 => {}
-                Err(e) => return Err(Error::Api("delete an orphan Network", e)),
+                Err(e) => return Err(ReconcileError::api("delete an orphan Network", e).into()),
             }
         }
     }
@@ -321,13 +321,7 @@ async fn ensure_networks(
                 owner_references: Some(vec![owner.clone()]),
                 ..Default::default()
             };
-            api.patch(
-                &net_name,
-                &PatchParams::apply(FIELD_MANAGER).force(),
-                &Patch::Apply(&net),
-            )
-            .await
-            .map_err(|e| Error::Api("apply a Network", e))?;
+            reconcile::apply(&ctx.client, &net, FIELD_MANAGER).await?;
             tracing::info!(network = %net_name, cidr, "network created");
         }
         granted.push(

@@ -22,14 +22,16 @@ use liqo_api::networking::{
     GatewayClient, GatewayServer, WgGatewayClient, WgGatewayClientTemplate, WgGatewayServer,
     WgGatewayServerTemplate,
 };
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tracing::instrument;
 
-use crate::context::Context;
+use crate::context::{Context, Retry};
 use crate::networking::gateway_render::{self, ChildParams};
 
+/// A missing template of a kind that is not watched is looked for again after this.
 const RETRY: Duration = Duration::from_secs(5);
 /// Only the default child and template kinds are watched: a resync picks up the status of
 /// children of other kinds.
@@ -42,11 +44,20 @@ type ServiceMetadata = (BTreeMap<String, String>, BTreeMap<String, String>);
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
     /// The template reference is malformed.
     #[error("invalid template reference: {0}")]
     TemplateRef(String),
+}
+
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::Reconcile(e) => e.is_transient(),
+            Self::TemplateRef(_) => false,
+        }
+    }
 }
 
 /// What differs between the two operators.
@@ -216,16 +227,7 @@ async fn reconcile<G: GatewayKind>(gw: Arc<G>, ctx: Arc<Context>) -> Result<Acti
     let applied = apply_child::<G>(&ctx, &child, &ns).await?;
     let status = G::status_for(&applied);
     if status != gw.current_status() {
-        let patch =
-            json!({"apiVersion": G::api_version(&()), "kind": G::kind(&()), "status": status});
-        Api::<G>::namespaced(ctx.client.clone(), &ns)
-            .patch_status(
-                &gw.name_any(),
-                &PatchParams::apply(G::FIELD_MANAGER).force(),
-                &Patch::Apply(&patch),
-            )
-            .await
-            .map_err(|e| Error::Api("write the gateway status", e))?;
+        reconcile::apply_status(&ctx.client, &*gw, &status, G::FIELD_MANAGER).await?;
         let note = format!("Reconciled {} {:?}", G::kind(&()), gw.name_any());
         ctx.event(&*gw, EventType::Normal, "Reconciled", note).await;
     }
@@ -243,9 +245,10 @@ async fn read_template(
         template_ref.kind.as_deref().unwrap_or_default(),
         template_ref.namespace.as_deref().unwrap_or(ns),
     )?;
-    api.get_opt(template_ref.name.as_deref().unwrap_or_default())
+    Ok(api
+        .get_opt(template_ref.name.as_deref().unwrap_or_default())
         .await
-        .map_err(|e| Error::Api("read the gateway template", e))
+        .api("read the gateway template")?)
 }
 
 /// Applies the rendered child; returns it as the API server stored it (with its status).
@@ -268,12 +271,12 @@ async fn apply_child<G: GatewayKind>(
             &Patch::Apply(child),
         )
         .await
-        .map_err(|e| Error::Api("apply the gateway child", e))?;
+        .api("apply the gateway child")?;
     Ok(serde_json::to_value(&applied).unwrap_or_default())
 }
 
-fn error_policy<G: GatewayKind>(_gw: Arc<G>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after(G::NAME, error, RETRY)
+fn error_policy<G: GatewayKind>(gw: Arc<G>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry(G::NAME, &*gw, error)
 }
 
 /// Whether the gateway `gw` uses the template object `t`. A reference without a namespace

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::ListParams;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
 use kube::runtime::watcher;
@@ -15,6 +15,7 @@ use kube::{Api, ResourceExt};
 use liqo_api::consts::{annotation, field_manager, finalizer, label};
 use liqo_api::ipam::Network;
 use liqo_kube::ipam::{Cidr, Ipam, IpamError, NetworkRequest};
+use liqo_kube::reconcile::{self, ReconcileError};
 use serde_json::json;
 use tracing::instrument;
 
@@ -22,7 +23,8 @@ use crate::context::Context;
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::NETWORK;
-const RETRY: Duration = Duration::from_secs(5);
+/// How often the start-up listing is tried again.
+const RESTORE_RETRY: Duration = Duration::from_secs(5);
 /// A refused acquisition waits for other Networks to be released.
 const RETRY_UNAVAILABLE: Duration = Duration::from_secs(30);
 
@@ -30,8 +32,8 @@ const RETRY_UNAVAILABLE: Duration = Duration::from_secs(30);
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
     /// The IPAM refused the Network.
     #[error("failed to acquire network {0}")]
     Acquire(String, #[source] IpamError),
@@ -152,13 +154,11 @@ async fn reconcile(net: Arc<Network>, nctx: Arc<NetworkContext>) -> Result<Actio
         if let Some(cidr) = released {
             tracing::info!(%cidr, "network released");
         }
-        if has_finalizer {
-            set_finalizer(ctx, &net, false).await?;
-        }
+        reconcile::remove_finalizer(&ctx.client, &*net, finalizer::NETWORK_IPAM).await?;
         return Ok(Action::await_change());
     }
     if !has_finalizer && !is_preinstalled(&net) {
-        set_finalizer(ctx, &net, true).await?;
+        reconcile::add_finalizer(&ctx.client, &*net, finalizer::NETWORK_IPAM).await?;
         return Ok(Action::await_change());
     }
     if status_cidr(&net).is_some() {
@@ -174,15 +174,8 @@ async fn reconcile(net: Arc<Network>, nctx: Arc<NetworkContext>) -> Result<Actio
             return Err(Error::Acquire(net.spec.cidr.clone(), e));
         }
     };
-    let patch = json!({"apiVersion": "ipam.liqo.io/v1alpha1", "kind": "Network", "status": {"cidr": cidr.to_string()}});
-    Api::<Network>::namespaced(ctx.client.clone(), &net.namespace().unwrap_or_default())
-        .patch_status(
-            &net.name_any(),
-            &PatchParams::apply(FIELD_MANAGER).force(),
-            &Patch::Apply(&patch),
-        )
-        .await
-        .map_err(|e| Error::Api("write the Network status", e))?;
+    let status = json!({"cidr": cidr.to_string()});
+    reconcile::apply_status(&ctx.client, &*net, &status, FIELD_MANAGER).await?;
     tracing::info!(desired = %net.spec.cidr, %cidr, "network acquired");
     let note = format!("CIDR {} acquired as {cidr}", net.spec.cidr);
     ctx.event(&*net, EventType::Normal, "NetworkAcquired", note)
@@ -190,39 +183,12 @@ async fn reconcile(net: Arc<Network>, nctx: Arc<NetworkContext>) -> Result<Actio
     Ok(Action::await_change())
 }
 
-fn error_policy(_net: Arc<Network>, error: &Error, nctx: Arc<NetworkContext>) -> Action {
-    let retry = match error {
-        Error::Acquire(..) => RETRY_UNAVAILABLE,
-        Error::Api(..) => RETRY,
-    };
-    nctx.ctx.retry_after("network", error, retry)
-}
-
-async fn set_finalizer(ctx: &Context, net: &Network, present: bool) -> Result<(), Error> {
-    let mut finalizers: Vec<String> = net
-        .finalizers()
-        .iter()
-        .filter(|f| *f != finalizer::NETWORK_IPAM)
-        .cloned()
-        .collect();
-    if present {
-        finalizers.push(finalizer::NETWORK_IPAM.into());
-    }
-    let api: Api<Network> =
-        Api::namespaced(ctx.client.clone(), &net.namespace().unwrap_or_default());
-    let patch =
-        json!({"metadata": {"finalizers": finalizers, "resourceVersion": net.resource_version()}});
-    match api
-        .patch(
-            &net.name_any(),
-            &PatchParams::default(),
-            &Patch::Merge(&patch),
-        )
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(kube::Error::Api(e)) if e.code == 404 && !present => Ok(()),
-        Err(e) => Err(Error::Api("update the Network finalizers", e)),
+fn error_policy(net: Arc<Network>, error: &Error, nctx: Arc<NetworkContext>) -> Action {
+    match error {
+        // A release elsewhere frees room, and nothing watched tells this Network: look again
+        // on a fixed period rather than the slow backoff of refusals.
+        Error::Acquire(..) => nctx.ctx.retry_after("network", error, RETRY_UNAVAILABLE),
+        Error::Reconcile(e) => nctx.ctx.retry("network", &*net, e),
     }
 }
 
@@ -235,7 +201,7 @@ pub async fn run(ctx: Arc<Context>) {
             Ok(list) => break list.items,
             Err(e) => {
                 tracing::warn!(error = %e, "failed to list Networks to restore the IPAM, retrying");
-                tokio::time::sleep(RETRY).await;
+                tokio::time::sleep(RESTORE_RETRY).await;
             }
         }
     };

@@ -24,15 +24,15 @@ use liqo_api::networking::{
     EndpointStatus, InternalGatewayEndpoint, ServiceTemplate, WgGatewayClient,
     WgGatewayClientStatus, WgGatewayServer, WgGatewayServerStatus,
 };
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tracing::instrument;
 
-use crate::context::Context;
+use crate::context::{Context, Retry};
 use crate::networking::wg_render::{self as render, Gateway};
 
-const RETRY: Duration = Duration::from_secs(5);
 /// A safety net: every input is watched.
 const RESYNC: Duration = Duration::from_secs(300);
 
@@ -40,14 +40,25 @@ const RESYNC: Duration = Duration::from_secs(300);
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An API call failed.
-    #[error("failed to {0}")]
-    Api(&'static str, #[source] kube::Error),
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
     /// More than one keys Secret for the peer in the namespace.
     #[error("multiple keys Secrets for cluster {0} in namespace {1}")]
     MultipleSecrets(String, String),
     /// Key generation failed.
     #[error("failed to generate the WireGuard keys")]
     Keys(#[source] rand_core::Error),
+}
+
+impl Retry for Error {
+    fn is_transient(&self) -> bool {
+        match self {
+            Self::Reconcile(e) => e.is_transient(),
+            // An administrator has to remove the extra Secret.
+            Self::MultipleSecrets(..) => false,
+            Self::Keys(_) => true,
+        }
+    }
 }
 
 /// What differs between the server and the client controller.
@@ -151,31 +162,13 @@ impl WgKind for WgGatewayClient {
     }
 }
 
-async fn apply<K>(
-    api: &Api<K>,
-    name: &str,
-    object: &K,
-    manager: &str,
-    what: &'static str,
-) -> Result<K, Error>
-where
-    K: Resource + Clone + Serialize + DeserializeOwned + Debug,
-{
-    api.patch(
-        name,
-        &PatchParams::apply(manager).force(),
-        &Patch::Apply(object),
-    )
-    .await
-    .map_err(|e| Error::Api(what, e))
-}
-
 #[instrument(skip_all, fields(name = %wg.name_any(), ns = wg.namespace()))]
 async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, Error> {
     let ns = wg.namespace().unwrap_or_default();
     if wg.meta().deletion_timestamp.is_some() {
         delete_bindings(&ctx, &wg.name_any(), &ns).await?;
-        set_finalizer(&ctx, &*wg, false).await?;
+        reconcile::remove_finalizer(&ctx.client, &*wg, finalizer::GATEWAY_CLUSTER_ROLE_BINDING)
+            .await?;
         return Ok(Action::await_change());
     }
     let Some(peer) = wg.labels().get(label::REMOTE_CLUSTER_ID).cloned() else {
@@ -193,12 +186,7 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
             .expect("invariant: a gateway from the API has a name and uid"),
     };
     ensure_identity(&ctx, &*wg, &gw).await?;
-    if !wg
-        .finalizers()
-        .iter()
-        .any(|f| f == finalizer::GATEWAY_CLUSTER_ROLE_BINDING)
-    {
-        set_finalizer(&ctx, &*wg, true).await?;
+    if reconcile::add_finalizer(&ctx.client, &*wg, finalizer::GATEWAY_CLUSTER_ROLE_BINDING).await? {
         return Ok(Action::await_change());
     }
     let secret = ensure_keys(&ctx, &*wg, &gw).await?;
@@ -209,15 +197,7 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
             .await;
     }
     let deployment = render::render_deployment(&gw, wg.deployment(), secret_name);
-    let deployments: Api<Deployment> = Api::namespaced(ctx.client.clone(), &ns);
-    apply(
-        &deployments,
-        &gw.resource_name(),
-        &deployment,
-        W::FIELD_MANAGER,
-        "apply the gateway Deployment",
-    )
-    .await?;
+    reconcile::apply(&ctx.client, &deployment, W::FIELD_MANAGER).await?;
 
     let pods = observe_active_pods(&ctx, &ns).await?;
     let active = render::active_pod(&pods, &gw);
@@ -231,16 +211,7 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
     observed.secret = secret;
     let status = W::render_status(observed);
     if status != wg.current_status() {
-        let patch =
-            json!({"apiVersion": W::api_version(&()), "kind": W::kind(&()), "status": status});
-        Api::<W>::namespaced(ctx.client.clone(), &ns)
-            .patch_status(
-                &gw.name,
-                &PatchParams::apply(W::FIELD_MANAGER).force(),
-                &Patch::Apply(&patch),
-            )
-            .await
-            .map_err(|e| Error::Api("write the gateway status", e))?;
+        reconcile::apply_status(&ctx.client, &*wg, &status, W::FIELD_MANAGER).await?;
         tracing::info!(status = %status, "gateway status updated");
         let note = format!(
             "WireGuard gateway {} reconciled",
@@ -254,21 +225,10 @@ async fn reconcile<W: WgKind>(wg: Arc<W>, ctx: Arc<Context>) -> Result<Action, E
 /// The gateway pods' ServiceAccount and its binding to the `liqo-gateway` ClusterRole.
 async fn ensure_identity<W: WgKind>(ctx: &Context, wg: &W, gw: &Gateway) -> Result<(), Error> {
     let sa = render::service_account_name(wg.deployment());
-    let sa_api: Api<ServiceAccount> = Api::namespaced(ctx.client.clone(), &gw.namespace);
     let account = render::render_service_account(gw, &sa);
-    let what = "apply the gateway ServiceAccount";
-    apply(&sa_api, &sa, &account, W::FIELD_MANAGER, what).await?;
+    reconcile::apply(&ctx.client, &account, W::FIELD_MANAGER).await?;
     let crb = render::render_cluster_role_binding(gw, &sa);
-    let crb_api: Api<ClusterRoleBinding> = Api::all(ctx.client.clone());
-    let what = "bind the gateway ClusterRole";
-    apply(
-        &crb_api,
-        &gw.cluster_role_binding_name(),
-        &crb,
-        W::FIELD_MANAGER,
-        what,
-    )
-    .await?;
+    reconcile::apply(&ctx.client, &crb, W::FIELD_MANAGER).await?;
     Ok(())
 }
 
@@ -284,7 +244,7 @@ async fn observe_active_pods(ctx: &Context, ns: &str) -> Result<Vec<Pod>, Error>
     Ok(Api::<Pod>::namespaced(ctx.client.clone(), ns)
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list the gateway pods", e))?
+        .api("list the gateway pods")?
         .items)
 }
 
@@ -301,22 +261,15 @@ async fn ensure_service<W: WgKind>(
     let existing = services
         .get_opt(&gw.resource_name())
         .await
-        .map_err(|e| Error::Api("read the gateway Service", e))?;
+        .api("read the gateway Service")?;
     let service = render::render_service(gw, template, existing.as_ref());
-    let applied = apply(
-        &services,
-        &gw.resource_name(),
-        &service,
-        W::FIELD_MANAGER,
-        "apply the gateway Service",
-    )
-    .await?;
+    let applied = reconcile::apply(&ctx.client, &service, W::FIELD_MANAGER).await?;
     let node_port = applied.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("NodePort");
     let node = match active.and_then(|p| p.spec.as_ref()?.node_name.clone()) {
         Some(node) if node_port => Api::<Node>::all(ctx.client.clone())
             .get_opt(&node)
             .await
-            .map_err(|e| Error::Api("read the active gateway pod's Node", e))?,
+            .api("read the active gateway pod's Node")?,
         _ => None,
     };
     if node_port && active.is_none() {
@@ -345,11 +298,7 @@ async fn ensure_keys<W: WgKind>(
 ) -> Result<Option<Secret>, Error> {
     let api: Api<Secret> = Api::namespaced(ctx.client.clone(), &gw.namespace);
     if let Some(name) = wg.secret_name().filter(|n| !n.is_empty()) {
-        let Some(secret) = api
-            .get_opt(name)
-            .await
-            .map_err(|e| Error::Api("read the keys Secret", e))?
-        else {
+        let Some(secret) = api.get_opt(name).await.api("read the keys Secret")? else {
             ctx.event(
                 wg,
                 EventType::Warning,
@@ -371,7 +320,7 @@ async fn ensure_keys<W: WgKind>(
             let patch = json!({"metadata": {"labels": {label::GATEWAY_RESOURCE: label::TRUE, label::REMOTE_CLUSTER_ID: gw.peer}}});
             api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
                 .await
-                .map_err(|e| Error::Api("label the keys Secret", e))?;
+                .api("label the keys Secret")?;
         }
         return Ok(Some(secret));
     }
@@ -385,7 +334,7 @@ async fn ensure_keys<W: WgKind>(
     let mut existing = api
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list the keys Secrets", e))?
+        .api("list the keys Secrets")?
         .items;
     match existing.len() {
         0 => {}
@@ -408,7 +357,7 @@ async fn ensure_keys<W: WgKind>(
     let created = api
         .create(&params, &secret)
         .await
-        .map_err(|e| Error::Api("create the keys Secret", e))?;
+        .api("create the keys Secret")?;
     ctx.event(
         wg,
         EventType::Normal,
@@ -456,7 +405,7 @@ async fn delete_bindings(ctx: &Context, name: &str, ns: &str) -> Result<(), Erro
     let bindings = api
         .list(&ListParams::default().labels(&selector))
         .await
-        .map_err(|e| Error::Api("list the gateway ClusterRoleBindings", e))?;
+        .api("list the gateway ClusterRoleBindings")?;
     for binding in bindings.items {
         match api
             .delete(&binding.name_any(), &DeleteParams::default())
@@ -466,43 +415,16 @@ async fn delete_bindings(ctx: &Context, name: &str, ns: &str) -> Result<(), Erro
                 tracing::info!(binding = %binding.name_any(), "gateway ClusterRoleBinding deleted")
             }
             Err(kube::Error::Api(e)) if e.code == 404 => {}
-            Err(e) => return Err(Error::Api("delete a gateway ClusterRoleBinding", e)),
+            Err(e) => {
+                return Err(ReconcileError::api("delete a gateway ClusterRoleBinding", e).into());
+            }
         }
     }
     Ok(())
 }
 
-async fn set_finalizer<W: WgKind>(ctx: &Context, wg: &W, present: bool) -> Result<(), Error> {
-    let mut finalizers: Vec<String> = wg
-        .finalizers()
-        .iter()
-        .filter(|f| *f != finalizer::GATEWAY_CLUSTER_ROLE_BINDING)
-        .cloned()
-        .collect();
-    if present {
-        finalizers.push(finalizer::GATEWAY_CLUSTER_ROLE_BINDING.into());
-    } else if finalizers.len() == wg.finalizers().len() {
-        return Ok(());
-    }
-    let api: Api<W> = Api::namespaced(ctx.client.clone(), &wg.namespace().unwrap_or_default());
-    let patch =
-        json!({"metadata": {"finalizers": finalizers, "resourceVersion": wg.resource_version()}});
-    match api
-        .patch(
-            &wg.name_any(),
-            &PatchParams::default(),
-            &Patch::Merge(&patch),
-        )
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(kube::Error::Api(e)) if e.code == 404 && !present => Ok(()),
-        Err(e) => Err(Error::Api("update the gateway finalizers", e)),
-    }
-}
-
-fn error_policy<W: WgKind>(_wg: Arc<W>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after(W::NAME, error, RETRY)
+fn error_policy<W: WgKind>(wg: Arc<W>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.retry(W::NAME, &*wg, error)
 }
 
 /// The gateway a pod or binding names by its gateway-name/-namespace labels.

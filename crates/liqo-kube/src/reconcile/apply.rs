@@ -67,9 +67,16 @@ pub async fn apply_status<K: Object, S: Serialize>(
     if !status_differs(current, status) {
         return Ok(false);
     }
+    // Named: without a name, an apply to the status of an object that is gone is answered
+    // 400 ("name must be provided") instead of the 404 that says it was deleted meanwhile.
+    let mut metadata = json!({"name": current.name_any()});
+    if let Some(ns) = current.namespace() {
+        metadata["namespace"] = ns.into();
+    }
     let body = json!({
         "apiVersion": K::api_version(&()),
         "kind": K::kind(&()),
+        "metadata": metadata,
         "status": status,
     });
     api_for(client, current)

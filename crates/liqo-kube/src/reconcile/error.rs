@@ -59,7 +59,9 @@ impl ReconcileError {
     }
 }
 
-fn transient_kube(error: &kube::Error) -> bool {
+/// Whether a retry soon may help after `error` (the rule of
+/// [`ReconcileError::is_transient`] for a bare client error, for error types that wrap one).
+pub fn transient_kube(error: &kube::Error) -> bool {
     match error {
         kube::Error::Api(status) => matches!(status.code, 409 | 429 | 500..=599),
         kube::Error::SerdeError(_) | kube::Error::BuildRequest(_) => false,

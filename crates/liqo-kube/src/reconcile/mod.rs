@@ -9,7 +9,7 @@ mod finalizer;
 
 pub use apply::{apply, apply_status, status_differs};
 pub use backoff::Backoff;
-pub use error::{ReconcileError, ResultExt};
+pub use error::{ReconcileError, ResultExt, transient_kube};
 pub use finalizer::{add_finalizer, has_finalizer, remove_finalizer};
 
 use k8s_openapi::NamespaceResourceScope;
