@@ -168,3 +168,24 @@ pub mod csr {
     /// Message of liqoctl's approval of a peering user's CSR.
     pub const MESSAGE_APPROVED_BY_LIQOCTL: &str = "This CSR was approved by liqoctl generate token";
 }
+
+/// ForeignCluster offloading reasons not in [`foreign_cluster`] (the partial states) and the
+/// messages of the offloading conditions.
+pub mod foreign_cluster_offloading {
+    /// `OffloadingVirtualNodeStatus=SomeNotReady`.
+    pub const REASON_VIRTUAL_NODES_SOME_NOT_READY: &str = "VirtualNodesSomeNotReady";
+    /// Message of `OffloadingVirtualNodeStatus=Ready`.
+    pub const MESSAGE_VIRTUAL_NODES_READY: &str = "All virtual nodes are ready";
+    /// Message of `OffloadingVirtualNodeStatus=NotReady`.
+    pub const MESSAGE_VIRTUAL_NODES_NOT_READY: &str = "All virtual nodes are not ready";
+    /// Message of `OffloadingVirtualNodeStatus=SomeNotReady`.
+    pub const MESSAGE_VIRTUAL_NODES_SOME_NOT_READY: &str = "Some virtual nodes are not ready";
+    /// `OffloadingNodeStatus=SomeNotReady`.
+    pub const REASON_NODES_SOME_NOT_READY: &str = "NodesSomeNotReady";
+    /// Message of `OffloadingNodeStatus=Ready`.
+    pub const MESSAGE_NODES_READY: &str = "All nodes are ready";
+    /// Message of `OffloadingNodeStatus=NotReady`.
+    pub const MESSAGE_NODES_NOT_READY: &str = "All nodes are not ready";
+    /// Message of `OffloadingNodeStatus=SomeNotReady`.
+    pub const MESSAGE_NODES_SOME_NOT_READY: &str = "Some nodes are not ready";
+}

@@ -1,92 +1,85 @@
 //! ForeignCluster controller: one ForeignCluster per peer, created when a Tenant or a
-//! control-plane Identity names it, with its role and authentication module kept current.
+//! control-plane Identity names it, with its role and its three modules (authentication,
+//! networking, offloading: one file each) kept current from the watched objects of the peer.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::Deployment;
-use kube::api::{ListParams, ObjectMeta, Patch, PatchParams, PostParams};
+use k8s_openapi::api::core::v1::Node;
+use kube::api::{ObjectMeta, PostParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, ResourceExt};
-use liqo_api::authentication::{Identity, IdentityType, Tenant};
+use liqo_api::authentication::{Identity, Tenant};
 use liqo_api::consts::{field_manager, label};
-use liqo_api::core::{ForeignCluster, ForeignClusterSpec};
+use liqo_api::core::{ForeignCluster, ForeignClusterSpec, RoleType};
 use liqo_api::networking::{Configuration, Connection, GatewayClient, GatewayServer};
-use liqo_kube::foreign_cluster::{Observed, compute_status};
-use serde_json::json;
+use liqo_api::offloading::VirtualNode;
+use liqo_kube::foreign_cluster::compute_status;
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use tracing::instrument;
 
 use crate::context::Context;
 
+pub mod authentication;
 pub mod networking;
+pub mod offloading;
 use networking::networking_module;
+use offloading::offloading_module;
 
 /// Field manager of this controller.
 pub const FIELD_MANAGER: &str = field_manager::FOREIGN_CLUSTER;
-const RETRY: Duration = Duration::from_secs(5);
-
-/// A failed reconcile.
-#[derive(Debug, thiserror::Error)]
-#[error("failed to {0}")]
-pub struct Error(&'static str, #[source] kube::Error);
 
 fn peer_of<K: ResourceExt>(object: &K) -> Option<String> {
     object.labels().get(label::REMOTE_CLUSTER_ID).cloned()
 }
 
+/// The reconcile checklist: each module observes the peer's objects, the status is rebuilt
+/// from scratch (a module whose objects are gone is disabled, its conditions removed) and
+/// written when it changed.
 #[instrument(skip_all, fields(name = %fc.name_any()))]
-async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action, Error> {
+async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
     let id = fc.spec.cluster_id.clone();
-    let selector = ListParams::default().labels(&format!("{}={id}", label::REMOTE_CLUSTER_ID));
-    let tenants = Api::<Tenant>::all(ctx.client.clone())
-        .list(&selector)
-        .await
-        .map_err(|e| Error("list Tenants", e))?;
-    let identities = Api::<Identity>::all(ctx.client.clone())
-        .list(&selector)
-        .await
-        .map_err(|e| Error("list Identities", e))?;
-    let observed = Observed {
-        tenant: tenants.items.into_iter().next(),
-        identity: identities
-            .items
-            .into_iter()
-            .find(|i| i.spec.type_ == Some(IdentityType::ControlPlane)),
-    };
     let now = k8s_openapi::jiff::Timestamp::now();
-    let mut status = compute_status(&observed, fc.status.as_ref(), now);
+    let previous = fc.status.as_ref().and_then(|s| s.modules.as_ref());
+
+    let peering = authentication::observe(&ctx.client, &id).await?;
+    let mut status = compute_status(&peering, fc.status.as_ref(), now);
     let network = networking::observe(&ctx.client, &id)
         .await
-        .map_err(|e| Error("observe the networking with the peer", e))?;
-    let previous = fc
-        .status
-        .as_ref()
-        .and_then(|s| s.modules.as_ref())
-        .map(|m| &m.networking);
+        .api("observe the networking with the peer")?;
+    let virtual_nodes = offloading::observe(&ctx.client, &id)
+        .await
+        .api("observe the virtual nodes of the peer")?;
     if let Some(modules) = status.modules.as_mut() {
-        modules.networking = networking_module(&network, previous, now);
+        modules.networking = networking_module(&network, previous.map(|m| &m.networking), now);
+        modules.offloading =
+            offloading_module(&virtual_nodes, previous.map(|m| &m.offloading), now);
+        // VirtualNodes for the peer: it provides resources to this cluster.
+        if modules.offloading.enabled {
+            status.role = as_provider(status.role);
+        }
     }
     status.observed_generation = fc.metadata.generation;
-    if fc.status.as_ref() != Some(&status) {
-        let patch = json!({"apiVersion": "core.liqo.io/v1beta1", "kind": "ForeignCluster", "status": status});
-        Api::<ForeignCluster>::all(ctx.client.clone())
-            .patch_status(
-                &fc.name_any(),
-                &PatchParams::apply(FIELD_MANAGER).force(),
-                &Patch::Apply(&patch),
-            )
-            .await
-            .map_err(|e| Error("write the ForeignCluster status", e))?;
+
+    if reconcile::apply_status(&ctx.client, &*fc, &status, FIELD_MANAGER).await? {
         tracing::info!(cluster_id = id, role = ?status.role, "foreign cluster updated");
     }
     Ok(Action::await_change())
 }
 
-fn error_policy(_fc: Arc<ForeignCluster>, error: &Error, ctx: Arc<Context>) -> Action {
-    ctx.retry_after("foreigncluster", error, RETRY)
+/// `role` with the peer also a provider.
+fn as_provider(role: RoleType) -> RoleType {
+    match role {
+        RoleType::Consumer | RoleType::ConsumerAndProvider => RoleType::ConsumerAndProvider,
+        RoleType::Provider | RoleType::Unknown => RoleType::Provider,
+    }
+}
+
+fn error_policy(fc: Arc<ForeignCluster>, error: &ReconcileError, ctx: Arc<Context>) -> Action {
+    ctx.retry("foreigncluster", &*fc, error)
 }
 
 /// Creates the ForeignCluster of every peer a Tenant or Identity names (never deletes one).
@@ -181,6 +174,33 @@ pub async fn run(ctx: Arc<Context>) {
             watcher::Config::default().labels(&format!(
                 "{},{}",
                 label::GATEWAY_NAME,
+                label::REMOTE_CLUSTER_ID
+            )),
+            move |o| to_fc(peer_of(&o)),
+        )
+        // The offloading module follows the peer's VirtualNodes, their virtual kubelets and
+        // their Nodes.
+        .watches(
+            Api::<VirtualNode>::all(ctx.client.clone()),
+            peers(),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<Deployment>::all(ctx.client.clone()),
+            watcher::Config::default().labels(&format!(
+                "{}={},{}",
+                label::OFFLOADING_COMPONENT,
+                label::OFFLOADING_COMPONENT_VIRTUAL_KUBELET,
+                label::REMOTE_CLUSTER_ID
+            )),
+            move |o| to_fc(peer_of(&o)),
+        )
+        .watches(
+            Api::<Node>::all(ctx.client.clone()),
+            watcher::Config::default().labels(&format!(
+                "{}={},{}",
+                label::TYPE,
+                label::TYPE_VIRTUAL_NODE,
                 label::REMOTE_CLUSTER_ID
             )),
             move |o| to_fc(peer_of(&o)),
