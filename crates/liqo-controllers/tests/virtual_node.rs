@@ -191,9 +191,11 @@ async fn virtual_node_lifecycle() {
     );
 
     // --- Creation: finalizer, defaulted template, identity, Deployment, conditions. ---
-    objects::create(&client, &virtual_node(VN, PROVIDER))
-        .await
-        .unwrap();
+    // With an override written before the defaulting, as upstream's webhook takes it.
+    let mut written = virtual_node(VN, PROVIDER);
+    written["spec"]["template"] = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "virtual-kubelet", "args": ["--node-extra-labels=team=a"]}]}}}});
+    objects::create(&client, &written).await.unwrap();
     let vn = until(&vns, VN, "the VirtualNode Running", |v| {
         v.is_some_and(|v| {
             condition(v, Type::VirtualKubelet) == Some(Status::Running)
@@ -231,6 +233,7 @@ async fn virtual_node_lifecycle() {
         "--persistentvolumeclaim-reflection-workers=3",
         "--event-reflection-workers=3",
         "--event-reflection-type=DenyList",
+        "--node-extra-labels=team=a",
         "--metrics-enabled=false",
         "--foreign-kubeconfig-secret-name=kc",
         "--create-node=true",

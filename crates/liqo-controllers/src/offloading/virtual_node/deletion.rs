@@ -191,6 +191,14 @@ async fn drain(
         let ns = pod.namespace().unwrap_or_default();
         let api: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
         let pod_name = pod.name_any();
+        // Also per pod: an eviction accepted long ago that no kubelet finished (the drain
+        // start is unknown when the Node condition was `None`, §5.2 step 8).
+        let overdue = overdue
+            || pod
+                .metadata
+                .deletion_timestamp
+                .as_ref()
+                .is_some_and(|t| elapsed(t, now) >= POD_DEADLINE);
         if dead || overdue {
             if overdue && !dead {
                 let note = format!(

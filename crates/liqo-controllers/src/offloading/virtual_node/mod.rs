@@ -179,10 +179,8 @@ async fn ensure(
     vn: &VirtualNode,
     conditions: &mut Vec<VirtualNodeCondition>,
 ) -> Result<Outcome, ReconcileError> {
-    // 1. The finalizer first; its update triggers the next reconcile.
-    if reconcile::add_finalizer(&ctx.client, vn, finalizer::VIRTUAL_NODE).await? {
-        return Ok(Outcome::Done);
-    }
+    // Not reconciled yet = just created: where upstream's webhook defaults (on CREATE).
+    let created = !reconcile::has_finalizer(vn, finalizer::VIRTUAL_NODE);
     let now = Time(k8s_openapi::jiff::Timestamp::now());
     let vn_name = vn.name_any();
     // Upstream's webhook refuses this at creation (§4.7: `node <name> already exists`).
@@ -205,10 +203,16 @@ async fn ensure(
             ctx.event(vn, EventType::Warning, "NodeAlreadyExists", note)
                 .await;
         }
+        // No finalizer either: a refused VirtualNode is deleted without the routine.
         return Ok(Outcome::Done);
     }
     let template = read_template(ctx, vn).await?;
-    let vn = &default_spec(ctx, vn, &template.spec).await?;
+    let vn = &default_spec(ctx, vn, &template.spec, created).await?;
+    // 1. The finalizer, before anything outside the VirtualNode is written; its update
+    // triggers the next reconcile.
+    if reconcile::add_finalizer(&ctx.client, vn, finalizer::VIRTUAL_NODE).await? {
+        return Ok(Outcome::Done);
+    }
     let create_node = vn.spec.create_node.unwrap_or(template.spec.create_node);
 
     // 2.
@@ -276,17 +280,19 @@ async fn read_template(
     }
 }
 
-/// §4.7.2–3 done by the controller: `spec.template` (when it has no container yet), the
-/// createNode/disableNetworkCheck defaults and the offloading patch keys, then the managed
-/// args. Written back (with this controller's field manager, pinned to the read
-/// resourceVersion) only when something changed.
+/// §4.7.2–3 done by the controller: `spec.template` (on the first reconcile, with what the
+/// client put there as overrides, as upstream's webhook does on CREATE; later only while it
+/// has no container), the createNode/disableNetworkCheck defaults and the offloading patch
+/// keys, then the managed args. Written back (with this controller's field manager, pinned to
+/// the read resourceVersion) only when something changed.
 async fn default_spec(
     ctx: &Context,
     vn: &VirtualNode,
     template: &liqo_api::offloading::VkOptionsTemplateSpec,
+    created: bool,
 ) -> Result<VirtualNode, ReconcileError> {
     let mut desired = vn.clone();
-    if vnb::needs_template(&desired) {
+    if created || vnb::needs_template(&desired) {
         let cidrs = local_pod_cidrs(ctx).await?;
         let inputs = vnb::DeploymentInputs {
             home_cluster_id: &ctx.cluster_id,

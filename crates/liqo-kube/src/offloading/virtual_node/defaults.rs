@@ -98,10 +98,10 @@ pub fn default_template(
     spec.create_node.get_or_insert(template.create_node);
     spec.disable_network_check
         .get_or_insert(template.disable_network_check);
-    let mut rendered = vk_deployment(vn, template, inputs);
-    if let Some(existing) = vn.spec.template.as_ref() {
-        keep_overrides(&mut rendered, existing, template);
-    }
+    let existing = vn.spec.template.clone().unwrap_or_default();
+    let effective = with_overrides(template, &existing);
+    let mut rendered = vk_deployment(vn, &effective, inputs);
+    keep_metadata_and_replicas(&mut rendered, &existing);
     vn.spec.template = Some(rendered);
 
     let patch = vn.spec.offloading_patch.get_or_insert_default();
@@ -124,14 +124,57 @@ pub fn default_template(
     }
 }
 
-/// Values a client put in `spec.template` before the defaulting win over the template's:
-/// metadata labels/annotations, replicas, container 0's image, resources and the
-/// [`OVERRIDABLE_ARGS`] / same-key `extraArgs`.
-fn keep_overrides(
-    rendered: &mut DeploymentTemplate,
-    existing: &DeploymentTemplate,
+/// The template with what a client put in container 0 of `spec.template` before the
+/// defaulting: image, resources, the [`OVERRIDABLE_ARGS`] and args with the key of an
+/// `extraArgs` entry. Folded into the template, they land where §5.1 puts them.
+fn with_overrides(
     template: &VkOptionsTemplateSpec,
-) {
+    existing: &DeploymentTemplate,
+) -> VkOptionsTemplateSpec {
+    let mut t = template.clone();
+    let Some(old) = existing
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+        .and_then(|p| p.containers.first())
+    else {
+        return t;
+    };
+    if let Some(image) = old.image.as_ref().filter(|i| !i.is_empty()) {
+        t.container_image = image.clone();
+    }
+    if old.resources.is_some() {
+        t.resources = old.resources.clone();
+    }
+    for arg in old.args.iter().flatten() {
+        let (key, value) = arg.split_once('=').unwrap_or((arg, ""));
+        match key {
+            "--node-extra-annotations" => t.node_extra_annotations = Some(pairs(value)),
+            "--node-extra-labels" => t.node_extra_labels = Some(pairs(value)),
+            "--metrics-enabled" => t.metrics_enabled = value.is_empty() || value == "true",
+            "--metrics-address" => t.metrics_address = Some(value.to_owned()),
+            _ => {
+                for extra in t.extra_args.iter_mut().flatten() {
+                    if arg_key(extra) == key {
+                        extra.clone_from(arg);
+                    }
+                }
+            }
+        }
+    }
+    t
+}
+
+/// `k=v,k=v` (an arg's value) as a map.
+fn pairs(text: &str) -> std::collections::BTreeMap<String, String> {
+    text.split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// Metadata labels/annotations and replicas a client set win over the rendered ones.
+fn keep_metadata_and_replicas(rendered: &mut DeploymentTemplate, existing: &DeploymentTemplate) {
     if let (Some(meta), Some(old)) = (rendered.metadata.as_mut(), existing.metadata.as_ref()) {
         for (have, old) in [
             (&mut meta.labels, &old.labels),
@@ -142,45 +185,10 @@ fn keep_overrides(
             }
         }
     }
-    let (Some(spec), Some(old)) = (rendered.spec.as_mut(), existing.spec.as_ref()) else {
-        return;
-    };
-    if old.replicas.is_some() {
-        spec.replicas = old.replicas;
-    }
-    let old_container = old
-        .template
-        .spec
-        .as_ref()
-        .and_then(|p| p.containers.first());
-    let container = spec
-        .template
-        .spec
-        .as_mut()
-        .and_then(|p| p.containers.first_mut());
-    let (Some(container), Some(old)) = (container, old_container) else {
-        return;
-    };
-    if old.image.as_ref().is_some_and(|i| !i.is_empty()) {
-        container.image = old.image.clone();
-    }
-    if old.resources.is_some() {
-        container.resources = old.resources.clone();
-    }
-    let extra_keys: Vec<&str> = template
-        .extra_args
-        .iter()
-        .flatten()
-        .map(|a| arg_key(a))
-        .collect();
-    let args = container.args.get_or_insert_default();
-    for old_arg in old.args.iter().flatten() {
-        let key = arg_key(old_arg);
-        if OVERRIDABLE_ARGS.contains(&key) || extra_keys.contains(&key) {
-            match args.iter_mut().find(|a| arg_key(a) == key) {
-                Some(a) => *a = old_arg.clone(),
-                None => args.push(old_arg.clone()),
-            }
-        }
+    if let (Some(spec), Some(replicas)) = (
+        rendered.spec.as_mut(),
+        existing.spec.as_ref().and_then(|s| s.replicas),
+    ) {
+        spec.replicas = Some(replicas);
     }
 }

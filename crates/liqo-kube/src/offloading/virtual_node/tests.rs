@@ -494,59 +494,34 @@ fn defaulting_fills_template_and_defaults_and_keeps_overrides() {
     );
     assert_eq!(patch.annotations_not_reflected.as_ref().unwrap(), &["a"]);
 
-    // A stub written before the defaulting: its values win.
+    // What a client wrote in spec.template before the defaulting wins, in its §5.1 place.
     let mut v = mutated("rs");
-    let mut stub = vk_deployment(&v, &t, &INPUTS);
-    let spec = stub.spec.as_mut().unwrap();
-    spec.replicas = Some(4);
-    let c = &mut spec.template.spec.as_mut().unwrap().containers[0];
-    c.image = Some("mine:1".into());
-    c.args = Some(vec![
-        "--enable-apiserver-support=false".into(),
-        "--metrics-enabled=true".into(),
-        "--nodename=ignored".into(),
-    ]);
-    stub.metadata = Some(EmbeddedMetadata {
-        labels: Some(map(&[("extra", "1")])),
-        ..EmbeddedMetadata::default()
-    });
-    v.spec.template = Some(stub);
-    v.spec
-        .template
-        .as_mut()
-        .unwrap()
-        .spec
-        .as_mut()
-        .unwrap()
-        .template
-        .spec = None;
-    assert!(needs_template(&v), "no container yet");
-    // Put the container back so the overrides are visible.
-    let mut with_container = v.clone();
-    let c = Container {
+    let container = Container {
         image: Some("mine:1".into()),
         args: Some(vec![
             "--enable-apiserver-support=false".into(),
-            "--metrics-enabled=true".into(),
+            "--node-extra-labels=a=b".into(),
             "--nodename=ignored".into(),
         ]),
         ..Container::default()
     };
-    with_container
-        .spec
-        .template
-        .as_mut()
-        .unwrap()
-        .spec
-        .as_mut()
-        .unwrap()
-        .template
-        .spec = Some(k8s_openapi::api::core::v1::PodSpec {
-        containers: vec![c],
+    let mut stub = DeploymentSpec {
+        replicas: Some(4),
+        ..DeploymentSpec::default()
+    };
+    stub.template.spec = Some(k8s_openapi::api::core::v1::PodSpec {
+        containers: vec![container],
         ..Default::default()
     });
-    default_template(&mut with_container, &t, &INPUTS);
-    let d = with_container.spec.template.as_ref().unwrap();
+    v.spec.template = Some(DeploymentTemplate {
+        metadata: Some(EmbeddedMetadata {
+            labels: Some(map(&[("extra", "1")])),
+            ..EmbeddedMetadata::default()
+        }),
+        spec: Some(stub),
+    });
+    default_template(&mut v, &t, &INPUTS);
+    let d = v.spec.template.as_ref().unwrap();
     assert_eq!(d.spec.as_ref().unwrap().replicas, Some(4));
     assert_eq!(
         d.metadata.as_ref().unwrap().labels.as_ref().unwrap()["extra"],
@@ -554,14 +529,23 @@ fn defaulting_fills_template_and_defaults_and_keeps_overrides() {
     );
     let pod = d.spec.as_ref().unwrap().template.spec.as_ref().unwrap();
     assert_eq!(pod.containers[0].image.as_deref(), Some("mine:1"));
-    let args = container_args(d);
-    assert!(args.contains(&"--enable-apiserver-support=false".to_owned()));
-    assert!(args.contains(&"--metrics-enabled=true".to_owned()));
-    assert!(
-        args.contains(&"--nodename=rs".to_owned()),
-        "not overridable"
+    assert_eq!(
+        container_args(d),
+        [
+            "--foreign-cluster-id=provider-1",
+            "--nodename=rs",
+            "--node-ip=$(POD_IP)",
+            "--tenant-namespace=liqo-tenant-provider-1",
+            "--liqo-namespace=liqo",
+            "--home-cluster-id=consumer-1",
+            "--node-extra-labels=a=b",
+            "--enable-apiserver-support=false",
+            "--metrics-enabled=false",
+            "--foreign-kubeconfig-secret-name=kubeconfig-resourceslice-rs",
+            "--create-node=true",
+            "--node-check-network=true",
+        ]
     );
-    assert!(!args.iter().any(|a| a == "--enable-apiserver-support=true"));
 }
 
 #[test]
