@@ -326,3 +326,64 @@ fn validate_cidr(cidr: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        offloading: OffloadingArgs,
+    }
+
+    fn params(args: &[&str]) -> anyhow::Result<plan::OffloadingParams> {
+        let cli = Cli::try_parse_from(std::iter::once("install").chain(args.iter().copied()))?;
+        cli.offloading.params()
+    }
+
+    #[test]
+    fn offloading_flags_reach_the_controller_manager_args() {
+        let p = params(&[
+            "--default-node-resources=cpu=8,memory=16Gi",
+            "--cluster-labels=region=eu",
+            "--ingress-classes=nginx,traefik",
+            "--default-resource-slice-class-enabled=false",
+        ])
+        .unwrap();
+        assert_eq!(
+            p.controller_manager_args(),
+            [
+                "--default-node-resources=cpu=8,memory=16Gi",
+                "--default-resource-slice-class-enabled=false",
+                "--ingress-classes=nginx,traefik",
+                "--cluster-labels=region=eu",
+            ]
+        );
+        assert!(params(&[]).unwrap().controller_manager_args().is_empty());
+    }
+
+    #[test]
+    fn bad_offloading_values_name_their_flag() {
+        for (args, message) in [
+            (
+                &["--default-node-resources=cpu=lots"][..],
+                "invalid --default-node-resources cpu=\"lots\"",
+            ),
+            (
+                &["--default-node-resources=cpu"][..],
+                "invalid --default-node-resources \"cpu\"",
+            ),
+            (&["--cluster-labels=a b=c"][..], "invalid --cluster-labels"),
+            (
+                &["--default-limits-enforcement=Strict"][..],
+                "invalid --default-limits-enforcement",
+            ),
+        ] {
+            let e = params(args).unwrap_err().to_string();
+            assert!(e.starts_with(message), "{args:?}: {e}");
+        }
+    }
+}
