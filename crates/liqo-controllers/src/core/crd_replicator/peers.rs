@@ -14,9 +14,10 @@ use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher::{self, Event, watcher};
 use kube::{Api, Client, ResourceExt};
-use liqo_api::authentication::IdentityType;
+use liqo_api::authentication::{Identity, IdentitySpec, IdentityType};
 use liqo_api::consts::{annotation, label, name};
 use liqo_api::core::ForeignCluster;
+use liqo_kube::reconcile::Backoff;
 use tokio::task::JoinHandle;
 
 use super::{Replicated, Requeues, render};
@@ -112,9 +113,11 @@ impl Peers {
     }
 
     /// Loads (or reloads, when it changed) the peer of kubeconfig Secret `secret`; returns its
-    /// cluster ID.
-    async fn load(&self, ctx: &Context, secret: &Secret) -> Option<String> {
-        let cluster_id = secret.labels().get(label::REMOTE_CLUSTER_ID)?.clone();
+    /// cluster ID, or `Err` when the kubeconfig is unusable (reported; worth retrying).
+    async fn load(&self, ctx: &Context, secret: &Secret) -> Result<Option<String>, ()> {
+        let Some(cluster_id) = secret.labels().get(label::REMOTE_CLUSTER_ID).cloned() else {
+            return Ok(None);
+        };
         let key = secret_key(secret);
         let Some(remote_ns) = secret
             .annotations()
@@ -123,7 +126,7 @@ impl Peers {
         else {
             tracing::warn!(secret = %key, "control-plane kubeconfig without the {} annotation: not replicating to cluster {cluster_id}", annotation::REMOTE_TENANT_NAMESPACE);
             self.forget(&key);
-            return None;
+            return Ok(None);
         };
         let kubeconfig = secret
             .data
@@ -136,19 +139,17 @@ impl Peers {
             Some(p) if p.secret != key => {
                 // Upstream expects exactly one per cluster; the first one stays in use.
                 tracing::warn!(secret = %key, using = %p.secret, "a second control-plane kubeconfig for cluster {cluster_id}: ignored");
-                return Some(cluster_id);
+                return Ok(Some(cluster_id));
             }
-            Some(p) if p.fingerprint == fingerprint => return Some(cluster_id),
+            Some(p) if p.fingerprint == fingerprint => return Ok(Some(cluster_id)),
             _ => {}
         }
         let client = match client(&kubeconfig).await {
             Ok(client) => client,
             Err(e) => {
-                let error = anyhow::anyhow!("the kubeconfig in Secret {key} is unusable: {e}");
-                ctx.warn_error(secret, "KubeconfigUnusable", error.as_ref())
-                    .await;
+                report_unusable(ctx, secret, &e).await;
                 self.forget(&key);
-                return None;
+                return Err(());
             }
         };
         let remote = Arc::new(Remote {
@@ -173,7 +174,7 @@ impl Peers {
         self.lock().insert(cluster_id.clone(), peer);
         tracing::info!(cluster = %cluster_id, "replicating to the provider through its control-plane identity");
         self.requeue_all();
-        Some(cluster_id)
+        Ok(Some(cluster_id))
     }
 
     /// Forgets the peer of kubeconfig Secret `key` (`ns/name`), if it is one.
@@ -273,22 +274,85 @@ pub async fn run(ctx: std::sync::Arc<Context>, peers: Arc<Peers>) {
 async fn watch_identities(ctx: std::sync::Arc<Context>, peers: Arc<Peers>) {
     let secrets: Api<Secret> = Api::all(ctx.client.clone());
     let config = watcher::Config::default().labels(&identity_selector());
-    let mut events = watcher(secrets, config).default_backoff().boxed();
+    let mut events = watcher(secrets.clone(), config).default_backoff().boxed();
     let mut listed: HashSet<String> = HashSet::new();
-    while let Some(event) = events.next().await {
-        match event {
-            Ok(Event::Init) => listed.clear(),
-            Ok(Event::InitApply(secret)) => {
-                listed.extend(peers.load(&ctx, &secret).await);
+    // An unusable kubeconfig is read again with backoff (the old renewer retried too: its
+    // Warning then shows as repeated, and a cause outside the Secret may go away).
+    let (retry_tx, mut retries) = mpsc::unbounded::<(String, String)>();
+    let backoff = Backoff::default();
+    let load = async |secret: &Secret| {
+        let key = secret_key(secret);
+        let loaded = peers.load(&ctx, secret).await;
+        match &loaded {
+            Ok(_) => backoff.succeed(&key),
+            Err(()) => {
+                let delay = backoff.fail(&key, true);
+                let tx = retry_tx.clone();
+                let at = (secret.namespace().unwrap_or_default(), secret.name_any());
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = tx.unbounded_send(at);
+                });
             }
-            Ok(Event::InitDone) => peers.retain(&listed),
-            Ok(Event::Apply(secret)) => {
-                peers.load(&ctx, &secret).await;
+        }
+        loaded.ok().flatten()
+    };
+    loop {
+        tokio::select! {
+            event = events.next() => match event {
+                None => return,
+                Some(Ok(Event::Init)) => listed.clear(),
+                Some(Ok(Event::InitApply(secret))) => listed.extend(load(&secret).await),
+                Some(Ok(Event::InitDone)) => peers.retain(&listed),
+                Some(Ok(Event::Apply(secret))) => {
+                    load(&secret).await;
+                }
+                Some(Ok(Event::Delete(secret))) => peers.forget(&secret_key(&secret)),
+                Some(Err(e)) => {
+                    tracing::warn!(error = %watch_error(&e), "watching the control-plane kubeconfigs failed; retrying");
+                }
+            },
+            Some((ns, name)) = retries.next() => {
+                match Api::<Secret>::namespaced(ctx.client.clone(), &ns).get_opt(&name).await {
+                    Ok(Some(secret)) => {
+                        load(&secret).await;
+                    }
+                    // Gone: its Delete event forgets it.
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(secret = %format!("{ns}/{name}"), error = %liqo_kube::api_error::render(&e), "failed to read a control-plane kubeconfig again"),
+                }
             }
-            Ok(Event::Delete(secret)) => peers.forget(&secret_key(&secret)),
-            Err(e) => {
-                tracing::warn!(error = %watch_error(&e), "watching the control-plane kubeconfigs failed; retrying")
-            }
+        }
+    }
+}
+
+/// A Warning about an unusable kubeconfig, on the Identity that owns the Secret (what users
+/// look at; the Secret itself when it has no owner).
+async fn report_unusable(ctx: &Context, secret: &Secret, cause: &str) {
+    let owner = secret
+        .owner_references()
+        .iter()
+        .find(|o| o.kind == "Identity")
+        .cloned();
+    match owner {
+        Some(owner) => {
+            let mut identity = Identity::new(&owner.name, IdentitySpec::default());
+            identity.metadata.namespace = secret.namespace();
+            identity.metadata.uid = Some(owner.uid);
+            let error = anyhow::anyhow!(
+                "the kubeconfig of Identity {} is unusable: {cause}",
+                owner.name
+            );
+            ctx.warn_error(&identity, "KubeconfigUnusable", error.as_ref())
+                .await;
+        }
+        None => {
+            let error = anyhow::anyhow!(
+                "the kubeconfig in Secret {} is unusable: {cause}",
+                secret_key(secret)
+            );
+            ctx.warn_error(secret, "KubeconfigUnusable", error.as_ref())
+                .await;
         }
     }
 }

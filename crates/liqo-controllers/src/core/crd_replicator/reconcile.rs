@@ -72,6 +72,8 @@ async fn reconcile<K: Replicated>(
         Ok(_) => shared.backoff.succeed(&key(&*origin)),
         // A conflict is a race with another writer, retried at once: not worth an Event.
         Err(e) if e.status_code() == Some(409) => {}
+        // Waiting for the peer's kubeconfig: an unusable one is reported on its Identity.
+        Err(ReconcileError::Waiting(_)) => {}
         // Without an Event a slice that does not reach its provider only shows in this log.
         Err(e) => {
             shared
@@ -204,6 +206,11 @@ async fn ensure_replica<K: Replicated>(
     let mut body = serde_json::to_value(&current)
         .map_err(|e| ReconcileError::Invalid(format!("{}: {e}", describe(&current))))?;
     body["spec"] = spec;
+    // managedFields sent back as read would be taken as given, and the spec change would not
+    // be recorded as this manager's.
+    if let Some(meta) = body["metadata"].as_object_mut() {
+        meta.remove("managedFields");
+    }
     current = serde_json::from_value(body)
         .map_err(|e| ReconcileError::Invalid(format!("{}: {e}", describe(origin))))?;
     on(
