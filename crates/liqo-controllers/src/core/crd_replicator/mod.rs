@@ -7,6 +7,11 @@
 //! control-plane kubeconfig one watch per kind on its replicas in the provider, whose events
 //! requeue the origin. A peer is (re)loaded when its kubeconfig Secret changes, which restarts
 //! its remote watches on the new credentials.
+//!
+//! Unlike upstream, the kubeconfig Secret is not held by a `crdreplicator.liqo.io/operator`
+//! finalizer: once a peer's control-plane identity is gone nothing can reach the provider, so
+//! an origin being deleted then lets go (with a `ReplicaAbandoned` Warning) instead of keeping
+//! the Identity's teardown waiting on a provider that may never answer.
 
 mod peers;
 mod reconcile;
