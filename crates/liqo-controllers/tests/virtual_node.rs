@@ -7,6 +7,8 @@
 //! Node; deletion removes everything and releases the finalizer. Scenarios in sequence on one
 //! cluster.
 
+#[path = "common/events.rs"]
+mod events;
 #[path = "common/install.rs"]
 mod install;
 #[allow(dead_code)]
@@ -169,6 +171,18 @@ async fn virtual_node_lifecycle() {
         condition(&refused, Type::VirtualKubelet),
         Some(Status::None)
     );
+    let uid = refused.uid().unwrap();
+    let note = events::await_event(&client, TN, &uid, ("Warning", "NodeAlreadyExists"), 1, WAIT)
+        .await
+        .unwrap();
+    assert!(
+        note.starts_with(&format!("node {real} already exists")),
+        "{note}"
+    );
+    assert!(
+        refused.finalizers().is_empty(),
+        "a refused VirtualNode has no finalizer"
+    );
     assert!(
         deployments
             .get_opt(&format!("vk-{real}"))
@@ -264,6 +278,10 @@ async fn virtual_node_lifecycle() {
     );
 
     let deployment = deployments.get(&format!("vk-{VN}")).await.unwrap();
+    let uid = vn.uid().unwrap();
+    events::await_event(&client, TN, &uid, ("Normal", "VkCreated"), 1, WAIT)
+        .await
+        .unwrap();
     assert_eq!(args(&deployment), expected_args, "the Deployment");
     let pod = deployment
         .spec
