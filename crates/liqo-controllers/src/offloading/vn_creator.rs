@@ -4,7 +4,7 @@
 //! slice, with the options of its status (§4.6). It never deletes the VirtualNode: that is the
 //! garbage collector's job when the slice goes.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
@@ -18,7 +18,7 @@ use liqo_api::authentication::{Identity, IdentityType, ResourceSlice};
 use liqo_api::consts::{annotation, field_manager, label};
 use liqo_api::offloading::{VirtualNode, VirtualNodeSpec, VkOptionsTemplate};
 use liqo_kube::offloading::virtual_node::{self as vnb, Mutation};
-use liqo_kube::reconcile::{self, Backoff, ReconcileError, ResultExt};
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use tracing::instrument;
 
 use crate::context::Context;
@@ -26,8 +26,6 @@ use crate::context::Context;
 /// Controller name (metrics, logs).
 pub const NAME: &str = "virtualnode-creator";
 const RESYNC: Duration = Duration::from_secs(300);
-
-static BACKOFF: LazyLock<Backoff> = LazyLock::new(Backoff::default);
 
 /// Whether the slice asks for a virtual node: annotation `liqo.io/create-virtual-node` set and
 /// not `false` (any case).
@@ -62,24 +60,13 @@ pub async fn run(ctx: Arc<Context>) {
         .await;
 }
 
-fn key(slice: &ResourceSlice) -> String {
-    format!(
-        "ResourceSlice/{}/{}",
-        slice.namespace().unwrap_or_default(),
-        slice.name_any()
-    )
-}
-
 fn error_policy(slice: Arc<ResourceSlice>, error: &ReconcileError, ctx: Arc<Context>) -> Action {
-    let retry = BACKOFF.fail(&key(&slice), error.is_transient());
-    ctx.retry_after(NAME, error, retry)
+    ctx.retry(NAME, &*slice, error)
 }
 
 #[instrument(skip_all, fields(name = %slice.name_any(), ns = slice.namespace()))]
 async fn reconcile(slice: Arc<ResourceSlice>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
-    let action = ensure(&ctx, &slice).await?;
-    BACKOFF.succeed(&key(&slice));
-    Ok(action)
+    ensure(&ctx, &slice).await
 }
 
 async fn ensure(ctx: &Context, slice: &ResourceSlice) -> Result<Action, ReconcileError> {

@@ -13,7 +13,7 @@
 pub mod conditions;
 pub mod deletion;
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -36,7 +36,7 @@ use liqo_api::offloading::{
     VkOptionsTemplate,
 };
 use liqo_kube::offloading::virtual_node as vnb;
-use liqo_kube::reconcile::{self, Backoff, ReconcileError, ResultExt};
+use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
 use tracing::instrument;
 
 use crate::context::Context;
@@ -47,8 +47,6 @@ pub const NAME: &str = "virtualnode";
 const MANAGER: &str = field_manager::VIRTUAL_NODE;
 /// A safety net: the inputs are watched.
 const RESYNC: Duration = Duration::from_secs(300);
-
-static BACKOFF: LazyLock<Backoff> = LazyLock::new(Backoff::default);
 
 /// How a reconcile ended.
 enum Outcome {
@@ -118,17 +116,8 @@ fn of_cluster(store: &Store<VirtualNode>, cluster: Option<&String>) -> Vec<Objec
         .collect()
 }
 
-fn key(vn: &VirtualNode) -> String {
-    format!(
-        "VirtualNode/{}/{}",
-        vn.namespace().unwrap_or_default(),
-        vn.name_any()
-    )
-}
-
 fn error_policy(vn: Arc<VirtualNode>, error: &ReconcileError, ctx: Arc<Context>) -> Action {
-    let retry = BACKOFF.fail(&key(&vn), error.is_transient());
-    ctx.retry_after(NAME, error, retry)
+    ctx.retry(NAME, &*vn, error)
 }
 
 #[instrument(skip_all, fields(name = %vn.name_any(), ns = vn.namespace()))]
@@ -155,7 +144,6 @@ async fn reconcile(vn: Arc<VirtualNode>, ctx: Arc<Context>) -> Result<Action, Re
         Outcome::Requeue(after) => Action::requeue(after),
         Outcome::Released => Action::await_change(),
     };
-    BACKOFF.succeed(&key(&vn));
     Ok(action)
 }
 
