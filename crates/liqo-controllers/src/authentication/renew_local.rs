@@ -13,7 +13,7 @@ use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::authentication::{Identity, IdentityType, Renew, RenewSpec};
 use liqo_api::consts::{field_manager, label};
-use liqo_kube::reconcile::{Backoff, ReconcileError, ResultExt, apply, describe};
+use liqo_kube::reconcile::{ReconcileError, ResultExt, apply, describe};
 use serde_json::json;
 use tracing::instrument;
 
@@ -23,13 +23,8 @@ use crate::context::Context;
 pub const FIELD_MANAGER: &str = field_manager::RENEW_LOCAL;
 const CONTROLLER: &str = "renew-local";
 
-struct State {
-    ctx: Arc<Context>,
-    backoff: Backoff,
-}
-
 #[instrument(skip_all, fields(name = %identity.name_any(), ns = identity.namespace()))]
-async fn reconcile(identity: Arc<Identity>, state: Arc<State>) -> Result<Action, ReconcileError> {
+async fn reconcile(identity: Arc<Identity>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
     let control_plane = identity.spec.type_ == Some(IdentityType::ControlPlane);
     let (Some(provider), true, None) = (
         identity.spec.cluster_id.clone(),
@@ -38,12 +33,10 @@ async fn reconcile(identity: Arc<Identity>, state: Arc<State>) -> Result<Action,
     ) else {
         return Ok(Action::await_change());
     };
-    let ctx = &state.ctx;
-    let result = renew(&identity, ctx, &provider).await;
-    match &result {
-        Ok(_) => state.backoff.succeed(&describe(&*identity)),
-        // Without an Event a renewal that cannot happen only shows in the controller's log.
-        Err((reason, e)) => ctx.warn_error(&*identity, reason, e).await,
+    let result = renew(&identity, &ctx, &provider).await;
+    // Without an Event a renewal that cannot happen only shows in the controller's log.
+    if let Err((reason, e)) = &result {
+        ctx.warn_error(&*identity, reason, e).await;
     }
     result.map_err(|(_, e)| e)
 }
@@ -120,11 +113,8 @@ fn render_renew(identity: &Identity, cluster_id: &str, provider: &str) -> Renew 
     renew
 }
 
-fn error_policy(identity: Arc<Identity>, error: &ReconcileError, state: Arc<State>) -> Action {
-    let delay = state
-        .backoff
-        .fail(&describe(&*identity), error.is_transient());
-    state.ctx.retry_after(CONTROLLER, error, delay)
+fn error_policy(identity: Arc<Identity>, error: &ReconcileError, ctx: Arc<Context>) -> Action {
+    ctx.retry(CONTROLLER, identity.as_ref(), error)
 }
 
 /// Runs the controller until the stream ends.
@@ -136,12 +126,11 @@ pub async fn run(ctx: Arc<Context>) {
         renews,
         watcher::Config::default().labels(&format!("{}={}", label::REPLICATION, label::TRUE)),
     );
-    let state = Arc::new(State {
-        ctx: ctx.clone(),
-        backoff: Backoff::default(),
-    });
-    ctx.drive(CONTROLLER, controller.run(reconcile, error_policy, state))
-        .await;
+    ctx.drive(
+        CONTROLLER,
+        controller.run(reconcile, error_policy, ctx.clone()),
+    )
+    .await;
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use futures::channel::mpsc;
 use kube::runtime::reflector::ObjectRef;
 use liqo_api::authentication::{Renew, ResourceSlice};
 use liqo_api::offloading::NamespaceMap;
-use liqo_kube::reconcile::{Backoff, NamespacedObject};
+use liqo_kube::reconcile::NamespacedObject;
 
 use crate::context::Context;
 use peers::{Kinds, Peers};
@@ -58,7 +58,6 @@ pub(crate) struct Requeues<K: Replicated> {
 pub(crate) struct Shared {
     ctx: Arc<Context>,
     peers: Arc<Peers>,
-    backoff: Backoff,
 }
 
 /// Runs the replicator until the process ends.
@@ -71,7 +70,6 @@ pub async fn run(ctx: Arc<Context>) {
     let shared = Arc::new(Shared {
         ctx: ctx.clone(),
         peers: peers.clone(),
-        backoff: Backoff::default(),
     });
     tokio::join!(
         peers::run(ctx, peers),

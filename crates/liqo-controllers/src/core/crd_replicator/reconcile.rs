@@ -68,14 +68,13 @@ async fn reconcile<K: Replicated>(
     shared: Arc<Shared>,
 ) -> Result<Action, ReconcileError> {
     let result = replicate(&*origin, &shared).await;
-    match &result {
-        Ok(_) => shared.backoff.succeed(&key(&*origin)),
-        // A conflict is a race with another writer, retried at once: not worth an Event.
-        Err(e) if e.status_code() == Some(409) => {}
-        // Waiting for the peer's kubeconfig: an unusable one is reported on its Identity.
-        Err(ReconcileError::Waiting(_)) => {}
+    if let Err(e) = &result {
+        // A conflict is a race with another writer, retried at once: not worth an Event; and
+        // an origin waiting for its peer's kubeconfig is not failing (an unusable kubeconfig
+        // is reported on its Identity).
+        let quiet = e.status_code() == Some(409) || matches!(e, ReconcileError::Waiting(_));
         // Without an Event a slice that does not reach its provider only shows in this log.
-        Err(e) => {
+        if !quiet {
             shared
                 .ctx
                 .warn_error(origin.as_ref(), "ReplicationFailed", e)
@@ -90,19 +89,7 @@ fn error_policy<K: Replicated>(
     error: &ReconcileError,
     shared: Arc<Shared>,
 ) -> Action {
-    let delay = shared.backoff.fail(&key(&*origin), error.is_transient());
-    tracing::warn!(controller = K::CONTROLLER, object = %describe(&*origin), error = %crate::context::error_chain(error), ?delay, "reconcile failed, retrying");
-    shared.ctx.metrics.count(K::CONTROLLER, false);
-    Action::requeue(delay)
-}
-
-fn key<K: Replicated>(origin: &K) -> String {
-    format!(
-        "{}/{}/{}",
-        K::kind(&()),
-        origin.namespace().unwrap_or_default(),
-        origin.name_any()
-    )
+    shared.ctx.retry(K::CONTROLLER, origin.as_ref(), error)
 }
 
 /// Steps 1-4 for one origin.
