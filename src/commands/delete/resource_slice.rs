@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
-use kube::api::DeleteParams;
-use liqo_api::authentication::ResourceSlice;
+use kube::api::{ApiResource, DeleteParams};
+use liqo_api::authentication::{Identity, ResourceSlice};
+use liqo_api::offloading::VirtualNode;
 
 use crate::cli::parse_timeout;
 use crate::commands::create::resource_slice::tenant_namespace_of;
@@ -23,7 +25,8 @@ pub struct DeleteResourceSliceArgs {
     /// The provider's cluster ID (whose tenant namespace holds the slice).
     #[arg(long)]
     remote_cluster_id: String,
-    /// Wait until the slice is gone (its provider replica deleted first).
+    /// Wait until the slice and what it brought are gone: its VirtualNode and Node, its Identity,
+    /// and the provider's replica.
     #[arg(long)]
     wait: bool,
     /// Bound on the wait.
@@ -41,40 +44,46 @@ impl DeleteResourceSliceArgs {
         } = self;
         let client = ctx.local().await?.client;
         let ns = tenant_namespace_of(&client, &remote_cluster_id).await?;
-        let api: Api<ResourceSlice> = Api::namespaced(client, &ns);
-        let spinner = ctx.printer.spinner("Deleting ResourceSlice");
-        match api.delete(&name, &DeleteParams::background()).await {
-            Ok(_) => spinner.success("ResourceSlice deleted"),
-            Err(kube::Error::Api(s)) if s.code == 404 => {
-                spinner.success("ResourceSlice already absent");
-                return Ok(ExitStatus::Success);
-            }
-            Err(e) => {
-                return Err(anyhow::Error::new(e).context("Unable to delete ResourceSlice"));
-            }
-        }
         if !wait {
-            return Ok(ExitStatus::Success);
+            let api: Api<ResourceSlice> = Api::namespaced(client, &ns);
+            let spinner = ctx.printer.spinner("Deleting ResourceSlice");
+            return match api.delete(&name, &DeleteParams::background()).await {
+                Ok(_) => {
+                    spinner.success("ResourceSlice deleted");
+                    Ok(ExitStatus::Success)
+                }
+                Err(kube::Error::Api(s)) if s.code == 404 => {
+                    spinner.success("ResourceSlice already absent");
+                    Ok(ExitStatus::Success)
+                }
+                Err(e) => Err(anyhow::Error::new(e).context("Unable to delete ResourceSlice")),
+            };
         }
+        // With --wait the command returns when everything the slice brought is gone: its
+        // VirtualNode (whose finalizer drains and deletes the Node and stops the virtual
+        // kubelet), its Identity and kubeconfig Secret, and the slice itself, which the CRD
+        // replicator releases once the provider's replica (and with it the Quota) is gone.
         let spinner = ctx
             .printer
             .spinner("Waiting for ResourceSlice to be deleted");
-        liqo_kube::wait::object(
-            api,
+        let dependents = [
+            ApiResource::erase::<VirtualNode>(&()),
+            ApiResource::erase::<Identity>(&()),
+            ApiResource::erase::<Secret>(&()),
+        ];
+        let deleted = liqo_kube::wait::deleted_with_dependents::<ResourceSlice>(
+            &client,
+            &ns,
             &name,
-            &format!("ResourceSlice {ns}/{name} to be deleted"),
-            timeout,
-            |s| s.is_none(),
-            |s: Option<&ResourceSlice>| match s {
-                None => "gone".into(),
-                Some(s) => format!(
-                    "still present, finalizers {:?} (the CRD replicator removes its finalizer once the provider's replica is gone)",
-                    s.metadata.finalizers.clone().unwrap_or_default()
-                ),
-            },
+            &dependents,
+            Some(timeout),
         )
         .await
         .context("Failed waiting for ResourceSlice to be deleted")?;
+        if !deleted {
+            spinner.success("ResourceSlice already absent");
+            return Ok(ExitStatus::Success);
+        }
         spinner.success("Ensured ResourceSlice absence");
         Ok(ExitStatus::Success)
     }

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -293,10 +294,18 @@ async fn stop_virtual_kubelet(ctx: &Context, vn: &VirtualNode) -> Result<bool, R
     Ok(pods.items.is_empty())
 }
 
-/// The ClusterRoleBinding and the ServiceAccount of the virtual kubelet.
+/// The ClusterRoleBinding, the ServiceAccount and the leader-election Lease of the virtual
+/// kubelet (a killed leader cannot release its Lease, and nothing owns it: without this it
+/// would outlive the VirtualNode).
 async fn delete_identity(ctx: &Context, vn: &VirtualNode) -> Result<(), ReconcileError> {
     let vn_name = vn.name_any();
     let ns = vn.namespace().unwrap_or_default();
+    ignore_404(
+        Api::<Lease>::namespaced(ctx.client.clone(), &ns)
+            .delete(&vn_name, &DeleteParams::default())
+            .await,
+    )
+    .api(format!("delete Lease {ns}/{vn_name}"))?;
     let crb = binding_name(&vn_name);
     ignore_404(
         Api::<ClusterRoleBinding>::all(ctx.client.clone())
