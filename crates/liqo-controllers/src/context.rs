@@ -223,7 +223,7 @@ fn truncate_note(mut note: String) -> String {
 
 /// What a controller error says about retrying: [`ReconcileError`](liqo_kube::reconcile::ReconcileError)
 /// and every controller's own error type implement it.
-pub trait Retry: std::fmt::Display {
+pub trait Retry: std::error::Error + 'static {
     /// Whether trying again soon may help (see
     /// [`ReconcileError::is_transient`](liqo_kube::reconcile::ReconcileError::is_transient)).
     fn is_transient(&self) -> bool;
@@ -273,7 +273,9 @@ impl Context {
         let transient = error.is_transient();
         let key = backoff_key(controller, &ObjectRef::from_obj(object));
         let delay = self.backoff.fail(&key, transient);
-        tracing::warn!(controller, error = %error, transient, retry_in = ?delay, "reconcile failed");
+        // The whole chain: the top line alone ("failed to apply X") hides the cause.
+        let error_text = error_chain(error);
+        tracing::warn!(controller, error = %error_text, transient, retry_in = ?delay, "reconcile failed");
         self.metrics.count(controller, false);
         Action::requeue(delay)
     }
