@@ -1,9 +1,11 @@
 //! The CRD replicator between two real installed and authenticated clusters (the controller
 //! managers run as pods through the test node agents): the control-plane Renew makes the round
-//! trip, a ResourceSlice and a NamespaceMap reach the provider with the replica labels, spec
-//! changes follow, status comes back (and nothing is written when it is already equal),
-//! deleting the origin deletes the replica first, and a change made while the provider's API
-//! server is frozen arrives once it answers again.
+//! trip, and a forced certificate renewal travels back through it and reloads the peer; a
+//! ResourceSlice and a NamespaceMap reach the provider with the replica labels, spec changes
+//! follow, status comes back (and nothing is written when it is already equal), a change made
+//! while the provider's API server is frozen arrives once it answers again, a provider marked
+//! permanently unreachable lets a deleted origin go, and deleting an origin deletes the replica
+//! first.
 
 #[path = "common/install.rs"]
 mod install;
