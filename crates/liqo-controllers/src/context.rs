@@ -295,6 +295,50 @@ impl Context {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use kube::runtime::controller::Action;
+    use kube::runtime::reflector::ObjectRef;
+    use liqo_kube::reconcile::ReconcileError;
+
+    #[tokio::test]
+    async fn retries_back_off_per_object_and_reset_when_it_reconciles() {
+        // Never dialled: retry and drive make no request.
+        let config = kube::Config::new("http://127.0.0.1:9".parse().unwrap());
+        let client = kube::Client::try_from(config).unwrap();
+        let ctx = super::Context::new(
+            client,
+            "c".into(),
+            "liqo".into(),
+            super::Metrics::default(),
+            None,
+            Default::default(),
+        );
+        let mut a = ConfigMap::default();
+        a.metadata.name = Some("a".into());
+        a.metadata.namespace = Some("ns".into());
+        let mut b = a.clone();
+        b.metadata.name = Some("b".into());
+        let waiting = ReconcileError::Waiting("not yet".into());
+        let refused = ReconcileError::Invalid("bad".into());
+        let ms = |n| Action::requeue(Duration::from_millis(n));
+        assert_eq!(ctx.retry("t", &a, &waiting), ms(200));
+        assert_eq!(ctx.retry("t", &a, &waiting), ms(400));
+        assert_eq!(ctx.retry("t", &b, &waiting), ms(200), "per object");
+        assert_eq!(ctx.retry("other", &a, &waiting), ms(200), "per controller");
+        assert_eq!(
+            ctx.retry("t", &b, &refused),
+            Action::requeue(Duration::from_secs(30))
+        );
+        let reconciled: Result<_, ReconcileError> =
+            Ok((ObjectRef::from_obj(&a), Action::await_change()));
+        ctx.drive("t", futures::stream::iter([reconciled])).await;
+        assert_eq!(ctx.retry("t", &a, &waiting), ms(200), "reset by success");
+        // b failed twice (the refusal counts too): its third failure waits 800 ms.
+        assert_eq!(ctx.retry("t", &b, &waiting), ms(800), "b still failing");
+    }
+
     #[derive(Debug, thiserror::Error)]
     #[error("failed to apply kubeconfig-x")]
     struct Apply(#[source] kube::Error);
