@@ -61,7 +61,8 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 ## demo: two local clusters on a test network with Liqo installed on both, their networks
-## connected through the WireGuard gateways, authenticated, then teardown.
+## connected through the WireGuard gateways, authenticated, a ResourceSlice that becomes a Ready
+## virtual node, then its deletion and teardown.
 demo: deps k8s
 	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
@@ -84,6 +85,20 @@ demo: deps k8s
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig authenticate --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get foreignclusters,identities -A; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get foreignclusters,tenants -A; \
+	beta_id=$$($(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get configmap -n liqo \
+	  -l app.kubernetes.io/name=clusterid-configmap -o jsonpath='{.items[0].data.CLUSTER_ID}'); \
+	echo "== liqoctl create resourceslice demo (alpha asks beta for resources: a virtual node)"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig create resourceslice demo --remote-cluster-id $$beta_id --cpu 2 --memory 4Gi --timeout 1m; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=create node/demo --timeout=60s; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=condition=Ready node/demo --timeout=60s; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get resourceslices,virtualnodes -A; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node \
+	  -o custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu,MEMORY:.status.capacity.memory,PODS:.status.capacity.pods; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get resourceslices,quotas -A; \
+	echo "== liqoctl delete resourceslice demo --wait (the virtual node goes with it)"; \
+	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig delete resourceslice demo --remote-cluster-id $$beta_id --wait --timeout 2m; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes; \
 	echo "== liqoctl version (alpha, remote beta)"; \
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig version --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
 	target/debug/testenv status --dir $(DEMO_DIR)
