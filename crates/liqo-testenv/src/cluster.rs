@@ -522,7 +522,10 @@ impl Cluster {
             .iter()
             .find(|p| p.name == "kube-apiserver")
             .ok_or_else(|| {
-                Error::State(format!("cluster {} has no kube-apiserver", self.config.name))
+                Error::State(format!(
+                    "cluster {} has no kube-apiserver",
+                    self.config.name
+                ))
             })?;
         let pid = i32::try_from(proc.pid)
             .map_err(|_| Error::State(format!("kube-apiserver pid {} out of range", proc.pid)))?;
