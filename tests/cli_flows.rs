@@ -78,15 +78,15 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
     .await
     .unwrap();
 
-    // The consumer's renewer writes its Renew into the provider through that kubeconfig, so
-    // through the proxy (a client ignoring proxy-url would dial the API server directly and
+    // The CRD replicator writes the consumer's Renew into the provider through that kubeconfig,
+    // so through the proxy (a client ignoring proxy-url would dial the API server directly and
     // open no tunnel).
     let renews: Api<Renew> = Api::namespaced(provider.clone(), &tenant_ns(c_id));
     let by_renewer = |r: Option<&Renew>| {
         r.is_some_and(|r| {
             r.managed_fields()
                 .iter()
-                .any(|m| m.manager.as_deref() == Some(field_manager::RENEW_LOCAL))
+                .any(|m| m.manager.as_deref() == Some(field_manager::CRD_REPLICATOR))
         })
     };
     let made = tokio::time::timeout(
@@ -96,8 +96,8 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
     .await;
     assert!(
         made.is_ok_and(|r| r.is_ok()),
-        "no Renew from the consumer's renewer; its log:\n{}",
-        flows::pod_log_lines(env.cluster("px-consumer"), "renew")
+        "no Renew from the consumer's replicator; its log:\n{}",
+        flows::pod_log_lines(env.cluster("px-consumer"), "crdreplicator")
     );
     assert!(proxy.tunnels() > 0, "no tunnel through the proxy");
     assert_eq!(proxy.refused(), Vec::<String>::new(), "requests refused");

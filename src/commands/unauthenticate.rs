@@ -89,7 +89,7 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
     {
         let spinner = lp.spinner("Deleting identity control plane");
         // Its kubeconfig Secret goes with it.
-        let kinds = [erase::<Identity>(), erase::<Secret>()];
+        let kinds = [erase::<Identity>(), erase::<Secret>(), erase::<Renew>()];
         let name = controlplane_name(&peers.remote_id);
         let existed = delete::<Identity>(local, &ns, &name, &kinds, wait).await?;
         delete_secret(local, &ns, name::SIGNED_NONCE_SECRET).await?;
@@ -109,7 +109,7 @@ async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         // Its RoleBindings go with it (the ClusterRoleBinding by its finalizer).
         let kinds = [erase::<Tenant>(), erase::<RoleBinding>()];
         let existed = delete::<Tenant>(remote, &ns, &peers.local_id, &kinds, wait).await?;
-        // The consumer's Renew (made through its identity) goes with the Tenant.
+        // The consumer's Renew (its replica) goes with the Tenant.
         let name = controlplane_name(&peers.remote_id);
         delete::<Renew>(remote, &ns, &name, &[erase::<Renew>()], wait).await?;
         // A fresh nonce for any later authentication.

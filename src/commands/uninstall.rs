@@ -314,17 +314,24 @@ async fn purge_crds(client: &Client) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Finalizers only the (now removed) controller manager releases: the IPAM's on Networks and
-/// the ClusterRoleBinding one on WireGuard gateways. Left in place, they would keep the CRDs
+/// Finalizers only the (now removed) controller manager releases: the IPAM's on Networks, the
+/// ClusterRoleBinding one on WireGuard gateways, the CRD replicator's on replicated objects and
+/// the VirtualNode controller's. Left in place, they would keep the CRDs
 /// and tenant namespaces from ever being deleted, so the bindings go here and the finalizers
 /// are dropped.
 async fn release_finalizers(client: &Client) -> anyhow::Result<()> {
+    use liqo_api::authentication::{Renew, ResourceSlice};
     use liqo_api::consts::finalizer;
     use liqo_api::ipam::Network;
     use liqo_api::networking::{WgGatewayClient, WgGatewayServer};
+    use liqo_api::offloading::{NamespaceMap, VirtualNode};
     drop_finalizer::<Network>(client, finalizer::NETWORK_IPAM).await?;
     drop_finalizer::<WgGatewayServer>(client, finalizer::GATEWAY_CLUSTER_ROLE_BINDING).await?;
     drop_finalizer::<WgGatewayClient>(client, finalizer::GATEWAY_CLUSTER_ROLE_BINDING).await?;
+    drop_finalizer::<ResourceSlice>(client, finalizer::CRD_REPLICATOR_RESOURCE).await?;
+    drop_finalizer::<NamespaceMap>(client, finalizer::CRD_REPLICATOR_RESOURCE).await?;
+    drop_finalizer::<Renew>(client, finalizer::CRD_REPLICATOR_RESOURCE).await?;
+    drop_finalizer::<VirtualNode>(client, finalizer::VIRTUAL_NODE).await?;
     let bindings = Api::<ClusterRoleBinding>::all(client.clone());
     let gateways = ListParams::default().labels(label::GATEWAY_NAME);
     for binding in bindings.list(&gateways).await?.items {

@@ -208,6 +208,10 @@ pub fn authenticated(c: &str, p: &str) -> (Vec<Expected>, Vec<Expected>) {
             format!("core.liqo.io/ForeignCluster /{p}"),
             "the provider, as the ForeignCluster controller sees it",
         ),
+        expected(
+            format!("authentication.liqo.io/Renew {c_ns}/controlplane-{p}"),
+            "the local renewer's Renew, carried to the provider by the CRD replicator",
+        ),
     ];
     let provider = vec![
         expected(
@@ -240,7 +244,7 @@ pub fn authenticated(c: &str, p: &str) -> (Vec<Expected>, Vec<Expected>) {
         ),
         expected(
             format!("authentication.liqo.io/Renew {p_ns}/controlplane-{p}"),
-            "written by the consumer's renewer through its identity",
+            "the replica of the consumer's Renew (CRD replicator)",
         ),
         expected(
             format!("core.liqo.io/ForeignCluster /{c}"),
@@ -282,6 +286,19 @@ pub async fn await_settled(consumer: &Client, provider: &Client, c: &str, p: &st
         await_condition(renews, &format!("controlplane-{p}"), |r: Option<&Renew>| {
             r.is_some()
         }),
+    )
+    .await
+    .unwrap();
+    // The end of the Renew chain: the replica answered and its status came back, so a
+    // versions snapshot does not race the replicator.
+    let local: Api<Renew> = Api::namespaced(consumer.clone(), &tenant_ns(p));
+    let answered = |r: Option<&Renew>| {
+        r.and_then(|r| r.status.as_ref()?.auth_params.as_ref()?.signed_crt.as_ref())
+            .is_some()
+    };
+    within(
+        "the consumer's Renew answered",
+        await_condition(local, &format!("controlplane-{p}"), answered),
     )
     .await
     .unwrap();
