@@ -79,16 +79,16 @@ pub struct Args {
           default_missing_value = "true")]
     pub ping_enabled: bool,
     /// Interval between pings.
-    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, default_value = "2s", value_parser = liqo_kube::duration::parse)]
     pub ping_interval: Duration,
     /// Pings lost before the connection is in Error.
     #[arg(long, default_value_t = 5)]
     pub ping_loss_threshold: u32,
     /// Rewrite an unchanged Connection status after this long.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = liqo_kube::duration::parse)]
     pub ping_update_status_interval: Duration,
     /// Re-resolution interval of a DNS endpoint after its first 10 minutes.
-    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, default_value = "5m", value_parser = liqo_kube::duration::parse)]
     pub dns_check_interval: Duration,
     /// Run on kernels older than 5.10.
     #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
@@ -179,43 +179,4 @@ fn first_port(s: &str) -> Result<u16, String> {
     first
         .parse()
         .map_err(|_| format!("invalid port {first:?} (expected 1-65535)"))
-}
-
-/// A Go duration: a sequence of `<number><unit>` with units ns, us/µs/μs, ms, s, m, h
-/// (`2s`, `1m30s`, `500ms`, `1.5h`); a bare `0` is zero.
-///
-/// # Errors
-/// A message naming the malformed duration.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let err = || format!("invalid duration {s:?} (expected e.g. 2s, 500ms, 5m, 1h30m)");
-    if s == "0" {
-        return Ok(Duration::ZERO);
-    }
-    let mut rest = s;
-    let mut total = 0f64;
-    if rest.is_empty() {
-        return Err(err());
-    }
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(err)?;
-        let number: f64 = rest[..number_len].parse().map_err(|_| err())?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let seconds = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(err()),
-        };
-        total += number * seconds;
-        rest = &rest[unit_len..];
-    }
-    Duration::try_from_secs_f64(total).map_err(|_| err())
 }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use liqo_gateway::args::{Args, Mode, parse_duration};
+use liqo_gateway::args::{Args, Mode};
 use liqo_gateway::endpoint::{FAST_INTERVAL, choose, next_interval, static_endpoint};
 use liqo_gateway::probe::{parse_bind_address, respond};
 
@@ -107,25 +107,6 @@ fn missing_flags_are_named_and_standalone_needs_no_kubernetes_flags() {
     assert!(
         Args::try_parse_from(["liqo-gateway", "--mode=server", "--route=10.0.0.0/8=bad"]).is_err()
     );
-}
-
-#[test]
-fn go_durations_parse() {
-    for (text, expected) in [
-        ("2s", Duration::from_secs(2)),
-        ("500ms", Duration::from_millis(500)),
-        ("5m", Duration::from_secs(300)),
-        ("1h30m", Duration::from_secs(5400)),
-        ("1.5s", Duration::from_millis(1500)),
-        ("250us", Duration::from_micros(250)),
-        ("250µs", Duration::from_micros(250)),
-        ("0", Duration::ZERO),
-    ] {
-        assert_eq!(parse_duration(text), Ok(expected), "{text}");
-    }
-    for bad in ["", "2", "s", "2x", "-1s", "1..2s"] {
-        assert!(parse_duration(bad).is_err(), "{bad}");
-    }
 }
 
 #[test]

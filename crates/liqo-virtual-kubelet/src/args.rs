@@ -97,13 +97,13 @@ pub struct Args {
     pub remote_external_cidr_remap: Vec<String>,
 
     /// How often the provider is pinged; 0 disables the ping.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = liqo_kube::duration::parse)]
     pub node_ping_interval: Duration,
     /// How long a ping may take.
-    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    #[arg(long, default_value = "1s", value_parser = liqo_kube::duration::parse)]
     pub node_ping_timeout: Duration,
     /// Term of the node heartbeat Lease (renewed every quarter of it).
-    #[arg(long, default_value = "40s", value_parser = parse_duration)]
+    #[arg(long, default_value = "40s", value_parser = liqo_kube::duration::parse)]
     pub node_lease_duration: Duration,
 
     /// Port of the kubelet API (served in a later issue; advertised as the daemon endpoint).
@@ -206,47 +206,6 @@ pub fn parse_pairs(text: &str) -> Result<BTreeMap<String, String>, String> {
         out.insert(k.to_string(), v.trim().to_string());
     }
     Ok(out)
-}
-
-/// A Go duration: `<number><unit>` sequences with units ns, us/µs, ms, s, m, h (`10s`, `1m30s`,
-/// `500ms`); a bare `0` is zero.
-// The same parser as liqo-gateway's `args::parse_duration`; siblings may not depend on each
-// other, so it belongs in liqo_kube::duration (moved there by its owner).
-///
-/// # Errors
-/// A message naming the malformed duration.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let err = || format!("invalid duration {s:?} (expected e.g. 10s, 500ms, 1m)");
-    if s == "0" {
-        return Ok(Duration::ZERO);
-    }
-    if s.is_empty() {
-        return Err(err());
-    }
-    let mut rest = s;
-    let mut total = 0f64;
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(err)?;
-        let number: f64 = rest[..number_len].parse().map_err(|_| err())?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let seconds = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(err()),
-        };
-        total += number * seconds;
-        rest = &rest[unit_len..];
-    }
-    Duration::try_from_secs_f64(total).map_err(|_| err())
 }
 
 #[cfg(test)]
@@ -359,14 +318,10 @@ mod tests {
     }
 
     #[test]
-    fn pairs_and_durations_parse_like_pflag_and_go() {
+    fn pairs_parse_like_pflag() {
         assert!(parse_pairs("").unwrap().is_empty());
         assert_eq!(parse_pairs("a=1, b=").unwrap().len(), 2);
         assert!(parse_pairs("novalue").is_err());
         assert!(parse_pairs("=v").is_err());
-        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("").is_err());
     }
 }
