@@ -5,8 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::ByteString;
-use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
 use kube::api::ListParams;
 use kube::runtime::controller::{Action, Controller};
@@ -114,7 +113,8 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
         let now = k8s_openapi::jiff::Timestamp::now().as_second();
         let cert = certify(&ctx, &tenant, &tenant_ns, &consumer, now).await?;
         next_renewal = renewal_delay(&cert, now);
-        status.auth_params = Some(auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
+        status.auth_params =
+            Some(super::auth_params(&ctx, cert, tenant.spec.proxy_url.clone()).await?);
         let owner = tenant.controller_owner_ref(&());
         for role in &namespaced_roles {
             let binding = bindings::render_role_binding(role, &tenant_ns, &consumer, owner.clone());
@@ -268,28 +268,6 @@ async fn nonce(ctx: &Context, tenant_ns: &str, consumer: &str) -> Result<Vec<u8>
     nonce
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Error::NonceNotFound(consumer.into()))
-}
-
-async fn auth_params(
-    ctx: &Context,
-    cert: Vec<u8>,
-    proxy_url: Option<String>,
-) -> Result<AuthParams, Error> {
-    // Every namespace holds the cluster CA in kube-root-ca.crt.
-    let ca = Api::<ConfigMap>::namespaced(ctx.client.clone(), &ctx.liqo_namespace)
-        .get("kube-root-ca.crt")
-        .await
-        .api("read the cluster CA")?
-        .data
-        .and_then(|d| d.get("ca.crt").cloned())
-        .unwrap_or_default();
-    Ok(AuthParams {
-        ca: Some(ByteString(ca.into_bytes())),
-        signed_crt: Some(ByteString(cert)),
-        api_server: ctx.api_server.clone(),
-        proxy_url,
-        aws_config: None,
-    })
 }
 
 async fn unbind_clusterwide(ctx: &Context, roles: &[String], consumer: &str) -> Result<(), Error> {

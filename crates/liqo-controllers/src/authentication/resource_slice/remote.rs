@@ -6,8 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::ByteString;
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
@@ -18,7 +17,7 @@ use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::authentication::{
-    AuthParams, ResourceSlice, ResourceSliceCondition, ResourceSliceConditionStatus as Status,
+    ResourceSlice, ResourceSliceCondition, ResourceSliceConditionStatus as Status,
     ResourceSliceConditionType as Type, ResourceSliceStatus, Tenant,
 };
 use liqo_api::common::{IngressType, LoadBalancerType};
@@ -217,7 +216,8 @@ async fn authenticate(
         }
     };
     let renew_in = renewal_delay(&cert, Timestamp::now().as_second());
-    status.auth_params = Some(auth_params(ctx, cert, tenant.spec.proxy_url.clone()).await?);
+    status.auth_params =
+        Some(crate::authentication::auth_params(ctx, cert, tenant.spec.proxy_url.clone()).await?);
     status::set_condition(
         conditions,
         Type::Authentication,
@@ -304,28 +304,6 @@ async fn certify(
     .await
     .map_err(|e| ReconcileError::Other(e.into()))?;
     Ok(cert)
-}
-
-async fn auth_params(
-    ctx: &Context,
-    cert: Vec<u8>,
-    proxy_url: Option<String>,
-) -> Result<AuthParams, ReconcileError> {
-    // Every namespace holds the cluster CA in kube-root-ca.crt.
-    let ca = Api::<ConfigMap>::namespaced(ctx.client.clone(), &ctx.liqo_namespace)
-        .get("kube-root-ca.crt")
-        .await
-        .api("read the cluster CA")?
-        .data
-        .and_then(|d| d.get("ca.crt").cloned())
-        .unwrap_or_default();
-    Ok(AuthParams {
-        ca: Some(ByteString(ca.into_bytes())),
-        signed_crt: Some(ByteString(cert)),
-        api_server: ctx.api_server.clone(),
-        proxy_url,
-        aws_config: None,
-    })
 }
 
 /// Fills what an accepted built-in slice is given.
