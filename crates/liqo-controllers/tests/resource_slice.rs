@@ -336,7 +336,18 @@ async fn slices_are_authenticated_granted_and_confined() {
     assert_bad_csr_is_denied_without_resources(&pair).await;
 
     // A cordoned tenant: a new slice is authenticated but its resources denied; an accepted
-    // slice keeps its grant untouched.
+    // slice keeps its grant untouched, and every replica of the consumer is annotated
+    // cordon-tenant, which cordons its Quota (offloading.md §8.8). slice-a's own cordon goes
+    // first, so only the tenant's cordon can cordon its Quota.
+    let uncordon = json!({"metadata": {"annotations": {"liqo.io/cordon": null}}});
+    pair.replicas()
+        .patch("slice-a", &PatchParams::default(), &Patch::Merge(&uncordon))
+        .await
+        .unwrap();
+    until(&quotas, &cn, "the Quota to be uncordoned", |q: &Quota| {
+        q.spec.cordoned.is_none()
+    })
+    .await;
     pair.set_tenant_condition("Cordoned").await;
     pair.slice("slice-c", json!({"cpu": "1"}), None).await;
     let c = pair
@@ -357,6 +368,9 @@ async fn slices_are_authenticated_granted_and_confined() {
         fewer.condition(Type::Resources),
         "cordoning leaves accepted slices as they are"
     );
+    assert_tenant_cordon(&pair, &quotas, &cn, true).await;
+    pair.set_tenant_condition("Active").await;
+    assert_tenant_cordon(&pair, &quotas, &cn, false).await;
 
     // A drained tenant: every slice is denied.
     pair.set_tenant_condition("Drained").await;
@@ -366,6 +380,27 @@ async fn slices_are_authenticated_granted_and_confined() {
     .await;
 
     assert_name_clash_gets_no_csr(&pair).await;
+}
+
+/// Both replicas (slice-a granted, slice-c created while cordoned) carry the tenant's cordon
+/// annotation, and slice-a's Quota is cordoned, exactly when `cordoned`.
+async fn assert_tenant_cordon(pair: &Pair, quotas: &Api<Quota>, cn: &str, cordoned: bool) {
+    let expected = cordoned.then_some("true");
+    for name in ["slice-a", "slice-c"] {
+        let what = format!("{name} to have liqo.io/cordon-tenant={expected:?}");
+        pair.answered(name, &what, |s| {
+            s.annotations()
+                .get("liqo.io/cordon-tenant")
+                .map(String::as_str)
+                == expected
+        })
+        .await;
+    }
+    let what = format!("the Quota of slice-a to be cordoned={cordoned}");
+    until(quotas, cn, &what, |q: &Quota| {
+        q.spec.cordoned == cordoned.then_some(true)
+    })
+    .await;
 }
 
 async fn assert_identity_works_and_is_confined(pair: &Pair, cn: &str) {

@@ -7,21 +7,23 @@ use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
-use kube::api::ListParams;
+use kube::api::{ListParams, Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, Resource, ResourceExt};
-use liqo_api::authentication::{AuthParams, AuthzPolicy, IdentityType, Renew, Tenant};
-use liqo_api::consts::{field_manager, finalizer, label, name};
+use liqo_api::authentication::{
+    AuthParams, AuthzPolicy, IdentityType, Renew, ResourceSlice, Tenant, TenantCondition,
+};
+use liqo_api::consts::{annotation, field_manager, finalizer, label, name};
 use liqo_kube::auth::certificate::{Issued, Reuse};
 use liqo_kube::auth::renewal::renewal_delay;
 use liqo_kube::auth::tenant::{HandshakeError, verify_tenant};
 use liqo_kube::auth::{bindings, certificate};
 use liqo_kube::reconcile::{self, ReconcileError, ResultExt, transient_kube};
 use liqo_kube::tenant_namespace;
-use serde_json::json;
+use serde_json::{Value, json};
 use tracing::instrument;
 
 use crate::authentication::tenant_secret::namespace_error_is_transient;
@@ -85,6 +87,8 @@ async fn reconcile(tenant: Arc<Tenant>, ctx: Arc<Context>) -> Result<Action, Err
     let tenant_ns = tenant_namespace::ensure(&ctx.client, &consumer, FIELD_MANAGER)
         .await?
         .name_any();
+    let cordoned = tenant.spec.tenant_condition == Some(TenantCondition::Cordoned);
+    cordon_slices(&ctx, &tenant_ns, &consumer, cordoned).await?;
     let policy = tenant.spec.authz_policy.unwrap_or_default();
     let mut status = tenant.status.clone().unwrap_or_default();
     let mut next_renewal = None;
@@ -230,6 +234,13 @@ pub async fn run(ctx: Arc<Context>) {
             Some(ObjectRef::<Tenant>::new(&consumer).within(&renew.namespace()?))
         },
     );
+    // A slice replica of a cordoned consumer is annotated as soon as it appears.
+    let slices: Api<ResourceSlice> = Api::all(ctx.client.clone());
+    let replicas = watcher::Config::default().labels(&format!("{}=true", label::REPLICATED));
+    let controller = controller.watches(slices, replicas, |slice| {
+        let consumer = slice.labels().get(label::ORIGIN_ID)?;
+        Some(ObjectRef::<Tenant>::new(consumer).within(&slice.namespace()?))
+    });
     ctx.drive(
         "tenant",
         controller.run(reconcile, error_policy, ctx.clone()),
@@ -317,6 +328,47 @@ async fn mirror_into_renews(
         // Only the auth params: the rest of the Renew status is not this controller's.
         let status = json!({"authParams": params});
         reconcile::apply_status(&ctx.client, &renew, &status, FIELD_MANAGER).await?;
+    }
+    Ok(())
+}
+
+/// offloading.md §8.8: while the Tenant is Cordoned, every slice replica of the consumer in its
+/// tenant namespace carries `liqo.io/cordon-tenant=true` (the Quota creator turns it into a
+/// cordoned Quota); otherwise none does. A merge patch of that one annotation: the replica's
+/// spec and status belong to the replicator and the remote slice controller.
+async fn cordon_slices(
+    ctx: &Context,
+    tenant_ns: &str,
+    consumer: &str,
+    cordoned: bool,
+) -> Result<(), Error> {
+    let api: Api<ResourceSlice> = Api::namespaced(ctx.client.clone(), tenant_ns);
+    let selector = format!("{}=true,{}={consumer}", label::REPLICATED, label::ORIGIN_ID);
+    let slices = api
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .api("list the consumer's ResourceSlices")?;
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    for slice in slices.items {
+        let current = slice.annotations().get(annotation::CORDON_TENANT);
+        let value = match (cordoned, current.map(String::as_str)) {
+            (true, Some("true")) | (false, None) => continue,
+            (true, _) => json!("true"),
+            (false, Some(_)) => Value::Null,
+        };
+        let patch = json!({"metadata": {"annotations": {annotation::CORDON_TENANT: value}}});
+        match api
+            .patch(&slice.name_any(), &params, &Patch::Merge(&patch))
+            .await
+        {
+            Ok(_) => {}
+            // Deleted meanwhile: nothing left to annotate.
+            Err(kube::Error::Api(e)) if e.code == 404 => {}
+            Err(e) => return Err(ReconcileError::api("annotate a ResourceSlice", e).into()),
+        }
     }
     Ok(())
 }
