@@ -422,6 +422,10 @@ async fn dry_run_prints_every_manifest_and_bad_input_changes_nothing() {
         (vec!["install", "--pod-cidr=10.0.0.0/33"], "invalid CIDR"),
         (vec!["install", "--timeout=0s"], "greater than zero"),
         (vec!["install", "--timeout=-1m"], "it must be positive"),
+        (
+            vec!["install", "--default-node-resources=cpu=lots"],
+            "invalid --default-node-resources",
+        ),
     ] {
         let mut full = vec![kc("inst-d")];
         full.extend(args.iter().map(ToString::to_string));
