@@ -8,6 +8,8 @@ mod common;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/upstream.rs"]
+mod upstream;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +20,8 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{DeleteParams, ListParams};
 use kube::runtime::wait::await_condition;
 use kube::{Api, Client, ResourceExt};
-use liqo_api::offloading::VirtualNode;
+use liqo_api::authentication::{Identity, Renew, ResourceSlice};
+use liqo_api::offloading::{NamespaceMap, Quota, VirtualNode};
 use liqo_kube::offloading::node::is_ready;
 use liqo_testenv::Env;
 
@@ -236,6 +239,25 @@ async fn a_slice_becomes_a_ready_virtual_node_and_goes_away_with_it() {
     );
     let vn: VirtualNode = flows::get(&c, &tenant_ns(P_ID), SLICE).await;
     assert_eq!(vn.spec.cluster_id.as_deref(), Some(P_ID));
+
+    // Everything the offloading controllers wrote, with its status, is what upstream Liqo's
+    // CRDs accept and store unchanged.
+    let mut written = Vec::new();
+    for client in [&c, &p] {
+        written.extend(upstream::capture::<ResourceSlice>(client).await);
+        written.extend(upstream::capture::<NamespaceMap>(client).await);
+        written.extend(upstream::capture::<Renew>(client).await);
+    }
+    written.extend(upstream::capture::<VirtualNode>(&c).await);
+    written.extend(upstream::capture::<Identity>(&c).await);
+    written.extend(upstream::capture::<Quota>(&p).await);
+    let kinds: BTreeSet<String> = written.iter().map(|(r, _)| r.kind.clone()).collect();
+    assert_eq!(
+        kinds.len(),
+        6,
+        "each kind was written at least once: {kinds:?}"
+    );
+    upstream::assert_accepted(written).await;
 
     // The same command again changes nothing on either cluster.
     let versions_before = versions(&c, &p).await;

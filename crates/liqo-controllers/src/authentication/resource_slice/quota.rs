@@ -58,7 +58,12 @@ pub fn render(
         },
     );
     quota.metadata.namespace = slice.namespace();
-    quota.metadata.owner_references = slice.controller_owner_ref(&()).map(|o| vec![o]);
+    // Blocking: the replicator deletes the slice in the foreground, so the slice (and with it the
+    // consumer's `delete resourceslice --wait`) stays until the Quota is gone.
+    quota.metadata.owner_references = slice.controller_owner_ref(&()).map(|mut o| {
+        o.block_owner_deletion = Some(true);
+        vec![o]
+    });
     Ok(Some(quota))
 }
 
@@ -162,6 +167,11 @@ mod tests {
         assert_eq!(
             (owner.kind.as_str(), owner.controller),
             ("ResourceSlice", Some(true))
+        );
+        assert_eq!(
+            owner.block_owner_deletion,
+            Some(true),
+            "holds a foreground delete"
         );
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt, stream};
-use kube::api::{DeleteParams, PostParams, Preconditions};
+use kube::api::{DeleteParams, PostParams, Preconditions, PropagationPolicy};
 use kube::runtime::controller::{self, Action, applier};
 use kube::runtime::reflector::{self, ObjectRef, reflector};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -263,11 +263,14 @@ async fn delete_replica<K: Replicated>(
             return Ok(Action::await_change());
         }
         Some(r) => {
+            // Foreground: the replica stays until what the provider hung on it (the Quota) is
+            // gone, so the origin's finalizer, released after the replica, covers it too.
             let params = DeleteParams {
                 preconditions: Some(Preconditions {
                     uid: r.uid(),
                     resource_version: None,
                 }),
+                propagation_policy: Some(PropagationPolicy::Foreground),
                 ..Default::default()
             };
             match on(remote, what("delete"), api.delete(&name, &params)).await {
