@@ -5,17 +5,7 @@ use liqo_gateway::args::Args;
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let fmt = tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if args.log_json {
-        fmt.json().init();
-    } else {
-        fmt.init();
-    }
+    liqo_kube::logging::init(args.log_json);
     // The packet loop runs on its own threads; the control plane needs little.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -13,6 +13,7 @@ pub mod install;
 pub mod ipam;
 pub mod kubeconfig;
 pub mod leader;
+pub mod logging;
 pub mod network;
 pub mod offloading;
 pub mod reconcile;
