@@ -2,11 +2,10 @@
 //! checked by the provider against the consumer's Tenant. Pure.
 
 use liqo_api::authentication::{AuthzPolicy, Tenant};
-use rcgen::{CertificateSigningRequestParams, DnType, DnValue, PublicKeyData};
 
 use super::csr;
-use super::tenant::HandshakeError;
-use crate::crypto::{self, ClusterKey};
+use super::tenant::{HandshakeError, ReceivedCsr};
+use crate::crypto::ClusterKey;
 
 /// The CSR of slice `resource_slice` of consumer `consumer_id`: `O=<consumer id>`,
 /// `CN=<slice>-<first 12 hex of sha256(consumer id)>`, signed with the cluster key,
@@ -40,22 +39,12 @@ pub fn check_csr(
     tenant: &Tenant,
 ) -> Result<(), HandshakeError> {
     let bad = |why: String| Err(HandshakeError::Csr(why));
-    let text = String::from_utf8_lossy(csr_pem);
-    let end = "-----END CERTIFICATE REQUEST-----";
-    match text.find(end) {
-        Some(at) if text[at + end.len()..].trim().is_empty() => {}
-        Some(_) => return bad("trailing data after the PEM block".into()),
-        None => return bad("not a PEM CERTIFICATE REQUEST".into()),
-    }
-    // Parsing also verifies the CSR's self-signature.
-    let parsed = CertificateSigningRequestParams::from_pem(&text)
-        .map_err(|e| HandshakeError::Csr(e.to_string()))?;
+    let received = ReceivedCsr::parse(&String::from_utf8_lossy(csr_pem))?;
     let expected = csr::resource_slice_subject(resource_slice, consumer_id);
-    let dn = &parsed.params.distinguished_name;
-    if dn_text(dn.get(&DnType::CommonName)).as_deref() != Some(expected.common_name.as_str()) {
+    if received.common_name.as_deref() != Some(expected.common_name.as_str()) {
         return bad(format!("common name is not {:?}", expected.common_name));
     }
-    if dn_text(dn.get(&DnType::OrganizationName)).as_deref() != Some(consumer_id) {
+    if received.organization.as_deref() != Some(consumer_id) {
         return bad(format!(
             "organization is not the consumer cluster ID {consumer_id:?}"
         ));
@@ -69,19 +58,7 @@ pub fn check_csr(
         .as_ref()
         .map(|k| k.0.as_slice())
         .unwrap_or_default();
-    let tenant_key = crypto::public_key_raw(key).map_err(HandshakeError::Key)?;
-    if parsed.public_key.der_bytes() != tenant_key.as_slice() {
-        return bad("the CSR key is not the Tenant's public key".into());
-    }
-    Ok(())
-}
-
-fn dn_text(value: Option<&DnValue>) -> Option<String> {
-    match value? {
-        DnValue::Utf8String(s) => Some(s.clone()),
-        DnValue::PrintableString(s) => Some(s.as_str().to_string()),
-        _ => None,
-    }
+    received.check_key(key)
 }
 
 #[cfg(test)]
@@ -90,6 +67,7 @@ mod tests {
     use liqo_api::authentication::TenantSpec;
 
     use super::*;
+    use crate::crypto;
 
     fn key() -> String {
         rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)

@@ -153,31 +153,65 @@ pub fn check_controlplane_csr(
     tenant_public_key: &[u8],
 ) -> Result<(), HandshakeError> {
     let bad = |why: &str| Err(HandshakeError::Csr(why.into()));
-    let end = "-----END CERTIFICATE REQUEST-----";
-    match csr_pem.find(end) {
-        Some(at) if csr_pem[at + end.len()..].trim().is_empty() => {}
-        Some(_) => return bad("trailing data after the PEM block"),
-        None => return bad("not a PEM CERTIFICATE REQUEST"),
-    }
-    let parsed = CertificateSigningRequestParams::from_pem(csr_pem)
-        .map_err(|e| HandshakeError::Csr(e.to_string()))?;
-    let dn = &parsed.params.distinguished_name;
-    if dn_text(dn.get(&DnType::CommonName)).as_deref() != Some(consumer_id) {
+    let csr = ReceivedCsr::parse(csr_pem)?;
+    if csr.common_name.as_deref() != Some(consumer_id) {
         return bad(&format!(
             "common name is not the consumer cluster ID {consumer_id:?}"
         ));
     }
-    if dn_text(dn.get(&DnType::OrganizationName)).as_deref() != Some(name::LIQO_ORGANIZATION) {
+    if csr.organization.as_deref() != Some(name::LIQO_ORGANIZATION) {
         return bad(&format!(
             "organization is not {:?}",
             name::LIQO_ORGANIZATION
         ));
     }
-    let tenant_key = crypto::public_key_raw(tenant_public_key).map_err(HandshakeError::Key)?;
-    if parsed.public_key.der_bytes() != tenant_key.as_slice() {
-        return bad("the CSR key is not the Tenant's public key");
+    csr.check_key(tenant_public_key)
+}
+
+/// A CSR the provider received, past the checks every CSR gets (control-plane and
+/// ResourceSlice alike): one PEM block with nothing after it, and a valid self-signature.
+/// The caller checks the subject, then (usually) [`ReceivedCsr::check_key`].
+pub(super) struct ReceivedCsr {
+    pub(super) common_name: Option<String>,
+    pub(super) organization: Option<String>,
+    /// The requested key, as `SubjectPublicKeyInfo.subjectPublicKey` bytes.
+    public_key: Vec<u8>,
+}
+
+impl ReceivedCsr {
+    /// # Errors
+    /// [`HandshakeError::Csr`] naming what is wrong with the PEM or the signature.
+    pub(super) fn parse(csr_pem: &str) -> Result<Self, HandshakeError> {
+        let bad = |why: &str| Err(HandshakeError::Csr(why.into()));
+        let end = "-----END CERTIFICATE REQUEST-----";
+        match csr_pem.find(end) {
+            Some(at) if csr_pem[at + end.len()..].trim().is_empty() => {}
+            Some(_) => return bad("trailing data after the PEM block"),
+            None => return bad("not a PEM CERTIFICATE REQUEST"),
+        }
+        // Parsing also verifies the CSR's self-signature.
+        let parsed = CertificateSigningRequestParams::from_pem(csr_pem)
+            .map_err(|e| HandshakeError::Csr(e.to_string()))?;
+        let dn = &parsed.params.distinguished_name;
+        Ok(Self {
+            common_name: dn_text(dn.get(&DnType::CommonName)),
+            organization: dn_text(dn.get(&DnType::OrganizationName)),
+            public_key: parsed.public_key.der_bytes().to_vec(),
+        })
     }
-    Ok(())
+
+    /// # Errors
+    /// [`HandshakeError::Key`] for an unusable Tenant key, [`HandshakeError::Csr`] when the CSR
+    /// requests another key.
+    pub(super) fn check_key(&self, tenant_public_key: &[u8]) -> Result<(), HandshakeError> {
+        let tenant_key = crypto::public_key_raw(tenant_public_key).map_err(HandshakeError::Key)?;
+        if self.public_key != tenant_key.as_slice() {
+            return Err(HandshakeError::Csr(
+                "the CSR key is not the Tenant's public key".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn dn_text(value: Option<&DnValue>) -> Option<String> {
