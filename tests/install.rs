@@ -236,13 +236,16 @@ async fn uninstall_refuses_while_peerings_exist_unless_forced() {
         .create(&PostParams::default(), &foreign_cluster("peer-one"))
         .await
         .unwrap();
-    // The peering is active through a module's object: a VirtualNode for peer-one (no
-    // controller reconciles VirtualNodes yet, so the cluster stays still while we compare).
+    // The peering is active through a module's object: a VirtualNode for peer-one. It is named
+    // like the cluster's real Node, which the VirtualNode controller refuses to act on (no
+    // finalizer, no virtual kubelet), so once both controllers have had their say the cluster
+    // stays still while we compare.
     let ns = liqo_kube::tenant_namespace::ensure(&c, "peer-one", "install-test")
         .await
         .unwrap()
         .name_any();
     let mut vn = liqo_api::fixtures::virtual_node();
+    vn.metadata.name = Some(ENV.cluster("inst-c").config().node_name());
     vn.metadata.namespace = Some(ns.clone());
     vn.metadata
         .labels
@@ -253,6 +256,8 @@ async fn uninstall_refuses_while_peerings_exist_unless_forced() {
         .create(&PostParams::default(), &vn)
         .await
         .unwrap();
+
+    settled(&c, &ns, &ENV.cluster("inst-c").config().node_name()).await;
 
     let before = versions::versions(&c).await;
     let out = liqoctl(&[&kc("inst-c"), "uninstall", "--skip-confirm"]);
@@ -296,6 +301,33 @@ async fn uninstall_refuses_while_peerings_exist_unless_forced() {
         liqo_crds_in(&c).await.is_empty(),
         "--purge removes the CRDs"
     );
+}
+
+/// Waits until the VirtualNode controller has refused `name` (its `VirtualKubelet` condition
+/// is written) and the ForeignCluster controller counts peer-one's offloading module.
+async fn settled(c: &kube::Client, ns: &str, name: &str) {
+    use kube::runtime::wait::await_condition;
+    use liqo_api::core::ForeignCluster;
+    use liqo_api::offloading::VirtualNode;
+    let wait = std::time::Duration::from_secs(60);
+    let refused = |vn: Option<&VirtualNode>| {
+        vn.and_then(|vn| vn.status.as_ref()?.conditions.as_ref())
+            .is_some_and(|c| !c.is_empty())
+    };
+    let vns = Api::<VirtualNode>::namespaced(c.clone(), ns);
+    tokio::time::timeout(wait, await_condition(vns, name, refused))
+        .await
+        .expect("the VirtualNode controller answers within 60 s")
+        .unwrap();
+    let counted = |fc: Option<&ForeignCluster>| {
+        fc.and_then(|fc| fc.status.as_ref()?.modules.as_ref())
+            .is_some_and(|m| m.offloading.enabled)
+    };
+    let fcs = Api::<ForeignCluster>::all(c.clone());
+    tokio::time::timeout(wait, await_condition(fcs, "peer-one", counted))
+        .await
+        .expect("the ForeignCluster controller counts the offloading module within 60 s")
+        .unwrap();
 }
 
 #[tokio::test]
