@@ -10,6 +10,8 @@ mod common;
 mod flows;
 #[path = "common/upstream.rs"]
 mod upstream;
+#[path = "common/versions.rs"]
+mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,25 +67,6 @@ async fn ready_with(client: &Client, name: &str, want: &BTreeMap<String, String>
         .await
         .unwrap();
     nodes.get(name).await.unwrap()
-}
-
-type Versions = (BTreeMap<String, String>, BTreeMap<String, String>);
-
-async fn versions(c: &Client, p: &Client) -> Versions {
-    (
-        liqo_testenv::snapshot::versions(c).await,
-        liqo_testenv::snapshot::versions(p).await,
-    )
-}
-
-fn changed_since(before: &Versions, after: &Versions) -> Vec<String> {
-    let consumer = liqo_testenv::snapshot::changes(&before.0, &after.0);
-    let provider = liqo_testenv::snapshot::changes(&before.1, &after.1);
-    consumer
-        .into_iter()
-        .map(|c| format!("consumer: {c}"))
-        .chain(provider.into_iter().map(|c| format!("provider: {c}")))
-        .collect()
 }
 
 async fn create_slice(env: &Env, extra: &[&str]) -> std::process::Output {
@@ -260,12 +243,12 @@ async fn a_slice_becomes_a_ready_virtual_node_and_goes_away_with_it() {
     upstream::assert_accepted(written).await;
 
     // The same command again changes nothing on either cluster.
-    let versions_before = versions(&c, &p).await;
+    let versions_before = versions::pair(&c, &p).await;
     ok(
         "create resourceslice again",
         &create_slice(&env, &["--cpu=2", "--memory=4Gi"]).await,
     );
-    let changed = changed_since(&versions_before, &versions(&c, &p).await);
+    let changed = versions::pair_changes(&versions_before, &versions::pair(&c, &p).await);
     assert!(changed.is_empty(), "a second create changed {changed:#?}");
 
     // A new request replaces the spec: cpu 3, memory back to the provider's default (upstream
@@ -353,8 +336,8 @@ async fn a_slice_becomes_a_ready_virtual_node_and_goes_away_with_it() {
     flows::assert_pair_diff(&before, &after, leftovers, C_ID, P_ID);
 
     // Deleting again finds nothing to do and changes nothing.
-    let versions_before = versions(&c, &p).await;
+    let versions_before = versions::pair(&c, &p).await;
     delete_slice(&env).await;
-    let changed = changed_since(&versions_before, &versions(&c, &p).await);
+    let changed = versions::pair_changes(&versions_before, &versions::pair(&c, &p).await);
     assert!(changed.is_empty(), "a second delete changed {changed:#?}");
 }

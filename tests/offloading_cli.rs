@@ -9,8 +9,9 @@ mod common;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/versions.rs"]
+mod versions;
 
-use std::collections::BTreeMap;
 use std::process::Output;
 
 use common::{kubeconfig, remote_kubeconfig, stderr, stdout};
@@ -40,25 +41,6 @@ INFO: Waiting for ResourceSlice authentication to be accepted
 INFO: ResourceSlice authentication: Accepted
 INFO: ResourceSlice resources: Accepted
 ";
-
-type Versions = (BTreeMap<String, String>, BTreeMap<String, String>);
-
-async fn versions(c: &Client, p: &Client) -> Versions {
-    (
-        liqo_testenv::snapshot::versions(c).await,
-        liqo_testenv::snapshot::versions(p).await,
-    )
-}
-
-fn changed_since(before: &Versions, after: &Versions) -> Vec<String> {
-    let consumer = liqo_testenv::snapshot::changes(&before.0, &after.0);
-    let provider = liqo_testenv::snapshot::changes(&before.1, &after.1);
-    consumer
-        .into_iter()
-        .map(|c| format!("consumer: {c}"))
-        .chain(provider.into_iter().map(|c| format!("provider: {c}")))
-        .collect()
-}
 
 /// liqoctl on `cluster` with `args`.
 async fn on(env: &Env, cluster: &str, args: &[&str]) -> Output {
@@ -144,7 +126,7 @@ async fn offloading_commands_on_one_authenticated_pair() {
 }
 
 async fn dry_run_prints_and_writes_nothing(env: &Env, c: &Client, p: &Client) {
-    let before = versions(c, p).await;
+    let before = versions::pair(c, p).await;
     let out = create_slice(env, SLICE, &["--cpu=1", "--memory=2Gi", "-o", "yaml"]).await;
     ok("create resourceslice -o yaml", &out);
     let printed: ResourceSlice = serde_norway::from_str(&stdout(&out)).unwrap();
@@ -169,7 +151,7 @@ async fn dry_run_prints_and_writes_nothing(env: &Env, c: &Client, p: &Client) {
     assert_eq!(printed.spec.class.as_deref(), Some("default"));
     assert_eq!(printed.spec.provider_cluster_id.as_deref(), Some(P_ID));
     assert_eq!(stderr(&out), "", "a dry run prints no progress");
-    let changed = changed_since(&before, &versions(c, p).await);
+    let changed = versions::pair_changes(&before, &versions::pair(c, p).await);
     assert!(changed.is_empty(), "-o yaml wrote: {changed:?}");
 }
 
@@ -212,11 +194,11 @@ async fn create_accepted_then_idempotent(env: &Env, c: &Client, p: &Client) -> R
     )
     .await
     .unwrap();
-    let before = versions(c, p).await;
+    let before = versions::pair(c, p).await;
     let out = create_slice(env, SLICE, &["--cpu=1", "--memory=2Gi"]).await;
     ok("create resourceslice again", &out);
     assert_eq!(stderr(&out), CREATED);
-    let changed = changed_since(&before, &versions(c, p).await);
+    let changed = versions::pair_changes(&before, &versions::pair(c, p).await);
     assert!(changed.is_empty(), "the second run wrote: {changed:?}");
     slices.get(SLICE).await.unwrap()
 }
@@ -232,7 +214,7 @@ async fn namesake_for_another_provider_is_refused(env: &Env, c: &Client, p: &Cli
         .create(&PostParams::default(), &ns)
         .await
         .unwrap();
-    let before = versions(c, p).await;
+    let before = versions::pair(c, p).await;
     let out = on(
         env,
         CONSUMER,
@@ -252,7 +234,7 @@ async fn namesake_for_another_provider_is_refused(env: &Env, c: &Client, p: &Cli
             tenant_ns(P_ID)
         )
     );
-    let changed = changed_since(&before, &versions(c, p).await);
+    let changed = versions::pair_changes(&before, &versions::pair(c, p).await);
     assert!(changed.is_empty(), "the refused create wrote: {changed:?}");
 }
 
@@ -409,7 +391,7 @@ async fn virtual_node_from_the_slice(env: &Env, c: &Client, p: &Client) {
         "--resource-slice-name",
         SLICE,
     ];
-    let before = versions(c, p).await;
+    let before = versions::pair(c, p).await;
     let mut dry = create.to_vec();
     dry.extend(["-o", "yaml"]);
     let out = on(env, CONSUMER, &dry).await;
@@ -431,7 +413,7 @@ async fn virtual_node_from_the_slice(env: &Env, c: &Client, p: &Client) {
     );
     assert_eq!(printed.spec.create_node, Some(true));
     assert_eq!(printed.spec.disable_network_check, Some(false));
-    let changed = changed_since(&before, &versions(c, p).await);
+    let changed = versions::pair_changes(&before, &versions::pair(c, p).await);
     assert!(changed.is_empty(), "-o yaml wrote: {changed:?}");
 
     // A real Node's name is refused before writing.

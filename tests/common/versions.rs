@@ -35,3 +35,25 @@ pub fn residue(
     let removed = before.difference(after).cloned().collect();
     (left, removed)
 }
+
+/// [`versions`] of a consumer and a provider.
+pub type PairVersions = (
+    std::collections::BTreeMap<String, String>,
+    std::collections::BTreeMap<String, String>,
+);
+
+/// Both clusters' [`versions`].
+pub async fn pair(c: &kube::Client, p: &kube::Client) -> PairVersions {
+    (versions(c).await, versions(p).await)
+}
+
+/// [`changes`] on both clusters, each line prefixed with `consumer:` or `provider:`.
+pub fn pair_changes(before: &PairVersions, after: &PairVersions) -> Vec<String> {
+    let consumer = changes(&before.0, &after.0);
+    let provider = changes(&before.1, &after.1);
+    consumer
+        .into_iter()
+        .map(|c| format!("consumer: {c}"))
+        .chain(provider.into_iter().map(|c| format!("provider: {c}")))
+        .collect()
+}

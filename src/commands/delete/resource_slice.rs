@@ -44,25 +44,28 @@ impl DeleteResourceSliceArgs {
         } = self;
         let client = ctx.local().await?.client;
         let ns = tenant_namespace_of(&client, &remote_cluster_id).await?;
-        if !wait {
-            let api: Api<ResourceSlice> = Api::namespaced(client, &ns);
-            let spinner = ctx.printer.spinner("Deleting ResourceSlice");
-            return match api.delete(&name, &DeleteParams::background()).await {
-                Ok(_) => {
-                    spinner.success("ResourceSlice deleted");
-                    Ok(ExitStatus::Success)
-                }
-                Err(kube::Error::Api(s)) if s.code == 404 => {
-                    spinner.success("ResourceSlice already absent");
-                    Ok(ExitStatus::Success)
-                }
-                Err(e) => Err(anyhow::Error::new(e).context("Unable to delete ResourceSlice")),
-            };
+        let api: Api<ResourceSlice> = Api::namespaced(client.clone(), &ns);
+        let spinner = ctx.printer.spinner("Deleting ResourceSlice");
+        // Foreground, so that the slice stands until its dependents are gone and a --wait can
+        // follow them from it.
+        let params = if wait {
+            DeleteParams::foreground()
+        } else {
+            DeleteParams::background()
+        };
+        match api.delete(&name, &params).await {
+            Ok(_) => spinner.success("ResourceSlice deleted"),
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                spinner.success("ResourceSlice already absent");
+                return Ok(ExitStatus::Success);
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context("Unable to delete ResourceSlice"));
+            }
         }
-        // With --wait the command returns when everything the slice brought is gone: its
-        // VirtualNode (whose finalizer drains and deletes the Node and stops the virtual
-        // kubelet), its Identity and kubeconfig Secret, and the slice itself, which the CRD
-        // replicator releases once the provider's replica (and with it the Quota) is gone.
+        if !wait {
+            return Ok(ExitStatus::Success);
+        }
         let spinner = ctx
             .printer
             .spinner("Waiting for ResourceSlice to be deleted");
@@ -71,7 +74,7 @@ impl DeleteResourceSliceArgs {
             ApiResource::erase::<Identity>(&()),
             ApiResource::erase::<Secret>(&()),
         ];
-        let deleted = liqo_kube::wait::deleted_with_dependents::<ResourceSlice>(
+        liqo_kube::wait::deleted_with_dependents::<ResourceSlice>(
             &client,
             &ns,
             &name,
@@ -80,10 +83,6 @@ impl DeleteResourceSliceArgs {
         )
         .await
         .context("Failed waiting for ResourceSlice to be deleted")?;
-        if !deleted {
-            spinner.success("ResourceSlice already absent");
-            return Ok(ExitStatus::Success);
-        }
         spinner.success("Ensured ResourceSlice absence");
         Ok(ExitStatus::Success)
     }
