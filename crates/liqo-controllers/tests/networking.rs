@@ -7,6 +7,8 @@
 mod install;
 #[path = "common/snapshot.rs"]
 mod snapshot;
+#[path = "common/until.rs"]
+mod until;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -45,24 +47,14 @@ fn client() -> Client {
     ENV.cluster("net").client()
 }
 
-/// Waits (by watch) until `done` holds for the object `name`; returns it (None = absent).
-async fn until<K>(
+/// [`until::object`] bounded by [`WAIT`].
+async fn until<K: until::Watched>(
     api: Api<K>,
     name: &str,
     what: &str,
     done: impl Fn(Option<&K>) -> bool,
-) -> Option<K>
-where
-    K: Resource + Clone + DeserializeOwned + Serialize + Debug + Send + Sync + 'static,
-{
-    let describe = |o: Option<&K>| {
-        o.map_or("absent".into(), |o| {
-            serde_json::to_string(o).unwrap_or_default()
-        })
-    };
-    liqo_kube::wait::object(api, name, what, WAIT, done, describe)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+) -> Option<K> {
+    until::object(&api, name, what, WAIT, done).await
 }
 
 async fn until_gone<K>(api: Api<K>, name: &str)

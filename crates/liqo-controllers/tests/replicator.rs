@@ -9,9 +9,10 @@
 
 #[path = "common/install.rs"]
 mod install;
+#[path = "common/until.rs"]
+mod until;
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -26,8 +27,6 @@ use liqo_api::consts::{annotation, field_manager, finalizer};
 use liqo_api::core::ForeignCluster;
 use liqo_api::offloading::NamespaceMap;
 use liqo_testenv::Env;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -38,24 +37,14 @@ fn tenant_ns(id: &str) -> String {
     format!("liqo-tenant-{id}")
 }
 
-/// Waits (by watch) until `done` holds for `name`; returns it (None = absent).
-async fn until<K>(
+/// [`until::object`] bounded by [`WAIT`].
+async fn until<K: until::Watched>(
     api: &Api<K>,
     name: &str,
     what: &str,
     done: impl Fn(Option<&K>) -> bool,
-) -> Option<K>
-where
-    K: Resource + Clone + DeserializeOwned + Serialize + Debug + Send + Sync + 'static,
-{
-    let describe = |o: Option<&K>| {
-        o.map_or("absent".into(), |o| {
-            serde_json::to_string(o).unwrap_or_default()
-        })
-    };
-    liqo_kube::wait::object(api.clone(), name, what, WAIT, done, describe)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+) -> Option<K> {
+    until::object(api, name, what, WAIT, done).await
 }
 
 fn api<K>(client: &Client, ns: &str) -> Api<K>

@@ -14,15 +14,16 @@ mod install;
 #[allow(dead_code)]
 #[path = "common/objects.rs"]
 mod objects;
+#[path = "common/until.rs"]
+mod until;
 
-use std::fmt::Debug;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
-use kube::{Api, Client, Resource, ResourceExt};
+use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, ResourceSlice};
 use liqo_api::consts::{annotation, finalizer, label};
 use liqo_api::core::ForeignCluster;
@@ -32,8 +33,6 @@ use liqo_api::offloading::{
     VirtualNodeConditionType as Type,
 };
 use liqo_kube::offloading::virtual_node::offloading_patch_hash;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 const CLUSTER: &str = "vn-consumer";
@@ -42,24 +41,14 @@ const TN: &str = "liqo-tenant-vn-provider";
 const VN: &str = "vn-test";
 const WAIT: Duration = Duration::from_secs(60);
 
-/// Waits (by watch) until `done` holds for `name` (`None` = absent); panics with the last state.
-async fn until<K>(
+/// [`until::object`] bounded by [`WAIT`].
+async fn until<K: until::Watched>(
     api: &Api<K>,
     name: &str,
     what: &str,
     done: impl Fn(Option<&K>) -> bool,
-) -> Option<K>
-where
-    K: Resource + Clone + DeserializeOwned + Serialize + Debug + Send + Sync + 'static,
-{
-    let describe = |o: Option<&K>| {
-        o.map_or("absent".into(), |o| {
-            serde_json::to_string(o).unwrap_or_default()
-        })
-    };
-    liqo_kube::wait::object(api.clone(), name, what, WAIT, done, describe)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+) -> Option<K> {
+    until::object(api, name, what, WAIT, done).await
 }
 
 fn condition(vn: &VirtualNode, type_: Type) -> Option<Status> {
