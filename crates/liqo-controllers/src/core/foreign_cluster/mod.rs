@@ -71,6 +71,30 @@ async fn reconcile(fc: Arc<ForeignCluster>, ctx: Arc<Context>) -> Result<Action,
 }
 
 /// `role` with the peer also a provider.
+/// An enabled module with `conditions`, each keeping the transition time it had in `previous`
+/// when its type, status and reason are unchanged.
+fn enabled_module(
+    mut conditions: Vec<liqo_api::core::Condition>,
+    previous: Option<&liqo_api::core::Module>,
+    now: k8s_openapi::jiff::Timestamp,
+) -> liqo_api::core::Module {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    for c in &mut conditions {
+        let same = previous.and_then(|m| m.conditions.as_ref()).and_then(|cs| {
+            cs.iter()
+                .find(|o| o.type_ == c.type_ && o.status == c.status && o.reason == c.reason)
+        });
+        c.last_transition_time = Some(
+            same.and_then(|o| o.last_transition_time.clone())
+                .unwrap_or(Time(now)),
+        );
+    }
+    liqo_api::core::Module {
+        enabled: true,
+        conditions: Some(conditions),
+    }
+}
+
 fn as_provider(role: RoleType) -> RoleType {
     match role {
         RoleType::Consumer | RoleType::ConsumerAndProvider => RoleType::ConsumerAndProvider,

@@ -2,8 +2,8 @@
 //! Configuration exists, whether its gateway Deployments are ready, and the tunnel state from
 //! its Connection.
 
+use super::enabled_module;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::ListParams;
 use kube::{Api, Client, ResourceExt};
@@ -153,20 +153,7 @@ pub fn networking_module(
             "The network connection with the foreign cluster is in error",
         ),
     });
-    for c in &mut conditions {
-        let same = previous.and_then(|m| m.conditions.as_ref()).and_then(|cs| {
-            cs.iter()
-                .find(|o| o.type_ == c.type_ && o.status == c.status && o.reason == c.reason)
-        });
-        c.last_transition_time = Some(
-            same.and_then(|o| o.last_transition_time.clone())
-                .unwrap_or(Time(now)),
-        );
-    }
-    Module {
-        enabled: true,
-        conditions: Some(conditions),
-    }
+    enabled_module(conditions, previous, now)
 }
 
 /// Reads what [`networking_module`] needs about `peer`.

@@ -2,9 +2,9 @@
 //! VirtualNodes for the peer exist, with the readiness of their virtual kubelets and of their
 //! Nodes. A peer with VirtualNodes provides resources to this cluster.
 
+use super::enabled_module;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Node;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::ListParams;
 use kube::{Api, Client, ResourceExt};
@@ -70,7 +70,7 @@ pub fn offloading_module(
         .iter()
         .filter(|v| v.create_node && v.node_ready)
         .count();
-    let mut conditions = vec![
+    let conditions = vec![
         count_condition(
             ConditionType::OffloadingVirtualNodeStatus,
             kubelets,
@@ -107,20 +107,7 @@ pub fn offloading_module(
             ],
         ),
     ];
-    for c in &mut conditions {
-        let same = previous.and_then(|m| m.conditions.as_ref()).and_then(|cs| {
-            cs.iter()
-                .find(|o| o.type_ == c.type_ && o.status == c.status && o.reason == c.reason)
-        });
-        c.last_transition_time = Some(
-            same.and_then(|o| o.last_transition_time.clone())
-                .unwrap_or(Time(now)),
-        );
-    }
-    Module {
-        enabled: true,
-        conditions: Some(conditions),
-    }
+    enabled_module(conditions, previous, now)
 }
 
 /// Whether every pod of the virtual-kubelet Deployment is ready, from its status.
