@@ -91,11 +91,11 @@ demo: deps k8s
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig create resourceslice demo --remote-cluster-id $$beta_id --cpu 2 --memory 4Gi --timeout 1m; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=create node/demo --timeout=60s; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=condition=Ready node/demo --timeout=60s; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get resourceslices,virtualnodes -A; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get resourceslices.authentication.liqo.io,virtualnodes -A; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node \
 	  -o custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu,MEMORY:.status.capacity.memory,PODS:.status.capacity.pods; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get resourceslices,quotas -A; \
+	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get resourceslices.authentication.liqo.io,quotas -A; \
 	echo "== liqoctl delete resourceslice demo --wait (the virtual node goes with it)"; \
 	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig delete resourceslice demo --remote-cluster-id $$beta_id --wait --timeout 2m; \
 	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes; \
