@@ -2,7 +2,7 @@
 
 use kube::{Client, Config};
 
-use crate::cli::{GlobalArgs, RemoteClusterArgs};
+use crate::flags::{GlobalArgs, RemoteClusterArgs};
 use crate::printer::Printer;
 
 /// The context of one liqoctl invocation.

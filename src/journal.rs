@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use kube::{Resource, ResourceExt};
 
-use crate::cli::{ClusterArgs, RemoteClusterArgs};
+use crate::flags::{ClusterArgs, RemoteClusterArgs};
 use crate::printer::{Printer, Scope};
 
 /// One object this run created.

@@ -5,6 +5,8 @@ mod commands;
 mod confirm;
 mod ctx;
 mod exit;
+mod flags;
+mod flows;
 mod interrupt;
 mod journal;
 mod peers;
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
             return exit::ExitStatus::Internal.into();
         }
     };
-    match runtime.block_on(interrupt::run(commands::run(cli, printer.clone()))) {
+    match runtime.block_on(interrupt::run(commands::run(cli.command, cli.global, printer.clone()))) {
         Ok(Ok(status)) => status.into(),
         Ok(Err(err)) => {
             let status = exit::report(&printer, &err);

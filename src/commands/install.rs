@@ -6,9 +6,9 @@ use anyhow::{Context as _, bail};
 use liqo_kube::apply::Manifest;
 use liqo_kube::install::{self as plan, AuthKeys, FIELD_MANAGER, InstallParams};
 
-use crate::cli::parse_timeout;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
 
 /// Install or upgrade Liqo in the selected cluster.
 #[derive(Debug, clap::Args)]

@@ -17,9 +17,9 @@ mod version;
 
 use clap::Subcommand;
 
-use crate::cli::Cli;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::GlobalArgs;
 use crate::printer::Printer;
 
 /// liqoctl's commands.
@@ -68,12 +68,13 @@ pub enum Command {
 }
 
 /// Runs the parsed command line.
-pub async fn run(cli: Cli, printer: Printer) -> anyhow::Result<ExitStatus> {
-    let ctx = Ctx {
-        printer,
-        global: cli.global,
-    };
-    match cli.command {
+pub async fn run(
+    command: Command,
+    global: GlobalArgs,
+    printer: Printer,
+) -> anyhow::Result<ExitStatus> {
+    let ctx = Ctx { printer, global };
+    match command {
         Command::Activate(cmd) => cmd.run(&ctx).await,
         Command::Authenticate(args) => args.run(&ctx).await,
         Command::Cordon(cmd) => cmd.run(&ctx).await,

@@ -13,9 +13,9 @@ use liqo_api::consts::label;
 use liqo_api::core::ForeignCluster;
 use liqo_kube::install::{self as plan, AuthKeys, InstallParams};
 
-use crate::cli::parse_timeout;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
 
 /// The API groups whose CRDs `--purge` removes.
 const LIQO_GROUPS: &[&str] = &[

@@ -1,10 +1,8 @@
 //! `liqoctl version`: client version, and the control-plane version of one or two clusters.
 
-use anyhow::Context as _;
-
-use crate::cli::RemoteClusterArgs;
 use crate::ctx::{ClusterHandle, Ctx};
 use crate::exit::ExitStatus;
+use crate::flags::RemoteClusterArgs;
 use crate::printer::Scope;
 
 /// Print the client and server versions.
@@ -54,7 +52,7 @@ impl VersionArgs {
             status = ExitStatus::Failure;
         }
         if let (Ok(a), Ok(b)) = (&local, &remote_version)
-            && major_minor(a) != major_minor(b)
+            && crate::flows::version::skewed(a, b)
         {
             scoped(Scope::Global).printer.warn(format_args!(
                 "The local ({a}) and remote ({b}) Liqo versions differ in major.minor: peering them may not work"
@@ -88,28 +86,5 @@ async fn server_version(
     cluster: anyhow::Result<ClusterHandle>,
     namespace: &str,
 ) -> anyhow::Result<String> {
-    let cluster = cluster?;
-    let container = liqo_kube::install::observe_controller_manager(&cluster.client, namespace)
-        .await
-        .with_context(|| format!("failed to list the Liqo Deployments in namespace {namespace}"))?;
-    let image = container
-        .and_then(|c| c.image)
-        .with_context(|| {
-            format!(
-                "no Liqo controller manager found in namespace {namespace}: install Liqo with `liqoctl install`, or pass its namespace with -n"
-            )
-        })?;
-    Ok(image
-        .rsplit_once(':')
-        .map_or(image.as_str(), |(_, tag)| tag)
-        .to_string())
-}
-
-fn major_minor(version: &str) -> String {
-    version
-        .trim_start_matches('v')
-        .split('.')
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(".")
+    crate::flows::version::liqo_version(&cluster?.client, namespace).await
 }

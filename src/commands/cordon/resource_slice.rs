@@ -10,10 +10,10 @@ use kube::{Api, ResourceExt};
 use liqo_api::authentication::ResourceSlice;
 use liqo_api::consts::{annotation, field_manager, label};
 
-use crate::cli::parse_timeout;
-use crate::commands::create::resource_slice::tenant_namespace_of;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
+use crate::flows::offload::tenant_namespace_of;
 
 /// Arguments of `cordon|uncordon resourceslice`.
 #[derive(Debug, clap::Args)]

@@ -11,10 +11,10 @@ use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Tenant, TenantCondition};
 use liqo_api::consts::{field_manager, label};
 
-use crate::cli::parse_timeout;
-use crate::commands::create::resource_slice::tenant_namespace_of;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
+use crate::flows::offload::tenant_namespace_of;
 
 /// What is done to the Tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use liqo_api::consts::{field_manager, name};
 use liqo_kube::auth::steps;
 use liqo_kube::tenant_namespace;
 
-use crate::cli::parse_timeout;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
 
 /// Create the nonce a consumer signs to authenticate with this (provider) cluster.
 #[derive(Debug, clap::Args)]

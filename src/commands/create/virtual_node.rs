@@ -18,11 +18,11 @@ use liqo_kube::offloading::virtual_node::{
     Mutation, VirtualNodeOptions, mutate, options_from_slice, template_ref,
 };
 
-use super::resource_slice::tenant_namespace_of;
-use crate::cli::{RemoteClusterArgs, parse_timeout};
 use crate::commands::generate::{Format, print_object};
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::{RemoteClusterArgs, parse_timeout};
+use crate::flows::offload::tenant_namespace_of;
 use crate::journal;
 use crate::printer::Scope;
 

@@ -11,10 +11,10 @@ use kube::api::{ApiResource, DeleteParams};
 use liqo_api::authentication::{Identity, ResourceSlice};
 use liqo_api::offloading::VirtualNode;
 
-use crate::cli::parse_timeout;
-use crate::commands::create::resource_slice::tenant_namespace_of;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
+use crate::flows::offload::tenant_namespace_of;
 
 /// Delete a ResourceSlice (consumer side); its Identity and, when the controller made it, its
 /// VirtualNode go with it.

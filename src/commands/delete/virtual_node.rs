@@ -10,10 +10,10 @@ use kube::api::DeleteParams;
 use liqo_api::offloading::VirtualNode;
 
 use super::resource_slice::pick_namespace;
-use crate::cli::parse_timeout;
-use crate::commands::create::resource_slice::tenant_namespace_of;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
+use crate::flows::offload::tenant_namespace_of;
 
 /// Delete a VirtualNode (consumer side): the controller drains and removes its Node and
 /// virtual kubelet.

@@ -11,9 +11,9 @@ use liqo_kube::auth::tenant::render_tenant;
 use liqo_kube::tenant_namespace;
 
 use super::{Format, print_object};
-use crate::cli::parse_timeout;
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::flags::parse_timeout;
 
 /// Sign a provider's nonce and print the Tenant to apply in the provider cluster.
 #[derive(Debug, clap::Args)]

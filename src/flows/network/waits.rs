@@ -12,11 +12,11 @@ use liqo_kube::auth::steps;
 use liqo_kube::network::lookup::{by_peer, peer_selector};
 use liqo_kube::wait;
 
-use super::super::common::{Side, TenantObject, left, side_step};
+use super::{Net, TenantObject, left};
 
 /// Steps 13 and 16: the gateway Deployment has a ready replica.
 pub(super) async fn await_deployment(
-    side: &Side<'_>,
+    side: &Net<'_>,
     ns: &str,
     gateway: &str,
     deadline: tokio::time::Instant,
@@ -24,26 +24,25 @@ pub(super) async fn await_deployment(
     let name = format!("{}{gateway}", name::GATEWAY_PREFIX);
     let api: Api<Deployment> = Api::namespaced(side.client.clone(), ns);
     let pods: Api<Pod> = Api::namespaced(side.client.clone(), ns);
-    let result = side_step(
-        side,
-        format!("Waiting for gateway pod {name} to be ready"),
-        format!("Failed waiting for gateway pod {name} to be ready"),
-        |_| format!("Gateway pod {name} is ready"),
-        steps::await_object(
-            api,
-            &name,
-            &format!("Deployment {ns}/{name} to have a ready replica"),
-            left(deadline),
-            |d| ready_replicas(d) > 0,
-            |d| match d {
-                None => {
-                    "Deployment not created yet (is the liqo-controller-manager running?)".into()
-                }
-                Some(d) => format!("{} ready replicas", ready_replicas(Some(d))),
-            },
-        ),
-    )
-    .await;
+    let result = side
+        .step(
+            format!("Waiting for gateway pod {name} to be ready"),
+            format!("Failed waiting for gateway pod {name} to be ready"),
+            |_| format!("Gateway pod {name} is ready"),
+            steps::await_object(
+                api,
+                &name,
+                &format!("Deployment {ns}/{name} to have a ready replica"),
+                left(deadline),
+                |d| ready_replicas(d) > 0,
+                |d| match d {
+                    None => "Deployment not created yet (is the liqo-controller-manager running?)"
+                        .into(),
+                    Some(d) => format!("{} ready replicas", ready_replicas(Some(d))),
+                },
+            ),
+        )
+        .await;
     if result.is_err() {
         // The pod's own state says why (image, crash, …): print it after the failure line.
         if let Some(why) = pod_state(&pods, gateway).await {
@@ -100,7 +99,7 @@ async fn pod_state(pods: &Api<Pod>, gateway: &str) -> Option<String> {
 /// Step 14: the server's endpoint, with at least one non-empty address (upstream accepts
 /// `[""]` from a NotReady node, §12.4).
 pub(super) async fn await_server_endpoint(
-    side: &Side<'_>,
+    side: &Net<'_>,
     ns: &str,
     name: &str,
     deadline: tokio::time::Instant,
@@ -115,8 +114,7 @@ pub(super) async fn await_server_endpoint(
                     .is_some_and(|a| a.first().is_some_and(|x| !x.is_empty()))
             })
     };
-    let gw = side_step(
-        side,
+    let gw = side.step(
         "Waiting for gateway server Service to be created",
         "Failed waiting for gateway server Service to be created",
         |_| "Gateway server Service created successfully".into(),
@@ -142,7 +140,7 @@ pub(super) async fn await_server_endpoint(
 
 /// Steps 17/20 then 18: the gateway's keys Secret, and its public key.
 pub(super) async fn await_key<K>(
-    side: &Side<'_>,
+    side: &Net<'_>,
     ns: &str,
     name: &str,
     role: &str,
@@ -153,21 +151,21 @@ where
     K: TenantObject,
 {
     let api: Api<K> = Api::namespaced(side.client.clone(), ns);
-    let found = side_step(
-        side,
-        format!("Waiting for gateway {role} Secret to be created"),
-        format!("Failed waiting for gateway {role} Secret to be created"),
-        |_| format!("Gateway {role} Secret created successfully"),
-        steps::await_object(
-            api,
-            name,
-            &format!("{} {ns}/{name} to reference its keys Secret", K::kind(&())),
-            left(deadline),
-            |g| g.and_then(&secret_ref).is_some(),
-            |_| "no secretRef in the status yet".into(),
-        ),
-    )
-    .await?;
+    let found = side
+        .step(
+            format!("Waiting for gateway {role} Secret to be created"),
+            format!("Failed waiting for gateway {role} Secret to be created"),
+            |_| format!("Gateway {role} Secret created successfully"),
+            steps::await_object(
+                api,
+                name,
+                &format!("{} {ns}/{name} to reference its keys Secret", K::kind(&())),
+                left(deadline),
+                |g| g.and_then(&secret_ref).is_some(),
+                |_| "no secretRef in the status yet".into(),
+            ),
+        )
+        .await?;
     let reference = found
         .as_ref()
         .and_then(&secret_ref)
@@ -186,7 +184,7 @@ where
 
 /// Steps 22 (`established` false) and 23 (true).
 pub(super) async fn await_connection(
-    side: &Side<'_>,
+    side: &Net<'_>,
     ns: &str,
     deadline: tokio::time::Instant,
     established: bool,
@@ -254,12 +252,12 @@ pub(super) async fn await_connection(
             }
         },
     );
-    side_step(side, start, fail, |_| ok.into(), async {
+    side.step(start, fail, |_| ok.into(), async {
         match waited.await {
             // The status has no room for the cause; the gateway puts it in an Event (for the
             // client: the endpoint it dials and what came back).
-            Err(e) => Err(match by_peer(&api, side.peer).await {
-                Ok(Some(conn)) => e.with_last_event(side.client, ns, &conn.name_any()).await,
+            Err(e) => Err(match by_peer(&api, &side.peer).await {
+                Ok(Some(conn)) => e.with_last_event(&side.client, ns, &conn.name_any()).await,
                 _ => e,
             }),
             Ok(found) => Ok(found),
