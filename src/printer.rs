@@ -2,7 +2,7 @@
 //! on a terminal, plain `INFO: (local) …` lines otherwise), data on stdout.
 
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use console::Style;
@@ -92,6 +92,30 @@ pub struct Printer {
     quiet: bool,
     verbose: bool,
     scope: Option<Scope>,
+    /// Lines held back until a [`Gate`] opens (see [`Printer::held`]).
+    hold: Option<Arc<Mutex<Hold>>>,
+}
+
+#[derive(Debug, Default)]
+struct Hold {
+    lines: Vec<String>,
+    released: bool,
+}
+
+/// Opens a held printer: what it queued is printed, and later lines go straight out.
+#[derive(Debug)]
+pub struct Gate(Arc<Mutex<Hold>>);
+
+impl Gate {
+    /// Prints the queued lines in order; from now on the printer prints at once.
+    pub fn release(self) {
+        let mut hold = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut err = std::io::stderr().lock();
+        for line in hold.lines.drain(..) {
+            let _ = writeln!(err, "{line}");
+        }
+        hold.released = true;
+    }
 }
 
 impl Printer {
@@ -105,7 +129,27 @@ impl Printer {
             quiet,
             verbose,
             scope: None,
+            hold: None,
         }
+    }
+
+    /// A printer whose lines (its scoped copies' too) wait until the gate is released, so
+    /// that a flow running concurrently with another prints in the order of a sequential run.
+    /// Its spinners do not animate while held.
+    pub fn held(&self) -> (Self, Gate) {
+        let hold = Arc::new(Mutex::new(Hold::default()));
+        let printer = Self {
+            hold: Some(hold.clone()),
+            ..self.clone()
+        };
+        (printer, Gate(hold))
+    }
+
+    /// Whether lines are being held back now.
+    fn holding(&self) -> bool {
+        self.hold
+            .as_ref()
+            .is_some_and(|h| !h.lock().unwrap_or_else(|e| e.into_inner()).released)
     }
 
     /// The same printer, prefixing lines with `scope` on a terminal.
@@ -166,7 +210,7 @@ impl Printer {
                 bar: None,
             };
         }
-        if !self.tty {
+        if !self.tty || self.holding() {
             self.raw(&self.format_line(Level::Info, &text));
             return Spinner {
                 printer: self.clone(),
@@ -237,6 +281,13 @@ impl Printer {
     }
 
     fn raw(&self, text: &str) {
+        if let Some(hold) = &self.hold {
+            let mut hold = hold.lock().unwrap_or_else(|e| e.into_inner());
+            if !hold.released {
+                hold.lines.push(text.to_string());
+                return;
+            }
+        }
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{text}");
     }
@@ -290,7 +341,27 @@ mod tests {
             quiet: false,
             verbose: false,
             scope: None,
+            hold: None,
         }
+    }
+
+    #[test]
+    fn a_held_printer_queues_until_released_then_prints_at_once() {
+        let (held, gate) = printer(false).held();
+        let scoped = held.scoped(Scope::Local);
+        scoped.success("one");
+        held.spinner("two").success("three");
+        {
+            let hold = held.hold.as_ref().unwrap().lock().unwrap();
+            assert_eq!(
+                hold.lines,
+                ["INFO: (local) one", "INFO: two", "INFO: three"]
+            );
+        }
+        assert!(held.holding());
+        gate.release();
+        assert!(!scoped.holding());
+        assert!(held.hold.as_ref().unwrap().lock().unwrap().lines.is_empty());
     }
 
     #[test]

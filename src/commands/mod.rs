@@ -10,6 +10,7 @@ mod generate;
 mod get;
 mod install;
 mod network;
+mod peer;
 mod unauthenticate;
 mod uncordon;
 mod uninstall;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Manage the network between two clusters.
     #[command(subcommand)]
     Network(Box<network::Network>),
+    /// Peer with a provider cluster: network, authentication, resource slice and virtual node
+    /// (local = consumer, remote = provider).
+    Peer(Box<peer::PeerArgs>),
     /// Remove the authentication with a provider cluster.
     #[command(alias = "unauth")]
     Unauthenticate(unauthenticate::UnauthenticateArgs),
@@ -85,6 +89,7 @@ pub async fn run(
         Command::Get(cmd) => cmd.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Network(cmd) => cmd.run(&ctx).await,
+        Command::Peer(args) => args.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
         Command::Uncordon(cmd) => cmd.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,

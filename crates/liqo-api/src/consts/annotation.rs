@@ -28,3 +28,9 @@ pub const FOREIGN_CLUSTER_PERMANENTLY_UNREACHABLE: &str =
     "liqo.io/foreign-cluster-permanently-unreachable";
 /// On pods: the anti-affinity preset applied to their remote twin.
 pub const ANTI_AFFINITY_PRESET: &str = "liqo.io/anti-affinity-preset";
+/// On a ForeignCluster, written by `liqoctl peer`: the peer cluster's Liqo version when it
+/// was peered (upstream records none, so its users cannot see a skew: liqo#3143).
+pub const PEER_LIQO_VERSION: &str = "liqo.io/peer-liqo-version";
+/// On a ForeignCluster, written by `liqoctl peer`: this cluster's Liqo version when it was
+/// peered.
+pub const LOCAL_LIQO_VERSION: &str = "liqo.io/local-liqo-version";
