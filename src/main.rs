@@ -14,10 +14,10 @@ mod printer;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = parse_cli();
     init_tracing(cli.global.verbose);
     let printer = printer::Printer::new(cli.global.quiet, cli.global.verbose > 0);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -40,6 +40,18 @@ fn main() -> ExitCode {
         }
         Err(interrupted) => interrupted.report(&printer),
     }
+}
+
+/// Help and usage name the binary as invoked (argv[0]); installed as the kubectl plugin
+/// `kubectl-liqo`, they show `kubectl liqo`.
+fn parse_cli() -> cli::Cli {
+    let mut cmd = cli::Cli::command();
+    let argv0 = std::path::PathBuf::from(std::env::args_os().next().unwrap_or_default());
+    if argv0.file_stem().is_some_and(|name| name == "kubectl-liqo") {
+        cmd = cmd.bin_name("kubectl liqo");
+    }
+    let mut matches = cmd.get_matches_mut();
+    cli::Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
 }
 
 /// `-v` shows liqoctl's own debug logs, `-vv` everything; off by default.
