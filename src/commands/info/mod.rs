@@ -5,6 +5,7 @@
 
 mod local;
 mod peer;
+mod peer_view;
 mod query;
 mod render;
 mod status;
