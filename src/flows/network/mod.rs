@@ -6,6 +6,7 @@
 mod connect;
 mod namespaces;
 mod teardown;
+mod templates;
 mod waits;
 
 use std::ops::Deref;
