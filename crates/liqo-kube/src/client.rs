@@ -1,7 +1,11 @@
 //! Clients built from kubeconfig flags the way kubectl resolves them, with errors that name the
 //! flag and the file at fault.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
@@ -314,10 +318,18 @@ impl Access {
     /// As [`Access::config`], or when the client cannot be built.
     pub async fn client(&self) -> Result<(Client, Config), ClientError> {
         let config = self.config().await?;
-        let client = Client::try_from(config.clone()).map_err(|e| ClientError::Build {
+        let build_error = |e: kube::Error| ClientError::Build {
             side: self.side(),
             reason: api_error::render(&e),
-        })?;
+        };
+        // Without LIQOCTL_API_REQUESTS the client is kube's own stack, untouched.
+        let client = match request_counter(self.side()) {
+            None => Client::try_from(config.clone()).map_err(build_error)?,
+            Some(count) => kube::client::ClientBuilder::try_from(config.clone())
+                .map_err(build_error)?
+                .with_layer(&CountLayer(count))
+                .build(),
+        };
         Ok((client, config))
     }
 
@@ -428,6 +440,82 @@ fn read(path: &Path, origin: &str) -> Result<Kubeconfig, ClientError> {
         });
     }
     Ok(kc)
+}
+
+/// The environment variable naming the file liqoctl appends its API-request counts to.
+pub const REQUESTS_ENV: &str = "LIQOCTL_API_REQUESTS";
+
+/// Requests sent by the clients [`Access::client`] built, per side (`local`, `remote`).
+static REQUESTS: [(&str, AtomicU64); 2] =
+    [("local", AtomicU64::new(0)), ("remote", AtomicU64::new(0))];
+
+/// The counter of `side`, or `None` when counting is off ([`REQUESTS_ENV`] unset or empty).
+fn request_counter(side: &str) -> Option<&'static AtomicU64> {
+    static ON: OnceLock<bool> = OnceLock::new();
+    let on = *ON.get_or_init(|| std::env::var_os(REQUESTS_ENV).is_some_and(|v| !v.is_empty()));
+    on.then(|| REQUESTS.iter().find(|(s, _)| *s == side).map(|(_, n)| n))
+        .flatten()
+}
+
+/// The API requests each side's clients have sent so far: `[("local", n), ("remote", m)]`,
+/// all zero unless [`REQUESTS_ENV`] is set. A request kube retries internally (HTTP 429/503)
+/// counts once.
+pub fn requests() -> Vec<(&'static str, u64)> {
+    REQUESTS
+        .iter()
+        .map(|(side, n)| (*side, n.load(Ordering::Relaxed)))
+        .collect()
+}
+
+/// Appends `local=<n> remote=<m>` to the file [`REQUESTS_ENV`] names; nothing when it is
+/// unset. Best effort: a benchmark aid must not change the command's outcome.
+pub fn append_request_counts() {
+    let Some(path) = std::env::var_os(REQUESTS_ENV).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    let line: Vec<String> = requests().iter().map(|(s, n)| format!("{s}={n}")).collect();
+    let _ = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| writeln!(f, "{}", line.join(" ")));
+}
+
+/// Wraps a client's service stack so each request it sends bumps a counter.
+#[derive(Debug, Clone, Copy)]
+struct CountLayer(&'static AtomicU64);
+
+impl<S> tower::Layer<S> for CountLayer {
+    type Service = Counted<S>;
+
+    fn layer(&self, inner: S) -> Counted<S> {
+        Counted {
+            inner,
+            count: self.0,
+        }
+    }
+}
+
+/// A service counting the requests it passes on.
+#[derive(Debug, Clone)]
+struct Counted<S> {
+    inner: S,
+    count: &'static AtomicU64,
+}
+
+impl<S: tower::Service<R>, R> tower::Service<R> for Counted<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.inner.call(request)
+    }
 }
 
 /// Whether two configurations reach the same API server: liqoctl refuses to peer a cluster
