@@ -206,3 +206,19 @@ fn bash_completes_commands_and_enum_values_but_not_hidden_commands() {
     let outputs = bash_complete(&script, &["liqoctl", "generate", "tenant", "-o", ""]);
     assert_eq!(outputs, BTreeSet::from(["json", "yaml"].map(str::to_owned)));
 }
+
+#[test]
+fn docs_refuses_an_out_directory_it_cannot_create_and_writes_nothing() {
+    let scratch = ScratchDir::new("docs-bad-out");
+    let file = scratch.0.join("not-a-dir");
+    std::fs::write(&file, "x").expect("file is written");
+    let out = liqoctl(&["docs", "--out", file.to_str().expect("UTF-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("failed to create --out directory"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&file).expect("file reads"), b"x");
+}

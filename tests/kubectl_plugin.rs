@@ -119,6 +119,14 @@ fn help_and_usage_name_the_command_kubectl_liqo() {
         "{}",
         stderr(&out)
     );
+
+    // Under its own name it is liqoctl again.
+    let out = common::liqoctl(&["--help"]);
+    assert!(
+        stdout(&out).contains("Usage: liqoctl [OPTIONS] <COMMAND>"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! The output is deterministic (no dates, no absolute paths, pages sorted by command) so
 //! tests/generated.rs can compare it with what is committed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -50,10 +50,12 @@ impl DocsArgs {
     }
 }
 
-/// One visible command of the tree: its words (`["liqoctl", "get", "tenant"]`) and definition.
+/// One visible command of the tree: its words (`["liqoctl", "get", "tenant"]`), definition,
+/// and the ids of the global flags it inherits from its parent (documented there).
 struct Page {
     words: Vec<String>,
     cmd: Command,
+    inherited: BTreeSet<String>,
 }
 
 impl Page {
@@ -74,7 +76,12 @@ fn render_all() -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
         .disable_help_subcommand(true);
     root.build();
     let mut pages = Vec::new();
-    collect(&root, vec![BIN_NAME.to_owned()], &mut pages);
+    collect(
+        &root,
+        vec![BIN_NAME.to_owned()],
+        BTreeSet::new(),
+        &mut pages,
+    );
     pages.sort_by(|a, b| a.words.cmp(&b.words));
 
     let mut files = BTreeMap::new();
@@ -102,15 +109,21 @@ fn render_all() -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
 }
 
 /// `cmd` and its visible subcommands, depth first; hidden commands (like this one) are left out.
-fn collect(cmd: &Command, words: Vec<String>, pages: &mut Vec<Page>) {
+fn collect(cmd: &Command, words: Vec<String>, inherited: BTreeSet<String>, pages: &mut Vec<Page>) {
+    let globals: BTreeSet<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().to_string())
+        .collect();
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let mut sub_words = words.clone();
         sub_words.push(sub.get_name().to_owned());
-        collect(sub, sub_words, pages);
+        collect(sub, sub_words, globals.clone(), pages);
     }
     pages.push(Page {
         words,
         cmd: cmd.clone(),
+        inherited,
     });
 }
 
@@ -286,14 +299,13 @@ fn render_arguments(md: &mut String, cmd: &Command) {
     md.push('\n');
 }
 
-/// The command's own options, then, except on the root page, a link to the global ones.
+/// The command's own options, then a link to the parent's page for the global ones it inherits.
 fn render_options(md: &mut String, page: &Page) {
-    let is_root = page.words.len() == 1;
     let args: Vec<&Arg> = page
         .cmd
         .get_arguments()
         .filter(|a| !a.is_positional() && !a.is_hide_set())
-        .filter(|a| is_root || !a.is_global_set())
+        .filter(|a| !page.inherited.contains(a.get_id().as_str()))
         .collect();
     md.push_str("## Options\n\n| Option | Default | Description |\n| --- | --- | --- |\n");
     for arg in args {
@@ -306,10 +318,18 @@ fn render_options(md: &mut String, page: &Page) {
         );
     }
     md.push('\n');
-    if !is_root {
+    if page.words.len() > 1 {
+        let parent = &page.words[..page.words.len() - 1];
+        let ancestors = if parent.len() > 1 {
+            " (and of its parents)"
+        } else {
+            ""
+        };
         let _ = write!(
             md,
-            "The [global options]({BIN_NAME}.md#options) of `{BIN_NAME}` apply too.\n\n"
+            "The global options of [`{}`]({}.md#options){ancestors} apply too.\n\n",
+            parent.join(" "),
+            parent.join("-")
         );
     }
 }
