@@ -13,10 +13,9 @@ use crate::exit::ExitStatus;
 /// The name the scripts complete: the installed binary.
 pub const BIN_NAME: &str = "liqoctl";
 
-/// Print a shell completion script (bash, zsh, fish, powershell) on stdout.
-///
-/// Load it in the current shell, e.g. `source <(liqoctl completion bash)`, or save it where
-/// the shell looks for completions (see docs/completion.md).
+/// Print a shell completion script (bash, zsh, fish, powershell).
+// `--help` shows the doc comment of `Command::Completion`; docs/completion.md says how to load
+// each script.
 #[derive(Debug, clap::Args)]
 pub struct CompletionArgs {
     /// The shell to generate the script for.

@@ -29,6 +29,7 @@ const GENERATED_NOTE: &str = "<!-- Generated from the command tree by `liqoctl d
 ///
 /// Under `--out` it replaces the generated files of docs/reference/, docs/man/ and completions/
 /// (run it from the repository root as `liqoctl docs --out .`).
+// `--help` shows the doc comment of `Command::Docs`.
 #[derive(Debug, clap::Args)]
 pub struct DocsArgs {
     /// The directory to write docs/reference/, docs/man/ and completions/ into.
