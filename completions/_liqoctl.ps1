@@ -1190,10 +1190,23 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             break
         }
         'liqoctl;unpeer' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command (a Go duration: 90s, 2m)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until what is deleted is gone on both clusters (resource slices and their replicas, virtual nodes and their Nodes, tenant namespaces, ForeignClusters)')
+            [CompletionResult]::new('--remote-cluster-id', '--remote-cluster-id', [CompletionResultType]::ParameterName, 'The provider''s cluster ID, with --force')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The local Liqo namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The local Liqo namespace')
+            [CompletionResult]::new('--remote-namespace', '--remote-namespace', [CompletionResultType]::ParameterName, 'The remote Liqo namespace')
+            [CompletionResult]::new('--remote-kubeconfig', '--remote-kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests (in the remote cluster)')
+            [CompletionResult]::new('--remote-context', '--remote-context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use (in the remote cluster)')
+            [CompletionResult]::new('--remote-cluster', '--remote-cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use (in the remote cluster)')
+            [CompletionResult]::new('--remote-user', '--remote-user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use (in the remote cluster)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('--delete-namespaces', '--delete-namespaces', [CompletionResultType]::ParameterName, 'Also delete the tenant namespaces (refused while the reverse peering exists)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be deleted, per cluster, on stdout, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'The provider is gone for good: tear down the local side only, without contacting it (needs --remote-cluster-id; may leave the provider inconsistent)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

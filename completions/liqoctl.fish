@@ -768,10 +768,23 @@ complete -c liqoctl -n "__fish_liqoctl_using_subcommand unauthenticate" -s q -l 
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unauthenticate" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unauthenticate" -s h -l help -d 'Print help'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unauthenticate" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l timeout -d 'Bound on the whole command (a Go duration: 90s, 2m)' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l wait -d 'Wait until what is deleted is gone on both clusters (resource slices and their replicas, virtual nodes and their Nodes, tenant namespaces, ForeignClusters)' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-cluster-id -d 'The provider\'s cluster ID, with --force' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -s n -l namespace -d 'The local Liqo namespace' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-namespace -d 'The remote Liqo namespace' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-kubeconfig -d 'Path to the kubeconfig file to use for CLI requests (in the remote cluster)' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-context -d 'The name of the kubeconfig context to use (in the remote cluster)' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-cluster -d 'The name of the kubeconfig cluster to use (in the remote cluster)' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l remote-user -d 'The name of the kubeconfig user to use (in the remote cluster)' -r
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l delete-namespaces -d 'Also delete the tenant namespaces (refused while the reverse peering exists)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l dry-run -d 'Print what would be deleted, per cluster, on stdout, and change nothing'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l force -d 'The provider is gone for good: tear down the local side only, without contacting it (needs --remote-cluster-id; may leave the provider inconsistent)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand unpeer" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
