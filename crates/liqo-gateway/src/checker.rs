@@ -75,6 +75,10 @@ pub async fn respond(socket: Arc<UdpSocket>, pongs: mpsc::Sender<Pong>) {
 
 /// PINGs unanswered before the pinger asks for a new handshake.
 const SILENT_PINGS: u32 = 2;
+/// The PING pace while not connected: a peer whose key arrives after our first handshake
+/// initiation is otherwise retried only after `SILENT_PINGS × interval` (4 s with upstream's
+/// 2 s template), which was most of the time `liqoctl peer` spent waiting for the Connection.
+const SEEKING_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Pings the peer every interval and reports every health event on `updates`, forever. After
 /// [`SILENT_PINGS`] unanswered PINGs (and again after as many more) it calls `on_silence`, so a
@@ -88,7 +92,15 @@ pub async fn ping(
 ) {
     let mut health = Health::new(Timestamp::now(), config.interval, config.loss_threshold);
     let mut unanswered = 0u32;
-    let mut ping_tick = tokio::time::interval(config.interval);
+    let pace = |connected: bool| {
+        if connected {
+            config.interval
+        } else {
+            config.interval.min(SEEKING_INTERVAL)
+        }
+    };
+    let mut paced_connected = false;
+    let mut ping_tick = tokio::time::interval(pace(paced_connected));
     let mut observe_tick = tokio::time::interval(health.observer_period());
     let target = SocketAddr::V4(SocketAddrV4::new(config.peer_addr, config.peer_port));
     loop {
@@ -135,6 +147,12 @@ pub async fn ping(
                 }
             }
         };
+        if health.is_connected() != paced_connected {
+            paced_connected = health.is_connected();
+            ping_tick = tokio::time::interval(pace(paced_connected));
+            // The first tick of a new interval is immediate: skip it, a PING just went out.
+            ping_tick.reset();
+        }
         if let Some(update) = update
             && updates.send(update).await.is_err()
         {
