@@ -2,9 +2,11 @@
 
 mod activate;
 mod authenticate;
+mod completion;
 mod cordon;
 mod create;
 mod delete;
+mod docs;
 mod drain;
 mod generate;
 mod get;
@@ -32,6 +34,8 @@ pub enum Command {
     /// Authenticate with a provider cluster (local = consumer, remote = provider).
     #[command(alias = "auth")]
     Authenticate(authenticate::AuthenticateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(completion::CompletionArgs),
     /// Provider side: stop granting new resources to a consumer (Tenant or ResourceSlice).
     #[command(subcommand)]
     Cordon(cordon::Cordon),
@@ -41,6 +45,10 @@ pub enum Command {
     /// Delete Liqo objects.
     #[command(subcommand)]
     Delete(delete::Delete),
+    /// Write the reference pages, man pages and completion scripts generated from this command
+    /// tree.
+    #[command(hide = true)]
+    Docs(docs::DocsArgs),
     /// Provider side: revoke every resource granted to a consumer.
     #[command(subcommand)]
     Drain(drain::Drain),
@@ -81,9 +89,11 @@ pub async fn run(
     match command {
         Command::Activate(cmd) => cmd.run(&ctx).await,
         Command::Authenticate(args) => args.run(&ctx).await,
+        Command::Completion(args) => args.run(&ctx).await,
         Command::Cordon(cmd) => cmd.run(&ctx).await,
         Command::Create(cmd) => cmd.run(&ctx).await,
         Command::Delete(cmd) => cmd.run(&ctx).await,
+        Command::Docs(args) => args.run(&ctx).await,
         Command::Drain(cmd) => cmd.run(&ctx).await,
         Command::Generate(cmd) => cmd.run(&ctx).await,
         Command::Get(cmd) => cmd.run(&ctx).await,
