@@ -133,6 +133,11 @@ impl Printer {
         }
     }
 
+    /// Whether output is styled: on a terminal, unless `NO_COLOR` is set.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
     /// A printer whose lines (its scoped copies' too) wait until the gate is released, so
     /// that a flow running concurrently with another prints in the order of a sequential run.
     /// Its spinners do not animate while held.
