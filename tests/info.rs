@@ -431,6 +431,28 @@ async fn upstream_shaped(env: &Env) {
             .await
             .unwrap();
     }
+    // Installed (as far as info can tell), no peerings yet.
+    let out = info(env, BARE, &["peer"]).await;
+    ok("info peer without peerings", &out);
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("INFO: No active peerings"),
+        "{}",
+        stderr(&out)
+    );
+    let out = info(env, BARE, &["peer", "-o", "json"]).await;
+    assert_eq!(
+        json_of("info peer -o json without peerings", &out),
+        json!({})
+    );
+    let out = info(env, BARE, &[]).await;
+    ok("info without peerings", &out);
+    assert!(
+        stdout(&out).contains("│  No active peerings"),
+        "{}",
+        stdout(&out)
+    );
+
     let message = |m: &str| m.to_string();
     apply_foreign_cluster(&client, UPSTREAM_PEER, json!({
         "role": "Provider",

@@ -230,16 +230,33 @@ async fn observe_network(c: &mut Collector) -> LocalNetwork {
             return LocalNetwork::default();
         }
     };
-    let cidrs = |kind: &str| -> Vec<String> {
+    let (network, missing) = network_of(&networks);
+    for kind in missing {
+        c.warnings.push(format!(
+            "unable to get the {kind}: no Network labelled {}={kind} in namespace {}",
+            label::IPAM_NETWORK_TYPE,
+            c.namespace
+        ));
+    }
+    network
+}
+
+/// The CIDRs of `networks` by their type label (several pod CIDRs in name order), each the
+/// granted CIDR or, until granted, the requested one; and the types none has.
+pub fn network_of(networks: &[Network]) -> (LocalNetwork, Vec<&'static str>) {
+    let mut missing = Vec::new();
+    let mut cidrs = |kind: &'static str| -> Vec<String> {
         let mut of_kind: Vec<&Network> = networks
             .iter()
             .filter(|n| n.labels().get(label::IPAM_NETWORK_TYPE).map(String::as_str) == Some(kind))
             .collect();
         of_kind.sort_by_key(|n| n.name_any());
+        if of_kind.is_empty() {
+            missing.push(kind);
+        }
         of_kind
             .iter()
             .map(|n| {
-                // The granted CIDR, or the requested one until granted.
                 n.status
                     .as_ref()
                     .and_then(|s| s.cidr.clone())
@@ -247,36 +264,15 @@ async fn observe_network(c: &mut Collector) -> LocalNetwork {
             })
             .collect()
     };
-    let mut one = |kind: &str, what: &str| {
-        let found = cidrs(kind).into_iter().next();
-        if found.is_none() {
-            c.warnings.push(format!(
-                "unable to get the {what}: no Network labelled {}={kind} in namespace {}",
-                label::IPAM_NETWORK_TYPE,
-                c.namespace
-            ));
-        }
-        found.unwrap_or_default()
-    };
-    let network = LocalNetwork {
-        pod_cidrs: Vec::new(),
-        service_cidr: one(label::IPAM_NETWORK_TYPE_SERVICE_CIDR, "service CIDR"),
-        external_cidr: one(label::IPAM_NETWORK_TYPE_EXTERNAL_CIDR, "external CIDR"),
-        internal_cidr: one(label::IPAM_NETWORK_TYPE_INTERNAL_CIDR, "internal CIDR"),
-    };
     let pod_cidrs = cidrs(label::IPAM_NETWORK_TYPE_POD_CIDR);
-    if pod_cidrs.is_empty() {
-        c.warnings.push(format!(
-            "unable to get the pod CIDRs: no Network labelled {}={} in namespace {}",
-            label::IPAM_NETWORK_TYPE,
-            label::IPAM_NETWORK_TYPE_POD_CIDR,
-            c.namespace
-        ));
-    }
-    LocalNetwork {
+    let mut one = |kind| cidrs(kind).into_iter().next().unwrap_or_default();
+    let network = LocalNetwork {
         pod_cidrs,
-        ..network
-    }
+        service_cidr: one(label::IPAM_NETWORK_TYPE_SERVICE_CIDR),
+        external_cidr: one(label::IPAM_NETWORK_TYPE_EXTERNAL_CIDR),
+        internal_cidr: one(label::IPAM_NETWORK_TYPE_INTERNAL_CIDR),
+    };
+    (network, missing)
 }
 
 async fn observe_peerings(c: &mut Collector) -> Vec<PeerSummary> {
@@ -350,7 +346,8 @@ pub fn render_network(network: &LocalNetwork) -> Section {
     root
 }
 
-fn role_name(role: RoleType) -> &'static str {
+/// The role's name, as upstream prints it.
+pub fn role_text(role: RoleType) -> &'static str {
     match role {
         RoleType::Consumer => "Consumer",
         RoleType::Provider => "Provider",
@@ -367,7 +364,7 @@ pub fn render_peerings(peers: &[PeerSummary]) -> Section {
     for peer in peers {
         let mut section = Section::titled(&peer.cluster_id);
         section
-            .entry("Role", role_name(peer.role))
+            .entry("Role", role_text(peer.role))
             .entry_text("Networking status", peer.networking_status.text())
             .entry_text("Authentication status", peer.authentication_status.text())
             .entry_text("Offloading status", peer.offloading_status.text());
@@ -377,11 +374,6 @@ pub fn render_peerings(peers: &[PeerSummary]) -> Section {
         root.section(section);
     }
     root
-}
-
-/// The role's name, for other checkers.
-pub fn role_text(role: RoleType) -> &'static str {
-    role_name(role)
 }
 
 #[cfg(test)]
@@ -442,6 +434,29 @@ mod tests {
         );
         assert!(text.contains("Networking status:     Healthy"), "{text}");
         assert!(text.contains("Role:                  Provider"), "{text}");
+    }
+
+    #[test]
+    fn the_network_comes_from_the_networks_by_type() {
+        let external = liqo_api::fixtures::network();
+        let mut pod = external.clone();
+        pod.metadata.name = Some("pod-cidr".into());
+        pod.metadata.labels = Some(BTreeMap::from([(
+            label::IPAM_NETWORK_TYPE.to_string(),
+            label::IPAM_NETWORK_TYPE_POD_CIDR.to_string(),
+        )]));
+        pod.spec.cidr = "10.244.0.0/16".into();
+        pod.status = None;
+        let (network, missing) = network_of(&[external.clone(), pod]);
+        assert_eq!(network.pod_cidrs, vec!["10.244.0.0/16".to_string()]);
+        let granted = external
+            .status
+            .and_then(|s| s.cidr)
+            .unwrap_or(external.spec.cidr);
+        assert_eq!(network.external_cidr, granted);
+        assert_eq!(missing, vec!["service-cidr", "internal-cidr"]);
+        let text = super::super::render::render_box("Network", &render_network(&network), false);
+        assert!(text.contains("Pod CIDRs:     10.244.0.0/16"), "{text}");
     }
 
     #[test]

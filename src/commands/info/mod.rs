@@ -120,7 +120,13 @@ impl InfoArgs {
                 query::render_selected(selected, output)?
             }
             (None, Some(format)) => query::render(&report.data, Some(format))?,
-            (None, None) => report.human(color_enabled()),
+            (None, None) => {
+                if report.groups.is_empty() {
+                    // `info peer` on a cluster without peerings: nothing to box.
+                    ctx.printer.info("No active peerings");
+                }
+                report.human(color_enabled())
+            }
         };
         ctx.printer.data(text);
         Ok(ExitStatus::Success)
