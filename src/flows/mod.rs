@@ -4,6 +4,7 @@
 //! structs plus a `run` over these.
 
 pub mod auth;
+pub mod foreign_cluster;
 pub mod network;
 pub mod offload;
 pub mod version;

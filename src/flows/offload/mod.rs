@@ -2,6 +2,7 @@
 //! provider, awaited until the provider authenticates it, then its virtual node; and the
 //! teardown `unpeer` runs.
 
+mod teardown;
 mod virtual_node;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use liqo_api::consts::label;
 use liqo_kube::offloading::resource_slice::{self as slice_builder, SliceRequest};
 use liqo_kube::tenant_namespace;
 
+pub use teardown::{slices_selector, teardown, virtual_nodes_selector};
 pub use virtual_node::await_virtual_node;
 
 use crate::journal;
