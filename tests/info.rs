@@ -30,7 +30,8 @@ const PROVIDER: &str = "info-p";
 const BARE: &str = "info-bare";
 const C_ID: &str = "info-c-id";
 const P_ID: &str = "info-p-id";
-const SLICE: &str = "info-slice";
+/// `peer` names the slice, and so its virtual node, after the provider.
+const SLICE: &str = P_ID;
 const UPSTREAM_PEER: &str = "up-peer";
 const UPSTREAM_OTHER: &str = "up-other";
 
@@ -85,11 +86,21 @@ async fn await_modules(client: &Client, peer: &str, ready: fn(&liqo_api::core::M
 
 #[tokio::test(flavor = "multi_thread")]
 async fn info_describes_real_and_upstream_shaped_peerings() {
-    let env = tokio::task::spawn_blocking(|| {
-        common::installed_env(&[(CONSUMER, C_ID), (PROVIDER, P_ID)], &[BARE])
-    })
-    .await
-    .unwrap();
+    // The pair on a test network (so that `peer` builds the tunnel too), the bare cluster
+    // beside it.
+    let pair = tokio::task::spawn_blocking(|| {
+        common::installed_network_env(&[
+            (CONSUMER, C_ID, "10.243.0.0/16"),
+            (PROVIDER, P_ID, "10.244.0.0/16"),
+        ])
+    });
+    let bare = tokio::task::spawn_blocking(|| {
+        Env::builder()
+            .cluster(BARE)
+            .start_blocking()
+            .expect("the bare cluster starts")
+    });
+    let (env, bare) = (pair.await.unwrap(), bare.await.unwrap());
     let (c, p) = (
         env.cluster(CONSUMER).client(),
         env.cluster(PROVIDER).client(),
@@ -99,42 +110,36 @@ async fn info_describes_real_and_upstream_shaped_peerings() {
     let not_installed = "Liqo is not installed in the current cluster!";
     fails_with(
         "info on a bare cluster",
-        &info(&env, BARE, &[]).await,
+        &info(&bare, BARE, &[]).await,
         not_installed,
     );
     let out = info(&env, CONSUMER, &["-n", "nowhere", "peer"]).await;
     fails_with("info peer -n nowhere", &out, not_installed);
     assert!(stderr(&out).contains("liqoctl install"), "{}", stderr(&out));
 
-    // A peering: authentication, then an accepted slice with its virtual node.
+    // A whole peering: tunnel, authentication, a slice named after the provider and its
+    // virtual node, with both Liqo versions recorded.
     let out = run(&[
         &kubeconfig(env.cluster(CONSUMER).kubeconfig()),
-        "authenticate",
+        "peer",
         &remote_kubeconfig(env.cluster(PROVIDER).kubeconfig()),
+        "--timeout=120s",
     ])
     .await;
-    ok("authenticate", &out);
-    flows::await_settled(&c, &p, C_ID, P_ID).await;
-    let out = run(&[
-        &kubeconfig(env.cluster(CONSUMER).kubeconfig()),
-        "create",
-        "resourceslice",
-        SLICE,
-        &format!("--remote-cluster-id={P_ID}"),
-        "--timeout=60s",
-    ])
-    .await;
-    ok("create resourceslice", &out);
+    ok("peer", &out);
     await_modules(&c, P_ID, |m| {
-        healthy(&m.authentication) && healthy(&m.offloading)
+        healthy(&m.networking) && healthy(&m.authentication) && healthy(&m.offloading)
     })
     .await;
-    await_modules(&p, C_ID, |m| healthy(&m.authentication)).await;
+    await_modules(&p, C_ID, |m| {
+        healthy(&m.networking) && healthy(&m.authentication)
+    })
+    .await;
 
     consumer_info(&env).await;
     consumer_queries(&env).await;
     peer_info(&env, &c).await;
-    upstream_shaped(&env).await;
+    upstream_shaped(&bare).await;
 }
 
 /// `info` on the consumer: boxes, JSON, YAML with the network; the provider's view.
@@ -150,9 +155,10 @@ async fn consumer_info(env: &Env) {
         "┌─ Active peerings ",
         P_ID,
         "Role:                  Provider",
-        "Networking status:     Disabled",
+        "Networking status:     Healthy",
         "Authentication status: Healthy",
         "Offloading status:     Healthy",
+        "Liqo version:          ",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
@@ -173,10 +179,9 @@ async fn consumer_info(env: &Env) {
 
     let data = json_of("info -o json", &info(env, CONSUMER, &["-o", "json"]).await);
     assert_eq!(data["local"]["clusterID"], C_ID);
-    assert!(
-        !data["local"]["version"].as_str().unwrap().is_empty(),
-        "{data:#}"
-    );
+    // Both clusters run this build: each is the other's recorded peer version.
+    let version = data["local"]["version"].as_str().unwrap().to_string();
+    assert!(!version.is_empty(), "{data:#}");
     assert!(
         data["local"]["APIServerAddr"]
             .as_str()
@@ -192,8 +197,8 @@ async fn consumer_info(env: &Env) {
     assert_eq!(
         data["peerings"]["peers"],
         json!([{
-            "clusterID": P_ID, "role": "Provider", "networkingStatus": "Disabled",
-            "authenticationStatus": "Healthy", "offloadingStatus": "Healthy",
+            "clusterID": P_ID, "role": "Provider", "networkingStatus": "Healthy",
+            "authenticationStatus": "Healthy", "offloadingStatus": "Healthy", "liqoVersion": version,
         }])
     );
 
@@ -242,8 +247,8 @@ async fn consumer_info(env: &Env) {
     assert_eq!(
         data["peerings"]["peers"],
         json!([{
-            "clusterID": C_ID, "role": "Consumer", "networkingStatus": "Disabled",
-            "authenticationStatus": "Healthy", "offloadingStatus": "Disabled",
+            "clusterID": C_ID, "role": "Consumer", "networkingStatus": "Healthy",
+            "authenticationStatus": "Healthy", "offloadingStatus": "Disabled", "liqoVersion": version,
         }])
     );
 }
@@ -317,25 +322,44 @@ async fn peer_info(env: &Env, c: &Client) {
         "┌─ Network ",
         "┌─ Authentication ",
         "┌─ Offloading ",
-        &format!("Cluster ID: {P_ID}"),
+        &format!("Cluster ID:   {P_ID}"),
+        "Version skew: none",
+        "Pod CIDR:      10.244.0.0/16",
+        "Role:    Server",
         "Resource slice accepted",
         "Action: Consuming",
         SLICE,
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
-    assert!(
-        !text.contains("Liqo version"),
-        "no versions recorded yet:\n{text}"
-    );
 
     let data = json_of(
         "info peer -o json",
         &info(env, CONSUMER, &["peer", P_ID, "-o", "json"]).await,
     );
     let peer = &data[P_ID];
-    assert_eq!(peer["info"], json!({"clusterID": P_ID, "role": "Provider"}));
-    assert_eq!(peer["network"], json!({"status": "Disabled"}));
+    let version = local_version(env).await;
+    assert_eq!(
+        peer["info"],
+        json!({"clusterID": P_ID, "role": "Provider", "liqoVersion": version, "versionSkew": "none"})
+    );
+    // The provider's pod CIDR, not remapped (it does not overlap ours); its gateway serves.
+    let network = &peer["network"];
+    assert_eq!(network["status"], "Healthy", "{network:#}");
+    assert_eq!(
+        network["CIDRs"]["remote"]["pod"],
+        json!(["10.244.0.0/16"]),
+        "{network:#}"
+    );
+    assert_eq!(network["gateway"]["role"], "Server", "{network:#}");
+    assert!(
+        network["gateway"]["port"].as_i64().unwrap() > 0,
+        "{network:#}"
+    );
+    assert!(
+        !network["gateway"]["address"].as_array().unwrap().is_empty(),
+        "{network:#}"
+    );
     let auth = &peer["authentication"];
     assert_eq!(auth["status"], "Healthy");
     assert!(
@@ -372,6 +396,13 @@ async fn peer_info(env: &Env, c: &Client) {
         "{data:#}"
     );
     assert_eq!(data[C_ID]["info"]["role"], "Consumer");
+    let network = &data[C_ID]["network"];
+    assert_eq!(
+        network["CIDRs"]["remote"]["pod"],
+        json!(["10.243.0.0/16"]),
+        "{network:#}"
+    );
+    assert_eq!(network["gateway"]["role"], "Client", "{network:#}");
 
     // One cluster: the query may leave out its ID.
     for query in ["info.role", &format!("{P_ID}.info.role")] {
@@ -386,10 +417,8 @@ async fn peer_info(env: &Env, c: &Client) {
         r#"Peer clusters "nope, other" not found in active peerings"#,
     );
 
-    // The versions `liqoctl peer` records: the peer's, and the skew against ours.
-    let out = info(env, CONSUMER, &["-g", "local.version"]).await;
-    ok("--get local.version", &out);
-    let local = stdout(&out).trim().to_string();
+    // Another recorded peer version: the skew against ours.
+    let local = local_version(env).await;
     let annotations = json!({"metadata": {"annotations": {PEER_LIQO_VERSION: "v0.0.1", LOCAL_LIQO_VERSION: "v0.0.1"}}});
     Api::<ForeignCluster>::all(c.clone())
         .patch(P_ID, &PatchParams::default(), &Patch::Merge(annotations))
@@ -416,6 +445,13 @@ async fn peer_info(env: &Env, c: &Client) {
         "{}",
         stdout(&out)
     );
+}
+
+/// The consumer's Liqo version, by `--get`.
+async fn local_version(env: &Env) -> String {
+    let out = info(env, CONSUMER, &["-g", "local.version"]).await;
+    ok("--get local.version", &out);
+    stdout(&out).trim().to_string()
 }
 
 /// Upstream's ForeignCluster CRD only: what upstream's controller writes, read back.

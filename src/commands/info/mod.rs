@@ -11,7 +11,6 @@ mod render;
 mod status;
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 
 use anyhow::Context as _;
 use k8s_openapi::api::core::v1::Namespace;
@@ -125,7 +124,7 @@ impl InfoArgs {
                     // `info peer` on a cluster without peerings: nothing to box.
                     ctx.printer.info("No active peerings");
                 }
-                report.human(color_enabled())
+                report.human(ctx.printer.color())
             }
         };
         ctx.printer.data(text);
@@ -156,14 +155,6 @@ impl Report {
             // Two blank lines between clusters.
             .join("\n\n")
     }
-}
-
-/// Colours as the printer decides them: on a terminal, unless `NO_COLOR` is set.
-// The printer does not expose its decision yet (requested); this repeats its rule.
-fn color_enabled() -> bool {
-    std::io::stdout().is_terminal()
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Fails unless Liqo's namespace exists.
