@@ -1,0 +1,727 @@
+//! `liqoctl peer` end to end on one pair of clusters on a test network: the canonical
+//! transcript and end state (cli.md §7.1), a re-run that writes nothing, the reverse peering,
+//! and each flag that changes what is made. The cases share the pair, one at a time, each
+//! undone with `network reset`, `delete resourceslice` and `unauthenticate`.
+
+mod common;
+#[path = "common/converge.rs"]
+mod converge;
+#[path = "common/flows.rs"]
+#[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
+mod flows;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, OnceLock};
+use std::time::Instant;
+
+use common::{kubeconfig, remote_kubeconfig};
+
+use flows::{ConnectProxy, ok, tenant_ns};
+use k8s_openapi::api::core::v1::Node;
+use kube::api::{DynamicObject, ListParams};
+use kube::discovery::{Discovery, verbs};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::authentication::{Identity, ResourceSlice, Tenant};
+use liqo_api::consts::annotation;
+use liqo_api::core::{ForeignCluster, RoleType};
+use liqo_api::networking::{Configuration, Connection, GatewayClient, GatewayServer};
+use liqo_api::offloading::VirtualNode;
+use liqo_testenv::Env;
+
+/// The whole non-TTY stderr of a default `peer` on fresh clusters, gateways named after the
+/// peer IDs (cli.md §7.1 with the spinner start lines and scopes our printer keeps).
+fn default_transcript() -> String {
+    DEFAULT_TRANSCRIPT.replace("<C>", C_ID).replace("<P>", P_ID)
+}
+
+/// The reverse peering (provider → consumer) on an existing tunnel: phase A stops after the
+/// network checks (peering.md §2.2 A7), saying so, then B and C as usual.
+fn reverse_transcript() -> String {
+    let (network, rest) = DEFAULT_TRANSCRIPT
+        .split_once("INFO: (remote) Setting up gateway server\n")
+        .expect("the transcript sets up a gateway server");
+    let (_, rest) = rest
+        .split_once("INFO: (remote) Connection is established\n")
+        .expect("the transcript establishes the Connection");
+    format!(
+        "{network}INFO: (local) Gateways already exist in the reverse direction (cluster {P_ID} hosts the server): nothing to do\n{rest}"
+    )
+    .replace("<C>", P_ID)
+    .replace("<P>", C_ID)
+}
+
+/// `name → capacity` of the Node, which must equal its allocatable.
+fn capacity(node: &Node) -> BTreeMap<String, String> {
+    let status = node.status.clone().unwrap_or_default();
+    let map = |m: Option<
+        BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    >|
+     -> BTreeMap<String, String> {
+        m.unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect()
+    };
+    let capacity = map(status.capacity);
+    assert_eq!(capacity, map(status.allocatable), "capacity = allocatable");
+    capacity
+}
+
+async fn foreign_cluster(client: &Client, peer: &str) -> ForeignCluster {
+    Api::<ForeignCluster>::all(client.clone())
+        .get(peer)
+        .await
+        .unwrap_or_else(|e| panic!("ForeignCluster {peer}: {e}"))
+}
+
+fn role(fc: &ForeignCluster) -> RoleType {
+    fc.status.as_ref().map(|s| s.role).unwrap_or_default()
+}
+
+/// Asserts the end state of a default peering consumer `c` → provider `p`: both Connections
+/// Connected, Tenant and Identity, the slice accepted with the virtual node annotation, its
+/// VirtualNode, the Node Ready with the slice's resources, and both ForeignClusters with
+/// their role and the two versions. Returns the slice.
+async fn assert_peered(c: &Client, p: &Client, c_id: &str, p_id: &str) -> ResourceSlice {
+    for (client, peer) in [(c, p_id), (p, c_id)] {
+        let conns = flows::names::<Connection>(client, &tenant_ns(peer)).await;
+        assert_eq!(conns.len(), 1, "one Connection for {peer}: {conns:?}");
+        let conn: Connection = flows::get(client, &tenant_ns(peer), &conns[0]).await;
+        assert!(
+            conn.is_connected(),
+            "Connection for {peer}: {:?}",
+            conn.status
+        );
+    }
+    let _: Tenant = flows::get(p, &tenant_ns(c_id), c_id).await;
+    let _: Identity = flows::get(c, &tenant_ns(p_id), &format!("controlplane-{p_id}")).await;
+    let slice: ResourceSlice = flows::get(c, &tenant_ns(p_id), p_id).await;
+    assert!(slice.is_accepted(), "slice accepted: {:?}", slice.status);
+    assert_eq!(
+        slice
+            .annotations()
+            .get(annotation::CREATE_VIRTUAL_NODE)
+            .map(String::as_str),
+        Some("true")
+    );
+    let _: VirtualNode = flows::get(c, &tenant_ns(p_id), p_id).await;
+    let node = Api::<Node>::all(c.clone()).get(p_id).await.unwrap();
+    assert!(
+        liqo_kube::offloading::node::is_ready(&node),
+        "Node {p_id} Ready"
+    );
+    let granted: BTreeMap<String, String> = slice
+        .status
+        .as_ref()
+        .and_then(|s| s.resources.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, v.0))
+        .collect();
+    assert_eq!(
+        capacity(&node),
+        granted,
+        "the Node has the slice's resources"
+    );
+    slice
+}
+
+/// Both ForeignClusters with `roles` (consumer's view of p, provider's view of c) and the
+/// versions peer recorded.
+async fn assert_roles(pair: &Pair, roles: (RoleType, RoleType)) {
+    let (c, p) = pair.clients();
+    let mut versions = Vec::new();
+    for (client, peer, want) in [(&c, P_ID, roles.0), (&p, C_ID, roles.1)] {
+        let fc = foreign_cluster(client, peer).await;
+        assert_eq!(role(&fc), want, "role of {peer}: {:?}", fc.status);
+        let a = fc.annotations();
+        let local = a.get(annotation::LOCAL_LIQO_VERSION).cloned();
+        let peer_v = a.get(annotation::PEER_LIQO_VERSION).cloned();
+        assert!(
+            local.is_some() && peer_v.is_some(),
+            "versions on {peer}: {a:?}"
+        );
+        versions.push((local, peer_v));
+    }
+    // Each side's own version is the other's peer version.
+    assert_eq!(versions[0].0, versions[1].1);
+    assert_eq!(versions[0].1, versions[1].0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_peer_prints_the_canonical_transcript_reaches_a_ready_node_and_rerun_writes_nothing()
+ {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+
+    let started = Instant::now();
+    let out = pair.peer(&[]).await;
+    let first = started.elapsed();
+    ok("peer", &out);
+    assert_eq!(common::stdout(&out), "", "peer prints no data");
+    assert_eq!(common::stderr(&out), default_transcript());
+    assert_peered(&c, &p, C_ID, P_ID).await;
+    assert_roles(&pair, (RoleType::Provider, RoleType::Consumer)).await;
+
+    let before = pair.versions().await;
+    let started = Instant::now();
+    let again = pair.peer(&[]).await;
+    let rerun = started.elapsed();
+    ok("peer again", &again);
+    assert_eq!(
+        common::stderr(&again),
+        default_transcript(),
+        "a re-run walks the same steps"
+    );
+    assert_unchanged(&before, &pair.versions().await);
+    #[allow(clippy::print_stderr)] // measured, not asserted (STYLE §6): read with --nocapture
+    {
+        eprintln!("peer timings: first run {first:?}, re-run {rerun:?}");
+    }
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reverse_peer_reuses_the_tunnel_and_makes_both_sides_consumer_and_provider() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    ok("peer", &pair.peer(&[]).await);
+    let gateways = |client: &Client, ns: String| {
+        let client = client.clone();
+        async move {
+            let s = flows::names::<GatewayServer>(&client, &ns).await;
+            let k = flows::names::<GatewayClient>(&client, &ns).await;
+            (s, k)
+        }
+    };
+    let before = (
+        gateways(&c, tenant_ns(P_ID)).await,
+        gateways(&p, tenant_ns(C_ID)).await,
+    );
+
+    let out = pair.peer_reverse(&[]).await;
+    ok("reverse peer", &out);
+    assert_eq!(common::stderr(&out), reverse_transcript());
+    let after = (
+        gateways(&c, tenant_ns(P_ID)).await,
+        gateways(&p, tenant_ns(C_ID)).await,
+    );
+    assert_eq!(before, after, "the one tunnel serves both directions");
+    assert_peered(&c, &p, C_ID, P_ID).await;
+    assert_peered(&p, &c, P_ID, C_ID).await;
+    assert_roles(
+        &pair,
+        (RoleType::ConsumerAndProvider, RoleType::ConsumerAndProvider),
+    )
+    .await;
+    pair.undo_reverse().await;
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn networking_disabled_makes_no_configuration_and_still_peers() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    let out = pair.peer(&["--networking-disabled"]).await;
+    ok("peer --networking-disabled", &out);
+    let text = common::stderr(&out);
+    assert!(
+        text.starts_with("INFO: (local) Tenant namespace correctly ensured\n"),
+        "no network line:\n{text}"
+    );
+    for (client, peer) in [(&c, P_ID), (&p, C_ID)] {
+        let ns = tenant_ns(peer);
+        assert!(flows::names::<Configuration>(client, &ns).await.is_empty());
+        assert!(flows::names::<GatewayServer>(client, &ns).await.is_empty());
+        assert!(flows::names::<GatewayClient>(client, &ns).await.is_empty());
+    }
+    let slice: ResourceSlice = flows::get(&c, &tenant_ns(P_ID), P_ID).await;
+    assert!(slice.is_accepted(), "slice accepted out of band");
+    let node = Api::<Node>::all(c.clone()).get(P_ID).await.unwrap();
+    assert!(liqo_kube::offloading::node::is_ready(&node));
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slice_and_virtual_node_flags_stop_where_they_say() {
+    let pair = Pair::lock().await;
+    let (c, _) = pair.clients();
+    let ns = tenant_ns(P_ID);
+
+    let out = pair.peer(&["--create-resource-slice=false"]).await;
+    ok("peer --create-resource-slice=false", &out);
+    assert!(common::stderr(&out).ends_with("INFO: (local) Identity status is filled\n"));
+    assert!(flows::names::<ResourceSlice>(&c, &ns).await.is_empty());
+
+    let out = pair.peer(&["--create-virtual-node=false"]).await;
+    ok("peer --create-virtual-node=false", &out);
+    assert!(common::stderr(&out).ends_with("INFO: (local) ResourceSlice resources: Accepted\n"));
+    let slice: ResourceSlice = flows::get(&c, &ns, P_ID).await;
+    assert!(slice.is_accepted());
+    assert!(
+        !slice
+            .annotations()
+            .contains_key(annotation::CREATE_VIRTUAL_NODE),
+        "no virtual-node annotation: {:?}",
+        slice.annotations()
+    );
+    assert!(flows::names::<VirtualNode>(&c, &ns).await.is_empty());
+    pair.undo_and_check().await;
+
+    let out = pair.peer(&["--wait-virtual-node=false"]).await;
+    ok("peer --wait-virtual-node=false", &out);
+    assert!(common::stderr(&out).ends_with("INFO: (local) ResourceSlice resources: Accepted\n"));
+    let slice: ResourceSlice = flows::get(&c, &ns, P_ID).await;
+    assert_eq!(
+        slice
+            .annotations()
+            .get(annotation::CREATE_VIRTUAL_NODE)
+            .map(String::as_str),
+        Some("true")
+    );
+    // Not awaited by peer, the virtual node still comes.
+    pair.await_ready_node(P_ID).await;
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    let out = pair.peer(&["--gw-server-service-location=Consumer"]).await;
+    ok("peer --gw-server-service-location=Consumer", &out);
+    let text = common::stderr(&out);
+    assert!(
+        text.contains("INFO: (local) Gateway server correctly set up\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("INFO: (remote) Gateway client correctly set up\n"),
+        "{text}"
+    );
+    assert_eq!(
+        flows::names::<GatewayServer>(&c, &tenant_ns(P_ID)).await,
+        vec![P_ID.to_string()]
+    );
+    assert_eq!(
+        flows::names::<GatewayClient>(&p, &tenant_ns(C_ID)).await,
+        vec![C_ID.to_string()]
+    );
+    assert!(
+        flows::names::<GatewayServer>(&p, &tenant_ns(C_ID))
+            .await
+            .is_empty()
+    );
+    assert_peered(&c, &p, C_ID, P_ID).await;
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_url_reaches_the_tenant_and_the_identity() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    let target = pair.server(P).trim_start_matches("https://").to_string();
+    let proxy = ConnectProxy::start(&target).await;
+    let out = pair.peer(&[&format!("--proxy-url={}", proxy.url)]).await;
+    ok("peer --proxy-url", &out);
+    // authentication.md §3.2/§6: Tenant.spec.proxyURL → Identity.spec.authParams.proxyURL.
+    let tenant: Tenant = flows::get(&p, &tenant_ns(C_ID), C_ID).await;
+    assert_eq!(tenant.spec.proxy_url.as_deref(), Some(proxy.url.as_str()));
+    let identity: Identity =
+        flows::get(&c, &tenant_ns(P_ID), &format!("controlplane-{P_ID}")).await;
+    let params = identity.spec.auth_params.clone().unwrap_or_default();
+    assert_eq!(params.proxy_url.as_deref(), Some(proxy.url.as_str()));
+    assert_peered(&c, &p, C_ID, P_ID).await;
+    assert!(
+        proxy.tunnels() > 0,
+        "the consumer reached the provider through the proxy"
+    );
+    assert!(proxy.refused().is_empty(), "{:?}", proxy.refused());
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requested_resources_become_the_node_capacity() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    let out = pair
+        .peer(&[
+            "--cpu=1",
+            "--memory=2Gi",
+            "--pods=20",
+            "--resource=nvidia.com/gpu=2",
+        ])
+        .await;
+    ok("peer with resources", &out);
+    let slice = assert_peered(&c, &p, C_ID, P_ID).await;
+    let node = Api::<Node>::all(c.clone()).get(P_ID).await.unwrap();
+    let capacity = capacity(&node);
+    for (k, v) in [
+        ("cpu", "1"),
+        ("memory", "2Gi"),
+        ("pods", "20"),
+        ("nvidia.com/gpu", "2"),
+    ] {
+        assert_eq!(
+            capacity.get(k).map(String::as_str),
+            Some(v),
+            "{k}: {slice:?}"
+        );
+    }
+    pair.undo_and_check().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_quantity_is_refused_before_any_cluster_is_contacted() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    let before = (converge::state(&c).await, converge::state(&p).await);
+    for (flag, bad) in [
+        ("--cpu", "--cpu=lots"),
+        ("--memory", "--memory=2GB!"),
+        ("--pods", "--pods=-3x"),
+        ("--resource", "--resource=nvidia.com/gpu=x"),
+    ] {
+        // An unreachable remote proves no cluster is contacted.
+        let out = pair
+            .peer_with_remote("--remote-kubeconfig=/nonexistent/kubeconfig", &[bad])
+            .await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{bad}: {}",
+            common::stderr(&out)
+        );
+        let text = common::stderr(&out);
+        let first = flows::first_line(&text);
+        assert!(
+            first.contains(flag),
+            "{bad}: first line names {flag}: {text}"
+        );
+        assert!(
+            !text.contains("Connecting"),
+            "{bad}: no cluster contacted: {text}"
+        );
+    }
+    let after = (converge::state(&c).await, converge::state(&p).await);
+    assert_eq!(before, after, "nothing written");
+}
+
+const C: &str = "peer-c";
+const P: &str = "peer-p";
+const C_ID: &str = "peer-c-id";
+const P_ID: &str = "peer-p-id";
+
+/// The non-TTY stderr of a default `peer`: cli.md §7.1 with the spinner start lines (printed
+/// off a TTY too) and the scopes; `<C>`/`<P>` are the cluster IDs.
+const DEFAULT_TRANSCRIPT: &str = "\
+INFO: (local) Retrieving network configuration
+INFO: (local) Network configuration correctly retrieved
+INFO: (remote) Retrieving network configuration
+INFO: (remote) Network configuration correctly retrieved
+INFO: (local) Setting up network configuration
+INFO: (local) Network configuration correctly set up
+INFO: (remote) Setting up network configuration
+INFO: (remote) Network configuration correctly set up
+INFO: (local) Waiting for configuration to be applied
+INFO: (local) Configuration applied successfully
+INFO: (remote) Waiting for configuration to be applied
+INFO: (remote) Configuration applied successfully
+INFO: (remote) Gateway server template \"wireguard-server/liqo\" correctly checked
+INFO: (local) Gateway client template \"wireguard-client/liqo\" correctly checked
+INFO: (local) Checking network is initialized correctly
+INFO: (local) Network correctly initialized
+INFO: (remote) Checking network is initialized correctly
+INFO: (remote) Network correctly initialized
+INFO: (remote) Setting up gateway server
+INFO: (remote) Gateway server correctly set up
+INFO: (remote) Waiting for gateway pod gw-<C> to be ready
+INFO: (remote) Gateway pod gw-<C> is ready
+INFO: (remote) Waiting for gateway server Service to be created
+INFO: (remote) Gateway server Service created successfully
+INFO: (local) Setting up gateway client
+INFO: (local) Gateway client correctly set up
+INFO: (local) Waiting for gateway pod gw-<P> to be ready
+INFO: (local) Gateway pod gw-<P> is ready
+INFO: (remote) Waiting for gateway server Secret to be created
+INFO: (remote) Gateway server Secret created successfully
+INFO: (local) Creating public key
+INFO: (local) Public key correctly created
+INFO: (local) Waiting for gateway client Secret to be created
+INFO: (local) Gateway client Secret created successfully
+INFO: (remote) Creating public key
+INFO: (remote) Public key correctly created
+INFO: (remote) Waiting for Connection to be created
+INFO: (remote) Connection created successfully
+INFO: (local) Waiting for Connection to be created
+INFO: (local) Connection created successfully
+INFO: (local) Waiting for Connection status to be established
+INFO: (local) Connection is established
+INFO: (remote) Waiting for Connection status to be established
+INFO: (remote) Connection is established
+INFO: (local) Tenant namespace correctly ensured
+INFO: (remote) Tenant namespace correctly ensured
+INFO: (remote) Nonce secret ensured
+INFO: (remote) Nonce generated successfully
+INFO: (remote) Nonce retrieved
+INFO: (local) Signed nonce secret ensured
+INFO: (local) Nonce is signed
+INFO: (local) Signed nonce retrieved
+INFO: (local) Tenant correctly generated
+INFO: (remote) Tenant correctly applied on provider cluster
+INFO: (remote) Tenant status is filled
+INFO: (remote) Identity correctly generated
+INFO: (local) Identity correctly applied on consumer cluster
+INFO: (local) Identity status is filled
+INFO: (local) Creating ResourceSlice
+INFO: (local) ResourceSlice created
+INFO: (local) Waiting for ResourceSlice authentication to be accepted
+INFO: (local) ResourceSlice authentication: Accepted
+INFO: (local) ResourceSlice resources: Accepted
+INFO: (local) Waiting for virtual node <P> to be created
+INFO: (local) Virtual node <P> created
+INFO: (local) Waiting for node <P> to be ready
+INFO: (local) Node <P> is ready
+";
+
+static ENV: LazyLock<Env> = LazyLock::new(|| {
+    common::installed_network_env(&[(C, C_ID, "10.243.0.0/16"), (P, P_ID, "10.244.0.0/16")])
+});
+/// The cases share the pair: one at a time.
+static SEQ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// Both clusters' state before any peering.
+static PRISTINE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
+/// A case that did not undo its peering (it failed): the next one undoes it first.
+static DIRTY: AtomicBool = AtomicBool::new(false);
+
+/// The shared pair, held by one case.
+struct Pair {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Pair {
+    async fn lock() -> Self {
+        let turn = SEQ.lock().await;
+        tokio::task::spawn_blocking(|| LazyLock::force(&ENV))
+            .await
+            .expect("env thread");
+        let pair = Self { _turn: turn };
+        if PRISTINE.get().is_none() {
+            let (c, p) = pair.clients();
+            let state = (converge::state(&c).await, converge::state(&p).await);
+            PRISTINE.get_or_init(|| state);
+        }
+        if DIRTY.swap(true, Ordering::SeqCst) {
+            pair.recover().await;
+        }
+        pair
+    }
+
+    fn clients(&self) -> (Client, Client) {
+        (ENV.cluster(C).client(), ENV.cluster(P).client())
+    }
+
+    fn server(&self, cluster: &str) -> String {
+        ENV.cluster(cluster).server().to_string()
+    }
+
+    async fn liqoctl(&self, local: &str, remote: &str, args: &[&str]) -> Output {
+        let mut all = vec![kubeconfig(ENV.cluster(local).kubeconfig())];
+        all.extend(args.iter().map(|a| (*a).to_string()));
+        all.push(remote_kubeconfig(ENV.cluster(remote).kubeconfig()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        flows::run(&all).await
+    }
+
+    /// `peer` consumer → provider with `extra` flags.
+    async fn peer(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["peer", "--timeout=120s"];
+        args.extend(extra);
+        self.liqoctl(C, P, &args).await
+    }
+
+    /// `peer` provider → consumer (the reverse direction).
+    async fn peer_reverse(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["peer", "--timeout=120s"];
+        args.extend(extra);
+        self.liqoctl(P, C, &args).await
+    }
+
+    /// `peer` from the consumer with another `--remote-kubeconfig` flag.
+    async fn peer_with_remote(&self, remote: &str, extra: &[&str]) -> Output {
+        let local = kubeconfig(ENV.cluster(C).kubeconfig());
+        let mut args = vec![local.as_str(), "peer", remote];
+        args.extend(extra);
+        flows::run(&args).await
+    }
+
+    /// What a failed case may have left, undone by the same commands, each allowed to find
+    /// nothing to do.
+    async fn recover(&self) {
+        let c = kubeconfig(ENV.cluster(C).kubeconfig());
+        let p = kubeconfig(ENV.cluster(P).kubeconfig());
+        for (local, peer) in [(&p, C_ID), (&c, P_ID)] {
+            let id = format!("--remote-cluster-id={peer}");
+            flows::run(&[local, "delete", "resourceslice", peer, &id, "--wait"]).await;
+        }
+        self.liqoctl(P, C, &["unauthenticate", "--skip-confirm"])
+            .await;
+        self.liqoctl(C, P, &["unauthenticate", "--skip-confirm"])
+            .await;
+        self.liqoctl(C, P, &["network", "reset", "--skip-confirm", "--wait"])
+            .await;
+    }
+
+    /// Undoes consumer → provider: the slice (and with it the virtual node), the
+    /// authentication, the network.
+    async fn undo(&self) {
+        let slice = [
+            "delete",
+            "resourceslice",
+            P_ID,
+            &format!("--remote-cluster-id={P_ID}"),
+            "--wait",
+            "--timeout=90s",
+        ];
+        let local = kubeconfig(ENV.cluster(C).kubeconfig());
+        let mut args = vec![local.as_str()];
+        args.extend(slice.iter().map(|s| &**s));
+        ok("delete resourceslice", &flows::run(&args).await);
+        let out = self
+            .liqoctl(C, P, &["unauthenticate", "--skip-confirm"])
+            .await;
+        ok("unauthenticate", &out);
+        let out = self
+            .liqoctl(C, P, &["network", "reset", "--skip-confirm", "--wait"])
+            .await;
+        ok("network reset", &out);
+    }
+
+    /// Undoes provider → consumer, leaving the network to [`Pair::undo`].
+    async fn undo_reverse(&self) {
+        let local = kubeconfig(ENV.cluster(P).kubeconfig());
+        let id = format!("--remote-cluster-id={C_ID}");
+        let args = [
+            local.as_str(),
+            "delete",
+            "resourceslice",
+            C_ID,
+            &id,
+            "--wait",
+        ];
+        ok("delete reverse resourceslice", &flows::run(&args).await);
+        let out = self
+            .liqoctl(P, C, &["unauthenticate", "--skip-confirm"])
+            .await;
+        ok("reverse unauthenticate", &out);
+    }
+
+    /// [`Pair::undo`], then both clusters as before any peering but for the tenant namespaces
+    /// and the ForeignClusters, which unauthenticate keeps (authentication.md §9.2).
+    async fn undo_and_check(&self) {
+        self.undo().await;
+        let (c, p) = self.clients();
+        let pristine = PRISTINE.get().expect("taken at lock");
+        for (name, client, before, peer) in [(C, &c, &pristine.0, P_ID), (P, &p, &pristine.1, C_ID)]
+        {
+            let fc = flows::expected(
+                format!("core.liqo.io/ForeignCluster /{peer}"),
+                "kept with role Unknown (authentication.md §9.2)",
+            );
+            let now = converge::state(client).await;
+            flows::assert_diff(name, before, &now, &[fc], &[&tenant_ns(peer)]);
+        }
+        DIRTY.store(false, Ordering::SeqCst);
+    }
+
+    async fn await_ready_node(&self, name: &str) {
+        let nodes: Api<Node> = Api::all(ENV.cluster(C).client());
+        let ready = |n: Option<&Node>| n.is_some_and(liqo_kube::offloading::node::is_ready);
+        flows::within(
+            &format!("Node {name} Ready"),
+            kube::runtime::wait::await_condition(nodes, name, ready),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// `group/Kind ns/name → resourceVersion` on both clusters of every Liqo object and of
+    /// the Kubernetes kinds peer writes; a Connection by generation (its gateway refreshes the
+    /// latency in its status every few seconds).
+    async fn versions(&self) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+        let (c, p) = self.clients();
+        (versions_of(&c).await, versions_of(&p).await)
+    }
+}
+
+/// The Kubernetes kinds peer (and the controllers it drives) write, besides Liqo's.
+const WRITTEN_KINDS: [&str; 10] = [
+    "Namespace",
+    "Secret",
+    "ConfigMap",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Service",
+    "Deployment",
+];
+
+async fn versions_of(client: &Client) -> BTreeMap<String, String> {
+    let discovery = Discovery::new(client.clone())
+        .run()
+        .await
+        .expect("discovery");
+    let mut out = BTreeMap::new();
+    for group in discovery.groups() {
+        let liqo = group.name().ends_with("liqo.io");
+        for (ar, caps) in group.recommended_resources() {
+            if !caps.supports_operation(verbs::LIST)
+                || !(liqo || WRITTEN_KINDS.contains(&ar.kind.as_str()))
+            {
+                continue;
+            }
+            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
+            for o in api.list(&ListParams::default()).await.expect("list").items {
+                let key = format!(
+                    "{}/{} {}/{}",
+                    ar.group,
+                    ar.kind,
+                    o.namespace().unwrap_or_default(),
+                    o.name_any()
+                );
+                let version = if ar.kind == "Connection" {
+                    format!("generation {:?}", o.metadata.generation)
+                } else {
+                    o.resource_version().unwrap_or_default()
+                };
+                out.insert(key, version);
+            }
+        }
+    }
+    out
+}
+
+/// Every object with the same version before and after, none added or removed.
+fn assert_unchanged(
+    before: &(BTreeMap<String, String>, BTreeMap<String, String>),
+    after: &(BTreeMap<String, String>, BTreeMap<String, String>),
+) {
+    for (name, b, a) in [(C, &before.0, &after.0), (P, &before.1, &after.1)] {
+        let changed: Vec<String> = b
+            .keys()
+            .chain(a.keys())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|k| b.get(*k) != a.get(*k))
+            .map(|k| format!("{k}: {:?} → {:?}", b.get(k), a.get(k)))
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "{name}: the re-run rewrote {changed:#?}"
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! `liqoctl peer` when things go wrong, on one pair of clusters on a test network: killed
+//! (SIGKILL) at several steps then re-run, interrupted (SIGINT), a provider whose controller
+//! manager is down, and two runs at once. Each case ends where an uninterrupted run ends
+//! (the reference state, taken first), then is undone with `network reset`,
+//! `delete resourceslice` and `unauthenticate`.
+
+mod common;
+#[path = "common/converge.rs"]
+mod converge;
+#[path = "common/flows.rs"]
+#[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
+mod flows;
+
+use std::collections::BTreeSet;
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, OnceLock};
+use std::time::Duration;
+
+use common::{kubeconfig, remote_kubeconfig, stderr};
+use converge::{Interrupted, journal_lines, run_and_signal, scale_controller_manager, state};
+use flows::{ok, tenant_ns};
+use kube::Client;
+use liqo_testenv::Env;
+use nix::sys::signal::Signal;
+
+const C: &str = "pf-c";
+const P: &str = "pf-p";
+const C_ID: &str = "pf-c-id";
+const P_ID: &str = "pf-p-id";
+
+static ENV: LazyLock<Env> = LazyLock::new(|| {
+    common::installed_network_env(&[(C, C_ID, "10.243.0.0/16"), (P, P_ID, "10.244.0.0/16")])
+});
+/// The cases share the pair: one at a time.
+static SEQ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// Both clusters after one uninterrupted `peer`.
+static REFERENCE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
+/// A case that did not undo its peering (it failed): the next one undoes it first.
+static DIRTY: AtomicBool = AtomicBool::new(false);
+
+/// `peer` consumer → provider with `extra` flags (`--timeout=120s` unless they set one).
+fn peer_args(extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        kubeconfig(ENV.cluster(C).kubeconfig()),
+        "peer".to_string(),
+        remote_kubeconfig(ENV.cluster(P).kubeconfig()),
+    ];
+    if !extra.iter().any(|a| a.starts_with("--timeout")) {
+        args.push("--timeout=120s".to_string());
+    }
+    args.extend(extra.iter().map(|a| (*a).to_string()));
+    args
+}
+
+async fn liqoctl(args: Vec<String>) -> Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    flows::run(&args).await
+}
+
+/// `peer` killed (or interrupted) by `signal` once a stderr line contains `trigger`.
+async fn peer_signalled(trigger: &'static str, signal: Signal) -> Interrupted {
+    let args = peer_args(&[]);
+    tokio::task::spawn_blocking(move || run_and_signal(&args, trigger, signal))
+        .await
+        .expect("liqoctl thread")
+}
+
+fn clients() -> (Client, Client) {
+    (ENV.cluster(C).client(), ENV.cluster(P).client())
+}
+
+/// The shared pair, held by one case, with the reference state taken.
+struct Pair {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Pair {
+    async fn lock() -> Self {
+        let turn = SEQ.lock().await;
+        tokio::task::spawn_blocking(|| LazyLock::force(&ENV))
+            .await
+            .expect("env thread");
+        if DIRTY.swap(true, Ordering::SeqCst) {
+            // A failed case: its leftovers go, each command allowed to find nothing to do.
+            for (what, args) in undo_steps() {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let _ = (what, flows::run(&args).await);
+            }
+        }
+        if REFERENCE.get().is_none() {
+            ok("reference peer", &liqoctl(peer_args(&[])).await);
+            let (c, p) = clients();
+            let reference = (state(&c).await, state(&p).await);
+            REFERENCE.get_or_init(|| reference);
+            undo().await;
+        }
+        Self { _turn: turn }
+    }
+
+    /// Waits (bounded) until both clusters hold the reference state's objects (controllers
+    /// may still be finishing), then undoes the peering.
+    async fn assert_reference_then_undo(&self) {
+        let reference = REFERENCE.get().expect("taken at lock");
+        let (c, p) = clients();
+        let deadline = tokio::time::Instant::now() + converge::WAIT;
+        loop {
+            let now = (state(&c).await, state(&p).await);
+            if now == *reference {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                for (name, r, n) in [(C, &reference.0, &now.0), (P, &reference.1, &now.1)] {
+                    let extra: Vec<_> = n.difference(r).collect();
+                    let missing: Vec<_> = r.difference(n).collect();
+                    assert!(
+                        extra.is_empty() && missing.is_empty(),
+                        "{name}: not the end state of an uninterrupted peer: extra {extra:#?} missing {missing:#?}"
+                    );
+                }
+            }
+            // Whole-cluster listings: there is no single object to watch.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        undo().await;
+        DIRTY.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Undoes consumer → provider: the slice (and its virtual node), the authentication, the
+/// network.
+async fn undo() {
+    for (what, args) in undo_steps() {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(what, &flows::run(&args).await);
+    }
+}
+
+fn undo_steps() -> [(&'static str, Vec<String>); 3] {
+    let local = kubeconfig(ENV.cluster(C).kubeconfig());
+    let remote = remote_kubeconfig(ENV.cluster(P).kubeconfig());
+    let id = format!("--remote-cluster-id={P_ID}");
+    let words = |w: &[&str]| w.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    [
+        (
+            "delete resourceslice",
+            words(&[
+                &local,
+                "delete",
+                "resourceslice",
+                P_ID,
+                &id,
+                "--wait",
+                "--timeout=90s",
+            ]),
+        ),
+        (
+            "unauthenticate",
+            words(&[&local, "unauthenticate", &remote, "--skip-confirm"]),
+        ),
+        (
+            "network reset",
+            words(&[
+                &local,
+                "network",
+                "reset",
+                &remote,
+                "--skip-confirm",
+                "--wait",
+            ]),
+        ),
+    ]
+}
+
+/// The re-run after an interruption succeeds.
+async fn rerun() {
+    ok("peer re-run", &liqoctl(peer_args(&[])).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_three_steps_a_rerun_ends_where_an_uninterrupted_peer_ends() {
+    let pair = Pair::lock().await;
+    for trigger in [
+        "Gateway server correctly set up",
+        "Tenant correctly applied on provider cluster",
+        "ResourceSlice created",
+    ] {
+        let run = peer_signalled(trigger, Signal::SIGKILL).await;
+        assert!(run.signalled, "{trigger} never printed:\n{}", run.stderr);
+        assert_eq!(run.code, None, "killed at {trigger}: {}", run.stderr);
+        rerun().await;
+        pair.assert_reference_then_undo().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_names_the_step_lists_what_is_left_and_the_unpeer_command() {
+    let pair = Pair::lock().await;
+    let run = peer_signalled("Gateway server correctly set up", Signal::SIGINT).await;
+    let err = &run.stderr;
+    assert!(run.signalled, "{err}");
+    assert_eq!(run.code, Some(130), "{err}");
+    assert!(
+        err.contains("ERRO: interrupted by SIGINT during step: (remote) Waiting for gateway pod"),
+        "{err}"
+    );
+    let left = journal_lines(err);
+    assert!(
+        left.contains(&format!(
+            "(remote) GatewayServer {}/{C_ID}",
+            tenant_ns(C_ID)
+        )),
+        "the journal lists the GatewayServer: {left:?}\n{err}"
+    );
+    let undo_line = format!(
+        "  liqoctl --kubeconfig={} unpeer --remote-kubeconfig={}",
+        ENV.cluster(C).kubeconfig().display(),
+        ENV.cluster(P).kubeconfig().display()
+    );
+    assert!(err.contains(&format!("{undo_line}\n")), "{err}");
+    rerun().await;
+    pair.assert_reference_then_undo().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_without_controller_manager_fails_naming_the_phase_and_the_wait() {
+    let pair = Pair::lock().await;
+    let (_, p) = clients();
+    scale_controller_manager(&p, 0).await;
+    let out = liqoctl(peer_args(&["--timeout=15s"])).await;
+    scale_controller_manager(&p, 1).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The failing step's line, then the phase's, both with the awaited condition and the
+    // last state seen.
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("ERRO: ")).collect();
+    let step = "Failed waiting for configuration to be applied: timed out after";
+    let wait = format!(
+        "waiting for Configuration {}/{C_ID} to be NetworkCIDRsConfigured; last state: ",
+        tenant_ns(C_ID)
+    );
+    assert_eq!(errors.len(), 2, "{err}");
+    assert!(
+        errors[0].starts_with(&format!("ERRO: (remote) {step}")) && errors[0].contains(&wait),
+        "{err}"
+    );
+    assert!(
+        errors[1].starts_with(&format!(
+            "ERRO: (global) Unable to ensure networking: {step}"
+        )) && errors[1].contains(&wait),
+        "{err}"
+    );
+    assert!(
+        err.contains(" unpeer "),
+        "the undo command is printed: {err}"
+    );
+    rerun().await;
+    pair.assert_reference_then_undo().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_peers_at_once_end_as_one() {
+    let pair = Pair::lock().await;
+    let (a, b) = tokio::join!(liqoctl(peer_args(&[])), liqoctl(peer_args(&[])));
+    for out in [&a, &b] {
+        let err = stderr(out);
+        assert!(
+            out.status.success() || out.status.code() == Some(1) && err.contains("ERRO: "),
+            "each run succeeds or fails clearly: {err}"
+        );
+    }
+    assert!(
+        a.status.success() || b.status.success(),
+        "one of them succeeds:\n{}\n---\n{}",
+        stderr(&a),
+        stderr(&b)
+    );
+    pair.assert_reference_then_undo().await;
+}
