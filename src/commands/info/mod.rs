@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
+use crate::printer::Printer;
 use query::Format;
 use render::Section;
 
@@ -109,24 +110,7 @@ impl InfoArgs {
         for warning in &collector.warnings {
             ctx.printer.warn(warning);
         }
-        let text = match (&get, output) {
-            (Some(path), _) => {
-                let selected = if report.peers {
-                    query::select_peer(&report.data, path)?
-                } else {
-                    query::select_local(&report.data, path)?
-                };
-                query::render_selected(selected, output)?
-            }
-            (None, Some(format)) => query::render(&report.data, Some(format))?,
-            (None, None) => {
-                if report.groups.is_empty() {
-                    // `info peer` on a cluster without peerings: nothing to box.
-                    ctx.printer.info("No active peerings");
-                }
-                report.human(ctx.printer.color())
-            }
-        };
+        let text = report.text(get.as_deref(), output, &ctx.printer)?;
         ctx.printer.data(text);
         Ok(ExitStatus::Success)
     }
@@ -142,6 +126,31 @@ pub(super) struct Report {
 }
 
 impl Report {
+    /// What stdout gets: the field `--get` selects, the data in `-o`'s format, or the boxes.
+    fn text(
+        &self,
+        get: Option<&str>,
+        output: Option<Format>,
+        printer: &Printer,
+    ) -> anyhow::Result<String> {
+        if let Some(path) = get {
+            let selected = if self.peers {
+                query::select_peer(&self.data, path)?
+            } else {
+                query::select_local(&self.data, path)?
+            };
+            return query::render_selected(selected, output);
+        }
+        if output.is_some() {
+            return query::render(&self.data, output);
+        }
+        if self.groups.is_empty() {
+            // `info peer` on a cluster without peerings: nothing to box.
+            printer.info("No active peerings");
+        }
+        Ok(self.human(printer.color()))
+    }
+
     fn human(&self, color: bool) -> String {
         self.groups
             .iter()
@@ -204,4 +213,39 @@ async fn observe_foreign_clusters(
         }
     }
     Ok(clusters)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn report(peers: bool, groups: usize) -> Report {
+        let mut section = Section::default();
+        section.entry("Role", "Provider");
+        Report {
+            peers,
+            data: json!({"p1": {"info": {"role": "Provider"}}}),
+            groups: (0..groups)
+                .map(|_| vec![("Peer cluster info", section.clone())])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn clusters_are_two_blank_lines_apart_and_queries_pick_fields() {
+        let printer = Printer::new(true, false);
+        let text = report(true, 2).text(None, None, &printer).unwrap();
+        assert_eq!(text.matches("┌─ Peer cluster info ").count(), 2);
+        assert!(text.contains("┘\n\n\n┌─"), "{text}");
+        let role = report(true, 1).text(Some("info.role"), None, &printer);
+        assert_eq!(role.unwrap(), "Provider\n");
+        let json = report(true, 1).text(None, Some(Format::Json), &printer);
+        assert!(json.unwrap().starts_with("{\n  \"p1\": {"));
+        let err = report(false, 1)
+            .text(Some("nope"), None, &printer)
+            .unwrap_err();
+        assert_eq!(err.to_string(), r#"invalid query "nope": "nope" not found"#);
+    }
 }
