@@ -10,6 +10,7 @@ mod docs;
 mod drain;
 mod generate;
 mod get;
+mod info;
 mod install;
 mod network;
 mod peer;
@@ -58,6 +59,8 @@ pub enum Command {
     /// Print Liqo data.
     #[command(subcommand)]
     Get(get::Get),
+    /// Show the local Liqo installation and its peerings.
+    Info(info::InfoArgs),
     /// Install or upgrade Liqo in the selected cluster.
     #[command(alias = "upgrade")]
     Install(install::InstallArgs),
@@ -97,6 +100,7 @@ pub async fn run(
         Command::Drain(cmd) => cmd.run(&ctx).await,
         Command::Generate(cmd) => cmd.run(&ctx).await,
         Command::Get(cmd) => cmd.run(&ctx).await,
+        Command::Info(args) => args.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Network(cmd) => cmd.run(&ctx).await,
         Command::Peer(args) => args.run(&ctx).await,
