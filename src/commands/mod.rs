@@ -15,6 +15,7 @@ mod install;
 mod network;
 mod peer;
 mod unauthenticate;
+mod unpeer;
 mod uncordon;
 mod uninstall;
 mod version;
@@ -73,6 +74,8 @@ pub enum Command {
     /// Remove the authentication with a provider cluster.
     #[command(alias = "unauth")]
     Unauthenticate(unauthenticate::UnauthenticateArgs),
+    /// Tear down the peering with a provider cluster (local = consumer, remote = provider).
+    Unpeer(unpeer::UnpeerArgs),
     /// Provider side: undo a cordon.
     #[command(subcommand)]
     Uncordon(uncordon::Uncordon),
@@ -105,6 +108,7 @@ pub async fn run(
         Command::Network(cmd) => cmd.run(&ctx).await,
         Command::Peer(args) => args.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
+        Command::Unpeer(args) => args.run(&ctx).await,
         Command::Uncordon(cmd) => cmd.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,
