@@ -92,7 +92,10 @@ async fn peer(
     }
     // Held lines were printed in one burst after phase A: without this, an interruption now
     // would name A's last step, long finished.
-    interrupt::step(Scope::Global, "Recording the Liqo versions on both ForeignClusters");
+    interrupt::step(
+        Scope::Global,
+        "Recording the Liqo versions on both ForeignClusters",
+    );
     versions::record(peers, &versions).await;
     Ok(())
 }
