@@ -18,7 +18,7 @@ DEMO_DIR    ?= $(ROOT)/.testenv/demo
 
 export LIQO_TESTENV_BIN := $(BIN_DIR)
 
-.PHONY: build deps k8s test lint demo bench bench-tunnel clean
+.PHONY: build deps k8s test lint demo bench bench-tunnel docs clean
 
 build:
 	cargo build --workspace --all-targets
@@ -60,58 +60,36 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-## demo: two local clusters on a test network with Liqo installed on both, their networks
-## connected through the WireGuard gateways, authenticated, a ResourceSlice that becomes a Ready
-## virtual node, then its deletion and teardown.
+## demo: two local clusters on a test network, Liqo installed on both, `liqoctl peer` (network,
+## authentication, a ResourceSlice that becomes a Ready virtual node), `liqoctl info`, then
+## `liqoctl unpeer` and teardown. Each command is printed before it runs.
 demo: deps k8s
 	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
-	@trap 'target/debug/testenv down --dir $(DEMO_DIR)' EXIT; \
-	target/debug/testenv up --dir $(DEMO_DIR) --network --pod-cidr alpha=10.243.0.0/16 --pod-cidr beta=10.244.0.0/16 alpha beta; \
-	echo "== cluster alpha: liqoctl install"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig install --pod-cidr 10.243.0.0/16 --timeout 2m; \
-	echo "== cluster beta: liqoctl install"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/beta/kubeconfig install --pod-cidr 10.244.0.0/16 --timeout 2m; \
-	for c in alpha beta; do \
-	  echo "== cluster $$c: kubectl get nodes,pods -A"; \
-	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get nodes -o wide; \
-	  $(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/$$c/kubeconfig get pods -n liqo -o wide; \
-	done; \
-	echo "== liqoctl network connect (alpha hosts the gateway client, beta the server)"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig network connect --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig --wait; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get configurations,gatewayclients,connections -A -o wide; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get configurations,gatewayservers,connections -A -o wide; \
-	echo "== liqoctl authenticate (alpha consumes from beta)"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig authenticate --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get foreignclusters,identities -A; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get foreignclusters,tenants -A; \
-	beta_id=$$($(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get configmap -n liqo \
-	  -l app.kubernetes.io/name=clusterid-configmap -o jsonpath='{.items[0].data.CLUSTER_ID}'); \
-	echo "== liqoctl create resourceslice demo (alpha asks beta for resources: a virtual node)"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig create resourceslice demo --remote-cluster-id $$beta_id --cpu 2 --memory 4Gi --timeout 1m; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=create node/demo --timeout=60s; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig wait --for=condition=Ready node/demo --timeout=60s; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get resourceslices.authentication.liqo.io,virtualnodes -A; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node \
-	  -o custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu,MEMORY:.status.capacity.memory,PODS:.status.capacity.pods; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes -l liqo.io/type=virtual-node; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/beta/kubeconfig get resourceslices.authentication.liqo.io,quotas -A; \
-	echo "== liqoctl delete resourceslice demo --wait (the virtual node goes with it)"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig delete resourceslice demo --remote-cluster-id $$beta_id --wait --timeout 2m; \
-	$(BIN_DIR)/kubectl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig get nodes; \
-	echo "== liqoctl version (alpha, remote beta)"; \
-	target/debug/liqoctl --kubeconfig $(DEMO_DIR)/alpha/kubeconfig version --remote-kubeconfig $(DEMO_DIR)/beta/kubeconfig; \
-	target/debug/testenv status --dir $(DEMO_DIR)
+	@export PATH=$(ROOT)/target/debug:$(BIN_DIR):$$PATH; \
+	run() { printf '\n$$ %s\n' "$$*"; "$$@"; }; \
+	trap 'run testenv down --dir $(DEMO_DIR)' EXIT; \
+	mkdir -p $(DEMO_DIR) && cd $(DEMO_DIR); \
+	run testenv up --dir . --network --pod-cidr alpha=10.243.0.0/16 --pod-cidr beta=10.244.0.0/16 alpha beta; \
+	run liqoctl --kubeconfig alpha/kubeconfig install --pod-cidr 10.243.0.0/16; \
+	run liqoctl --kubeconfig beta/kubeconfig install --pod-cidr 10.244.0.0/16; \
+	run liqoctl --kubeconfig alpha/kubeconfig peer --remote-kubeconfig beta/kubeconfig; \
+	run kubectl --kubeconfig alpha/kubeconfig get nodes; \
+	run liqoctl --kubeconfig alpha/kubeconfig info; \
+	run liqoctl --kubeconfig alpha/kubeconfig unpeer --remote-kubeconfig beta/kubeconfig --delete-namespaces --skip-confirm; \
+	run kubectl --kubeconfig alpha/kubeconfig get nodes
 
 ## bench: start-up time and memory of two test clusters; install, network connect and
 ## authenticate times; controller-manager and gateway memory; create resourceslice → virtual
-## Node Ready (p50 of 5) and the virtual kubelet's memory.
+## Node Ready (p50 of 5) and the virtual kubelet's memory; peer and unpeer (p50/p90 of 5) and
+## the API requests of one peer.
 bench: deps k8s
 	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
 	cargo build -q --workspace --bins
 	bash scripts/bench-auth.sh target/debug/testenv target/debug/liqoctl
 	bash scripts/bench-offload.sh target/debug/testenv target/debug/liqoctl $(BIN_DIR)/kubectl
+	bash scripts/bench-peer.sh target/debug/testenv target/debug/liqoctl
 
 WG_MOD_DIR := scripts/wireguard-go
 WG_LATEST  := $(BIN_DIR)/wireguard-go-latest
@@ -128,6 +106,11 @@ $(WG_LATEST): $(WG_MOD_DIR)/go.mod $(WG_MOD_DIR)/go.sum
 	export GOCACHE=$(BIN_DIR)/.gocache-wireguard-go; \
 	cd $(WG_MOD_DIR) && go build -trimpath -ldflags='-s -w' -o $@ golang.zx2c4.com/wireguard
 	rm -rf $(BIN_DIR)/.gocache-wireguard-go
+
+## docs: regenerate docs/reference, docs/man and completions/ from the command tree.
+docs:
+	cargo build -q --bin liqoctl
+	target/debug/liqoctl docs --out .
 
 clean:
 	cargo clean
