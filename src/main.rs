@@ -31,7 +31,11 @@ fn main() -> ExitCode {
             return exit::ExitStatus::Internal.into();
         }
     };
-    match runtime.block_on(interrupt::run(commands::run(cli.command, cli.global, printer.clone()))) {
+    let code = match runtime.block_on(interrupt::run(commands::run(
+        cli.command,
+        cli.global,
+        printer.clone(),
+    ))) {
         Ok(Ok(status)) => status.into(),
         Ok(Err(err)) => {
             let status = exit::report(&printer, &err);
@@ -39,7 +43,9 @@ fn main() -> ExitCode {
             status.into()
         }
         Err(interrupted) => interrupted.report(&printer),
-    }
+    };
+    liqo_kube::client::append_request_counts();
+    code
 }
 
 /// Help and usage name the binary as invoked (argv[0]); installed as the kubectl plugin

@@ -15,9 +15,9 @@ mod install;
 mod network;
 mod peer;
 mod unauthenticate;
-mod unpeer;
 mod uncordon;
 mod uninstall;
+mod unpeer;
 mod version;
 
 use clap::Subcommand;
