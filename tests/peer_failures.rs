@@ -259,6 +259,37 @@ async fn a_provider_without_controller_manager_fails_naming_the_phase_and_the_wa
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_without_controller_manager_fails_in_authentication_naming_the_wait() {
+    let pair = Pair::lock().await;
+    let (c, _) = clients();
+    scale_controller_manager(&c, 0).await;
+    let out = liqoctl(peer_args(&["--networking-disabled", "--timeout=10s"])).await;
+    scale_controller_manager(&c, 1).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The consumer's nonce signer is the first controller the handshake waits for.
+    let phase = err
+        .lines()
+        .rfind(|l| l.starts_with("ERRO: "))
+        .unwrap_or_default();
+    assert!(
+        phase.starts_with("ERRO: (global) Unable to ensure authentication: ")
+            && phase.contains("timed out after")
+            && phase.contains(&format!(
+                "waiting for the nonce signer to fill Secret {}/liqo-signed-nonce; last state: ",
+                tenant_ns(P_ID)
+            )),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Tenant correctly generated"),
+        "it stopped there: {err}"
+    );
+    rerun().await;
+    pair.assert_reference_then_undo().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_peers_at_once_end_as_one() {
     let pair = Pair::lock().await;
     let (a, b) = tokio::join!(liqoctl(peer_args(&[])), liqoctl(peer_args(&[])));
