@@ -1,6 +1,6 @@
 //! The ForeignClusters `unpeer` reads and, unlike upstream, removes (peering.md §4): the one
-//! for a peer is found by its `liqo.io/remote-cluster-id` label (the oldest when several), its
-//! role says whether the peering is bidirectional, and once no direction remains it is deleted
+//! for a peer is found by its `liqo.io/remote-cluster-id` label (the oldest when several), and
+//! once no direction remains it is deleted
 //! last (the ForeignCluster controller re-creates one while a Tenant or Identity of the peer
 //! still exists).
 
@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use kube::api::{ListParams, Patch, PatchParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::{annotation, field_manager, label};
-use liqo_api::core::{ForeignCluster, RoleType};
+use liqo_api::core::ForeignCluster;
 
 /// The ForeignCluster of `peer` on the cluster of `client`, if any.
 pub async fn lookup(client: &Client, peer: &str) -> anyhow::Result<Option<ForeignCluster>> {
@@ -23,12 +23,6 @@ pub async fn lookup(client: &Client, peer: &str) -> anyhow::Result<Option<Foreig
         .items;
     found.sort_by_key(|fc| fc.creation_timestamp().map(|t| t.0));
     Ok(found.into_iter().next())
-}
-
-/// Whether the ForeignCluster says the peer both consumes from and provides to this cluster.
-pub fn is_bidirectional(fc: Option<&ForeignCluster>) -> bool {
-    fc.and_then(|fc| fc.status.as_ref())
-        .is_some_and(|s| s.role == RoleType::ConsumerAndProvider)
 }
 
 /// Marks the ForeignCluster of `peer` permanently unreachable (creating it if missing): the

@@ -147,13 +147,21 @@ async fn delete_and_await(
         },
     )
     .await?;
-    side.step(
-        "Waiting for the local peering objects to be deleted",
-        "Still present",
-        |()| "Ensured local peering objects absence".into(),
-        await_gone(&side.client, &items, deadline),
-    )
-    .await
+    // A timeout here is not a failure: the leftovers' finalizers go next.
+    let spinner = side
+        .printer
+        .spinner("Waiting for the local peering objects to be deleted");
+    match await_gone(&side.client, &items, deadline).await {
+        Ok(()) => {
+            spinner.success("Ensured local peering objects absence");
+            Ok(())
+        }
+        Err(e) => {
+            let message = format!("Still present after half of --timeout: {}", one_line(&e));
+            spinner.warn(&message);
+            Err(Reported(message).into())
+        }
+    }
 }
 
 /// What the controllers left: its Liqo finalizers removed, deleted, awaited.

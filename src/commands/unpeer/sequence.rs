@@ -9,8 +9,9 @@ use anyhow::bail;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::ListParams;
 use kube::{Api, ResourceExt};
-use liqo_api::authentication::Tenant;
+use liqo_api::authentication::{Identity, Tenant};
 use liqo_api::consts::{label, name};
+use liqo_kube::auth::identity::controlplane_name;
 
 use super::UnpeerArgs;
 use super::plan::{self, Item, Role, Scope as PlanScope};
@@ -64,33 +65,38 @@ pub async fn run(args: UnpeerArgs, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     }
 }
 
-/// The reverse peering exists: the provider consumes from the consumer. The ForeignCluster's
-/// role says so (upstream's test), and so does a Tenant of the provider here, which the role
-/// follows only after the ForeignCluster controller's next pass.
+/// The reverse peering exists: the provider consumes from the consumer, i.e. the consumer
+/// holds a Tenant of the provider, or the provider a control-plane Identity for the consumer.
+/// Upstream reads the ForeignCluster's role instead, which lags the objects by a controller
+/// pass: right after the reverse direction's unpeer it still says ConsumerAndProvider, and
+/// right after the reverse peer it does not yet, when tearing the shared network down would
+/// break the reverse peering.
 async fn is_bidirectional(peers: &Peers) -> anyhow::Result<bool> {
-    let local = &peers.local;
-    let fc = foreign_cluster::lookup(&local.client, &local.peer)
+    let (local, remote) = (&peers.local, &peers.remote);
+    let failed = |e: kube::Error| {
+        anyhow::anyhow!(
+            "an error occurred while checking bidirectional peering: {}",
+            liqo_kube::api_error::render(&e)
+        )
+    };
+    let of =
+        |peer: &str| ListParams::default().labels(&format!("{}={peer}", label::REMOTE_CLUSTER_ID));
+    let tenants = Api::<Tenant>::all(local.client.clone())
+        .list(&of(&local.peer))
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "an error occurred while checking bidirectional peering: {}",
-                one_line(&e)
-            )
-        })?;
-    if foreign_cluster::is_bidirectional(fc.as_ref()) {
+        .map_err(failed)?;
+    if !tenants.items.is_empty() {
         return Ok(true);
     }
-    let selector = format!("{}={}", label::REMOTE_CLUSTER_ID, local.peer);
-    let tenants = Api::<Tenant>::all(local.client.clone())
-        .list(&ListParams::default().labels(&selector))
+    let controlplane = controlplane_name(&remote.peer);
+    let identities = Api::<Identity>::all(remote.client.clone())
+        .list(&of(&remote.peer))
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "an error occurred while checking bidirectional peering: {}",
-                liqo_kube::api_error::render(&e)
-            )
-        })?;
-    Ok(!tenants.items.is_empty())
+        .map_err(failed)?;
+    Ok(identities
+        .items
+        .iter()
+        .any(|i| i.name_any() == controlplane))
 }
 
 fn print_plan(ctx: &Ctx, peers: &Peers, local: &[Item], remote: &[Item], bidirectional: bool) {
@@ -145,9 +151,7 @@ async fn unpeer(
             .map_err(|e| failed("networking", e))?;
     }
     if args.delete_namespaces {
-        for side in [&peers.local, &peers.remote] {
-            delete_tenant_namespace(side, wait, deadline).await?;
-        }
+        delete_tenant_namespaces(peers, wait, deadline).await?;
     }
     let global = peers.global_printer();
     if bidirectional {
@@ -220,64 +224,102 @@ fn undo_command(ctx: &Ctx, args: &UnpeerArgs) -> String {
     journal::Undo::new(&ctx.global.local, &c.remote, &["unpeer"], &extra).command
 }
 
-/// Step 9: the side's tenant namespace for its peer, and with `wait` until it is gone.
-async fn delete_tenant_namespace(
-    side: &Side,
+/// Step 9: the tenant namespaces, the consumer's then the provider's; with `wait`, until both
+/// are gone. Both are deleted before either is awaited (the namespace controller takes
+/// seconds over each), so the lines read: delete, delete, wait, wait.
+async fn delete_tenant_namespaces(
+    peers: &Peers,
     wait: bool,
     deadline: tokio::time::Instant,
 ) -> anyhow::Result<()> {
-    let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
-    let found = side
-        .step(
-            "Deleting tenant namespace",
-            "Failed deleting tenant namespace",
-            |found: &Option<String>| {
-                if found.is_some() {
-                    "Tenant namespace deleted".into()
-                } else {
-                    "Tenant namespace already deleted".into()
-                }
-            },
-            async {
-                let Some(ns) = liqo_kube::tenant_namespace::lookup(&side.client, &side.peer)
-                    .await?
-                    .map(|n| n.name_any())
-                else {
-                    return anyhow::Ok(None);
-                };
-                let api: Api<Namespace> = Api::all(side.client.clone());
-                liqo_kube::wait::deleted(&api, &ns, None).await?;
-                Ok(Some(ns))
-            },
-        )
-        .await?;
-    let (Some(ns), true) = (found, wait) else {
+    let local = delete_tenant_namespace(&peers.local).await?;
+    let remote = delete_tenant_namespace(&peers.remote).await?;
+    if !wait {
         return Ok(());
-    };
+    }
+    let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
+    // The provider's runs meanwhile; its line comes after the consumer's.
+    let remote_wait = remote.map(|ns| {
+        let client = peers.remote.client.clone();
+        let timeout = left();
+        tokio::spawn(async move { namespace_gone(client, ns, timeout).await })
+    });
+    if let Some(ns) = local {
+        let gone = namespace_gone(peers.local.client.clone(), ns, left());
+        await_namespace_step(&peers.local, gone).await?;
+    }
+    if let Some(handle) = remote_wait {
+        let gone = async {
+            handle
+                .await
+                .map_err(|e| anyhow::anyhow!("the wait stopped: {e}"))?
+        };
+        await_namespace_step(&peers.remote, gone).await?;
+    }
+    Ok(())
+}
+
+/// The side's tenant namespace for its peer deleted; its name, if there was one.
+async fn delete_tenant_namespace(side: &Side) -> anyhow::Result<Option<String>> {
+    side.step(
+        "Deleting tenant namespace",
+        "Failed deleting tenant namespace",
+        |found: &Option<String>| {
+            if found.is_some() {
+                "Tenant namespace deleted".into()
+            } else {
+                "Tenant namespace already deleted".into()
+            }
+        },
+        async {
+            let Some(ns) = liqo_kube::tenant_namespace::lookup(&side.client, &side.peer)
+                .await?
+                .map(|n| n.name_any())
+            else {
+                return anyhow::Ok(None);
+            };
+            let api: Api<Namespace> = Api::all(side.client.clone());
+            liqo_kube::wait::deleted(&api, &ns, None).await?;
+            Ok(Some(ns))
+        },
+    )
+    .await
+}
+
+async fn await_namespace_step(
+    side: &Side,
+    gone: impl Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
     side.step(
         "Waiting for tenant namespace to be deleted",
         "Failed waiting for tenant namespace to be deleted",
-        |_: &Option<Namespace>| "Ensured tenant namespace absence".into(),
-        liqo_kube::wait::object(
-            Api::<Namespace>::all(side.client.clone()),
-            &ns,
-            &format!("namespace {ns} to be deleted"),
-            left(),
-            |n| n.is_none(),
-            |n| match n.and_then(|n| n.status.clone()?.conditions) {
-                Some(c) => format!(
-                    "still terminating: {}",
-                    c.iter()
-                        .filter_map(|c| c.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                None => "still present".into(),
-            },
-        ),
+        |()| "Ensured tenant namespace absence".into(),
+        gone,
     )
     .await
-    .map(drop)
+}
+
+/// Watches namespace `ns` until it is gone, naming what still holds it on timeout.
+async fn namespace_gone(client: kube::Client, ns: String, timeout: Duration) -> anyhow::Result<()> {
+    liqo_kube::wait::object(
+        Api::<Namespace>::all(client),
+        &ns,
+        &format!("namespace {ns} to be deleted"),
+        timeout,
+        |n| n.is_none(),
+        |n| match n.and_then(|n| n.status.clone()?.conditions) {
+            Some(c) => format!(
+                "still terminating: {}",
+                c.iter()
+                    .filter_map(|c| c.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            None => "still present".into(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Ours: the side's ForeignCluster for its peer, once nothing of the peering is left (it
