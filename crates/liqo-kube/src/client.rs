@@ -661,4 +661,32 @@ current-context: ctx
         let config = remote(&path).config().await.unwrap();
         assert_eq!(config.cluster_url.to_string(), "https://127.0.0.1:6443/");
     }
+
+    /// Answers every request at once with the request itself.
+    struct Echo;
+
+    impl tower::Service<u8> for Echo {
+        type Response = u8;
+        type Error = ();
+        type Future = std::future::Ready<Result<u8, ()>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, request: u8) -> Self::Future {
+            std::future::ready(Ok(request))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_count_layer_counts_each_request_and_passes_it_on() {
+        use tower::{Layer as _, Service as _};
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let mut service = CountLayer(&COUNT).layer(Echo);
+        for request in 1..=3 {
+            assert_eq!(service.call(request).await, Ok(request));
+        }
+        assert_eq!(COUNT.load(Ordering::Relaxed), 3);
+    }
 }
