@@ -18,7 +18,10 @@ use std::sync::{LazyLock, OnceLock};
 use std::time::Duration;
 
 use common::{kubeconfig, remote_kubeconfig, stderr};
-use converge::{Interrupted, journal_lines, run_and_signal, scale_controller_manager, state};
+use converge::{
+    Interrupted, journal_lines, run_and_signal, run_shell, scale_controller_manager, state,
+    undo_commands,
+};
 use flows::{ok, tenant_ns};
 use kube::Client;
 use liqo_testenv::Env;
@@ -34,6 +37,8 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
 });
 /// The cases share the pair: one at a time.
 static SEQ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// Both clusters before any peering.
+static PRISTINE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
 /// Both clusters after one uninterrupted `peer`.
 static REFERENCE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
 /// A case that did not undo its peering (it failed): the next one undoes it first.
@@ -89,6 +94,9 @@ impl Pair {
             }
         }
         if REFERENCE.get().is_none() {
+            let (c, p) = clients();
+            let pristine = (state(&c).await, state(&p).await);
+            PRISTINE.get_or_init(|| pristine);
             ok("reference peer", &liqoctl(peer_args(&[])).await);
             let (c, p) = clients();
             let reference = (state(&c).await, state(&p).await);
@@ -218,6 +226,31 @@ async fn sigint_names_the_step_lists_what_is_left_and_the_unpeer_command() {
         ENV.cluster(P).kubeconfig().display()
     );
     assert!(err.contains(&format!("{undo_line}\n")), "{err}");
+
+    // The printed undo leaves both clusters as before any peering, tenant namespaces aside
+    // (unpeer keeps them without --delete-namespaces).
+    let commands = undo_commands(err);
+    tokio::task::spawn_blocking(move || run_shell(&commands))
+        .await
+        .expect("undo thread");
+    let pristine = PRISTINE.get().expect("taken at lock");
+    let (c, p) = clients();
+    let without_tenants = |s: &BTreeSet<String>| -> BTreeSet<String> {
+        s.iter()
+            .filter(|o| !o.contains("liqo-tenant-"))
+            .cloned()
+            .collect()
+    };
+    for (name, client, before) in [(C, &c, &pristine.0), (P, &p, &pristine.1)] {
+        let now = without_tenants(&state(client).await);
+        let before = without_tenants(before);
+        let left: Vec<_> = now.difference(&before).collect();
+        let removed: Vec<_> = before.difference(&now).collect();
+        assert!(
+            left.is_empty() && removed.is_empty(),
+            "{name} after the printed undo: left {left:#?} removed {removed:#?}"
+        );
+    }
     rerun().await;
     pair.assert_reference_then_undo().await;
 }
