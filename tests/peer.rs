@@ -216,6 +216,11 @@ async fn reverse_peer_reuses_the_tunnel_and_makes_both_sides_consumer_and_provid
         (RoleType::ConsumerAndProvider, RoleType::ConsumerAndProvider),
     )
     .await;
+    // Either direction again changes nothing.
+    let before = pair.versions().await;
+    ok("peer again", &pair.peer(&[]).await);
+    ok("reverse peer again", &pair.peer_reverse(&[]).await);
+    assert_unchanged(&before, &pair.versions().await);
     pair.undo_reverse().await;
     pair.undo_and_check().await;
 }
@@ -315,6 +320,12 @@ async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
             .is_empty()
     );
     assert_peered(&c, &p, C_ID, P_ID).await;
+    let before = pair.versions().await;
+    ok(
+        "peer --gw-server-service-location=Consumer again",
+        &pair.peer(&["--gw-server-service-location=Consumer"]).await,
+    );
+    assert_unchanged(&before, &pair.versions().await);
     pair.undo_and_check().await;
 }
 
@@ -346,14 +357,7 @@ async fn proxy_url_reaches_the_tenant_and_the_identity() {
 async fn requested_resources_become_the_node_capacity() {
     let pair = Pair::lock().await;
     let (c, p) = pair.clients();
-    let out = pair
-        .peer(&[
-            "--cpu=1",
-            "--memory=2Gi",
-            "--pods=20",
-            "--resource=nvidia.com/gpu=2",
-        ])
-        .await;
+    let out = pair.peer(RESOURCES).await;
     ok("peer with resources", &out);
     let slice = assert_peered(&c, &p, C_ID, P_ID).await;
     let node = Api::<Node>::all(c.clone()).get(P_ID).await.unwrap();
@@ -370,8 +374,36 @@ async fn requested_resources_become_the_node_capacity() {
             "{k}: {slice:?}"
         );
     }
+
+    // The same flags again write nothing; other quantities reach the Node (the slice's spec
+    // is replaced, the provider grants again).
+    let before = pair.versions().await;
+    ok("peer with resources again", &pair.peer(RESOURCES).await);
+    assert_unchanged(&before, &pair.versions().await);
+    ok(
+        "peer with more cpu",
+        &pair.peer(&["--cpu=2", "--memory=2Gi", "--pods=20"]).await,
+    );
+    let nodes: Api<Node> = Api::all(c.clone());
+    let two_cpus = |n: Option<&Node>| {
+        n.and_then(|n| n.status.as_ref()?.capacity.as_ref()?.get("cpu").cloned())
+            .is_some_and(|q| q.0 == "2")
+    };
+    flows::within(
+        "the Node to show 2 CPUs",
+        kube::runtime::wait::await_condition(nodes, P_ID, two_cpus),
+    )
+    .await
+    .unwrap();
     pair.undo_and_check().await;
 }
+
+const RESOURCES: &[&str] = &[
+    "--cpu=1",
+    "--memory=2Gi",
+    "--pods=20",
+    "--resource=nvidia.com/gpu=2",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_quantity_is_refused_before_any_cluster_is_contacted() {
