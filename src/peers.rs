@@ -58,7 +58,10 @@ impl Side {
         E: Into<anyhow::Error>,
     {
         let start = start.into();
-        interrupt::step(self.scope, &start);
+        // A held flow's steps are not printed yet: an interruption names the visible one.
+        if !self.printer.holding() {
+            interrupt::step(self.scope, &start);
+        }
         let spinner = self.printer.spinner(start);
         match work.await {
             Ok(value) => {

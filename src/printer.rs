@@ -2,6 +2,7 @@
 //! on a terminal, plain `INFO: (local) …` lines otherwise), data on stdout.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,18 +15,43 @@ const SPINNER_FRAMES: &[&str] = &[
 ];
 const SPINNER_TICK: Duration = Duration::from_millis(100);
 
-/// The step a spinner is running, with its scope: what an interruption names.
-static CURRENT_STEP: Mutex<Option<String>> = Mutex::new(None);
+/// A running spinner: its id, its text with the scope, and the hold it started under.
+type Running = (u64, String, Option<Arc<Mutex<Hold>>>);
 
-/// The running step (`(local) Creating nonce`), if a spinner is running.
+/// The running spinners, oldest first: what an interruption names. Two flows may run at
+/// once (`peer` builds the tunnel while it authenticates), so this is a list, not a slot.
+static RUNNING: Mutex<Vec<Running>> = Mutex::new(Vec::new());
+static NEXT_SPINNER: AtomicU64 = AtomicU64::new(0);
+
+/// The newest running step whose line is visible (`(local) Creating nonce`): a held step's
+/// lines are not printed yet, and are dropped if the command stops.
 pub fn current_step() -> Option<String> {
-    CURRENT_STEP.lock().ok().and_then(|step| step.clone())
+    let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    running
+        .iter()
+        .rev()
+        .find(|(_, _, hold)| hold.as_ref().is_none_or(|h| released(h)))
+        .map(|(_, text, _)| text.clone())
 }
 
-fn set_current_step(step: Option<String>) {
-    if let Ok(mut current) = CURRENT_STEP.lock() {
-        *current = step;
-    }
+fn released(hold: &Mutex<Hold>) -> bool {
+    hold.lock().unwrap_or_else(|e| e.into_inner()).released
+}
+
+fn start_step(text: String, hold: Option<Arc<Mutex<Hold>>>) -> u64 {
+    let id = NEXT_SPINNER.fetch_add(1, Ordering::Relaxed);
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((id, text, hold));
+    id
+}
+
+fn end_step(id: u64) {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(running, _, _)| *running != id);
 }
 
 /// Which cluster a line is about, on two-cluster commands.
@@ -133,6 +159,11 @@ impl Printer {
         }
     }
 
+    /// The cluster this printer's lines are about (`Global` when unscoped).
+    pub fn scope(&self) -> Scope {
+        self.scope.unwrap_or(Scope::Global)
+    }
+
     /// Whether output is styled: on a terminal, unless `NO_COLOR` is set.
     pub fn color(&self) -> bool {
         self.color
@@ -151,7 +182,7 @@ impl Printer {
     }
 
     /// Whether lines are being held back now.
-    fn holding(&self) -> bool {
+    pub fn holding(&self) -> bool {
         self.hold
             .as_ref()
             .is_some_and(|h| !h.lock().unwrap_or_else(|e| e.into_inner()).released)
@@ -207,12 +238,13 @@ impl Printer {
     /// Starts a spinner for a step that takes time.
     pub fn spinner(&self, text: impl Into<String>) -> Spinner {
         let text = text.into();
-        set_current_step(Some(self.with_scope(&text)));
+        let id = start_step(self.with_scope(&text), self.hold.clone());
         if self.quiet {
             return Spinner {
                 printer: self.clone(),
                 text,
                 bar: None,
+                id,
             };
         }
         if !self.tty || self.holding() {
@@ -221,6 +253,7 @@ impl Printer {
                 printer: self.clone(),
                 text,
                 bar: None,
+                id,
             };
         }
         let bar = ProgressBar::new_spinner();
@@ -234,6 +267,7 @@ impl Printer {
             printer: self.clone(),
             text,
             bar: Some(bar),
+            id,
         }
     }
 
@@ -304,11 +338,12 @@ pub struct Spinner {
     printer: Printer,
     text: String,
     bar: Option<ProgressBar>,
+    id: u64,
 }
 
 impl Spinner {
     fn finish(self, level: Level, msg: Option<String>) {
-        set_current_step(None);
+        end_step(self.id);
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -350,6 +385,31 @@ mod tests {
         }
     }
 
+    /// One test for the process-wide list of running steps, so no other test races it.
+    #[test]
+    fn the_newest_visible_spinner_is_the_current_step() {
+        let p = Printer {
+            quiet: true,
+            ..printer(false)
+        };
+        let remote = p.scoped(Scope::Remote).spinner("Creating nonce");
+        assert_eq!(current_step().as_deref(), Some("(remote) Creating nonce"));
+        remote.success("Nonce created");
+        assert_eq!(current_step(), None);
+        let older = p.spinner("older");
+        let newer = p.spinner("newer");
+        older.success("done");
+        assert_eq!(current_step().as_deref(), Some("newer"));
+        let (held, gate) = p.held();
+        let hidden = held.spinner("held");
+        assert_eq!(current_step().as_deref(), Some("newer"));
+        gate.release();
+        assert_eq!(current_step().as_deref(), Some("held"));
+        hidden.success("x");
+        newer.success("y");
+        assert_eq!(current_step(), None);
+    }
+
     #[test]
     fn a_held_printer_queues_until_released_then_prints_at_once() {
         let (held, gate) = printer(false).held();
@@ -385,19 +445,6 @@ mod tests {
             printer(false).format_line(Level::Error, "boom"),
             "ERRO: boom"
         );
-    }
-
-    #[test]
-    fn a_running_spinner_is_the_current_step_until_it_ends() {
-        let p = Printer {
-            quiet: true,
-            ..printer(false)
-        }
-        .scoped(Scope::Remote);
-        let spinner = p.spinner("Creating nonce");
-        assert_eq!(current_step().as_deref(), Some("(remote) Creating nonce"));
-        spinner.success("Nonce created");
-        assert_eq!(current_step(), None);
     }
 
     #[test]

@@ -502,7 +502,7 @@ async fn a_timeout_names_the_awaited_condition_and_the_last_state() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.lines().any(|l| l == "ERRO: timed out after 3s waiting for the nonce creator to fill Secret liqo-tenant-consumer-id/liqo-nonce; last state: Secret present, data.nonce still empty"),
+        err.lines().any(|l| l == "ERRO: (remote) Failed waiting for nonce to be generated: timed out after 3s waiting for the nonce creator to fill Secret liqo-tenant-consumer-id/liqo-nonce; last state: Secret present, data.nonce still empty"),
         "{err}"
     );
 }

@@ -53,10 +53,14 @@ async fn peer(
     peers: &Peers,
     deadline: tokio::time::Instant,
 ) -> anyhow::Result<()> {
-    let versions = versions::handshake(peers).await;
-    // The authentication's read-only checks run before the network writes anything.
+    // Both read only, so at once: the versions, and the authentication's checks, which run
+    // before the network writes anything.
     let global = peers.global_printer();
-    let key = phase(&global, "authentication", auth::preflight(peers)).await?;
+    let (versions, key) = tokio::join!(
+        versions::handshake(peers),
+        phase(&global, "authentication", auth::preflight(peers)),
+    );
+    let key = key?;
     let auth_options = AuthOptions {
         proxy_url: args.proxy_url.clone(),
         in_band: args.in_band,

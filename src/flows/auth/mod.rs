@@ -4,6 +4,7 @@
 
 mod unauthenticate;
 
+use std::future::Future;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -19,7 +20,7 @@ use liqo_kube::tenant_namespace::{self, TenantNamespaceError};
 pub use unauthenticate::unauthenticate;
 
 use crate::peers::Peers;
-use crate::printer::Scope;
+use crate::printer::{Printer, Scope};
 use crate::{interrupt, journal};
 
 const FIELD_MANAGER: &str = field_manager::LIQOCTL;
@@ -112,42 +113,64 @@ pub async fn handshake(
     let left = || deadline.saturating_duration_since(tokio::time::Instant::now());
     let (local, remote) = (&peers.local.client, &peers.remote.client);
     let (lp, rp) = (&peers.local.printer, &peers.remote.printer);
-    let local_tenant_ns = ensure_tenant_namespace(local, &peers.remote.id, Scope::Local).await?;
+    let local_tenant_ns =
+        ensure_tenant_namespace(local, lp, &peers.remote.id, Scope::Local).await?;
     lp.success("Tenant namespace correctly ensured");
-    let remote_tenant_ns = ensure_tenant_namespace(remote, &peers.local.id, Scope::Remote).await?;
+    let remote_tenant_ns =
+        ensure_tenant_namespace(remote, rp, &peers.local.id, Scope::Remote).await?;
     rp.success("Tenant namespace correctly ensured");
 
     let (_nonce, signature) =
         exchange_nonce(peers, &local_tenant_ns, &remote_tenant_ns, left).await?;
 
-    interrupt::step(Scope::Local, "Generating tenant");
-    let tenant = render_tenant(
-        &peers.local.id,
-        &remote_tenant_ns,
-        key,
-        &signature,
-        proxy_url,
-    )
-    .context("failed to generate the Tenant")?;
+    let render = async {
+        render_tenant(
+            &peers.local.id,
+            &remote_tenant_ns,
+            key,
+            &signature,
+            proxy_url,
+        )
+        .context("failed to generate the Tenant")
+    };
+    let tenant = step(lp, "Generating tenant", "Unable to generate tenant", render).await?;
     lp.success("Tenant correctly generated");
-    interrupt::step(Scope::Remote, "Applying tenant on provider cluster");
-    let tenants: Api<Tenant> = Api::namespaced(remote.clone(), &remote_tenant_ns);
-    let existed = tenants
-        .get_opt(&tenant.name_any())
-        .await
-        .context("failed to read the Tenant")?
-        .is_some();
-    steps::apply_tenant(remote, &tenant, FIELD_MANAGER).await?;
-    if !existed {
-        journal::created(Scope::Remote, &tenant);
-    }
+    let apply = async {
+        let tenants: Api<Tenant> = Api::namespaced(remote.clone(), &remote_tenant_ns);
+        let existed = tenants
+            .get_opt(&tenant.name_any())
+            .await
+            .context("failed to read the Tenant")?
+            .is_some();
+        steps::apply_tenant(remote, &tenant, FIELD_MANAGER).await?;
+        if !existed {
+            journal::created(Scope::Remote, &tenant);
+        }
+        anyhow::Ok(())
+    };
+    step(
+        rp,
+        "Applying tenant on provider cluster",
+        "Unable to apply tenant on provider cluster",
+        apply,
+    )
+    .await?;
     rp.success("Tenant correctly applied on provider cluster");
-    interrupt::step(Scope::Remote, "Waiting for tenant status to be filled");
-    let tenant =
-        steps::await_tenant_status(remote, &remote_tenant_ns, &tenant.name_any(), left()).await?;
+    let tenant = step(
+        rp,
+        "Waiting for tenant status to be filled",
+        "Failed waiting for tenant status to be updated",
+        async {
+            Ok(
+                steps::await_tenant_status(remote, &remote_tenant_ns, &tenant.name_any(), left())
+                    .await?,
+            )
+        },
+    )
+    .await?;
     rp.success("Tenant status is filled");
 
-    interrupt::step(Scope::Remote, "Generating identity");
+    step_named(rp, "Generating identity");
     let status = tenant.status.unwrap_or_default();
     let provider_ns = status.tenant_namespace.unwrap_or(remote_tenant_ns);
     let identity = render_controlplane_identity(
@@ -157,25 +180,72 @@ pub async fn handshake(
         status.auth_params.unwrap_or_default(),
     );
     rp.success("Identity correctly generated");
-    interrupt::step(Scope::Local, "Applying identity on consumer cluster");
-    if steps::apply_identity(local, &identity, FIELD_MANAGER).await? {
-        journal::created(Scope::Local, &identity);
-    }
+    let apply = async {
+        if steps::apply_identity(local, &identity, FIELD_MANAGER).await? {
+            journal::created(Scope::Local, &identity);
+        }
+        anyhow::Ok(())
+    };
+    step(
+        lp,
+        "Applying identity on consumer cluster",
+        "Unable to apply identity on consumer cluster",
+        apply,
+    )
+    .await?;
     lp.success("Identity correctly applied on consumer cluster");
-    interrupt::step(Scope::Local, "Waiting for identity status to be filled");
-    steps::await_identity_status(local, &local_tenant_ns, &identity.name_any(), left()).await?;
+    step(
+        lp,
+        "Waiting for identity status to be filled",
+        "Failed waiting for identity status to be updated",
+        async {
+            Ok(
+                steps::await_identity_status(local, &local_tenant_ns, &identity.name_any(), left())
+                    .await?,
+            )
+        },
+    )
+    .await?;
     lp.success("Identity status is filled");
     Ok(())
+}
+
+/// One handshake step on the cluster of `printer`: named for an interruption (unless the
+/// printer is held: its lines are not visible yet), and on failure `<fail>: <cause>` printed
+/// there (authentication.md §9.1), the error returned printing nothing more. No spinner:
+/// authenticate prints results only.
+async fn step<T>(
+    printer: &Printer,
+    start: &str,
+    fail: &str,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    step_named(printer, start);
+    work.await.map_err(|e| {
+        let message = format!("{fail}: {}", crate::exit::one_line(&e));
+        printer.error(&message);
+        crate::exit::Reported(message).into()
+    })
+}
+
+/// Names the running step for an interruption, unless `printer` is held.
+fn step_named(printer: &Printer, start: &str) {
+    if !printer.holding() {
+        interrupt::step(printer.scope(), start);
+    }
 }
 
 /// Steps 3–4: the tenant namespace of `peer` on the side of `scope`, journaled if this run made
 /// it (a concurrent run may have made it first: it is then adopted).
 async fn ensure_tenant_namespace(
     client: &kube::Client,
+    printer: &Printer,
     peer: &str,
     scope: Scope,
 ) -> anyhow::Result<String> {
-    interrupt::step(scope, "Ensuring tenant namespace");
+    if !printer.holding() {
+        interrupt::step(scope, "Ensuring tenant namespace");
+    }
     let side = if scope == Scope::Local {
         "local"
     } else {
@@ -199,41 +269,72 @@ async fn exchange_nonce(
 ) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
     let (local, remote) = (&peers.local.client, &peers.remote.client);
     let (lp, rp) = (&peers.local.printer, &peers.remote.printer);
-    interrupt::step(Scope::Remote, "Ensuring nonce secret");
-    if steps::ensure_nonce_secret(remote, remote_tenant_ns, &peers.local.id, FIELD_MANAGER).await? {
-        journal::created_named(
-            Scope::Remote,
-            "Secret",
-            Some(remote_tenant_ns),
-            name::NONCE_SECRET,
-        );
-    }
+    let ensure = async {
+        let created =
+            steps::ensure_nonce_secret(remote, remote_tenant_ns, &peers.local.id, FIELD_MANAGER)
+                .await?;
+        if created {
+            journal::created_named(
+                Scope::Remote,
+                "Secret",
+                Some(remote_tenant_ns),
+                name::NONCE_SECRET,
+            );
+        }
+        anyhow::Ok(())
+    };
+    step(
+        rp,
+        "Ensuring nonce secret",
+        "Unable to create nonce secret",
+        ensure,
+    )
+    .await?;
     rp.success("Nonce secret ensured");
-    interrupt::step(Scope::Remote, "Waiting for nonce to be generated");
-    let nonce = steps::await_nonce(remote, remote_tenant_ns, left()).await?;
+    let nonce = step(
+        rp,
+        "Waiting for nonce to be generated",
+        "Failed waiting for nonce to be generated",
+        async { Ok(steps::await_nonce(remote, remote_tenant_ns, left()).await?) },
+    )
+    .await?;
     rp.success("Nonce generated successfully");
     rp.success("Nonce retrieved");
 
-    interrupt::step(Scope::Local, "Ensuring signed nonce");
-    let created = steps::ensure_signed_nonce_secret(
-        local,
-        local_tenant_ns,
-        &peers.remote.id,
-        &nonce,
-        FIELD_MANAGER,
+    let ensure = async {
+        let created = steps::ensure_signed_nonce_secret(
+            local,
+            local_tenant_ns,
+            &peers.remote.id,
+            &nonce,
+            FIELD_MANAGER,
+        )
+        .await?;
+        if created {
+            journal::created_named(
+                Scope::Local,
+                "Secret",
+                Some(local_tenant_ns),
+                name::SIGNED_NONCE_SECRET,
+            );
+        }
+        anyhow::Ok(())
+    };
+    step(
+        lp,
+        "Ensuring signed nonce",
+        "Unable to ensure signed nonce secret",
+        ensure,
     )
     .await?;
-    if created {
-        journal::created_named(
-            Scope::Local,
-            "Secret",
-            Some(local_tenant_ns),
-            name::SIGNED_NONCE_SECRET,
-        );
-    }
     lp.success("Signed nonce secret ensured");
-    interrupt::step(Scope::Local, "Waiting for nonce to be signed");
-    let signature = steps::await_signature(local, local_tenant_ns, &nonce, left()).await?;
+    let signature = step(
+        lp,
+        "Waiting for nonce to be signed",
+        "Failed waiting for nonce to be signed",
+        async { Ok(steps::await_signature(local, local_tenant_ns, &nonce, left()).await?) },
+    )
+    .await?;
     lp.success("Nonce is signed");
     lp.success("Signed nonce retrieved");
     Ok((nonce, signature))
