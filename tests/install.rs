@@ -97,7 +97,7 @@ async fn install_runs_the_control_plane_is_idempotent_and_uninstall_leaves_no_re
     for line in [
         "INFO: Installer initialized (cluster ID alpha-one)",
         "INFO: Liqo installed",
-        "INFO: All Set! You can now connect this cluster to a peer with `liqoctl network connect` and authenticate to it with `liqoctl authenticate` (see --help of each)",
+        "INFO: All Set! You can now peer this cluster with another one: `liqoctl peer --remote-kubeconfig <provider kubeconfig>` (see liqoctl peer --help)",
     ] {
         assert!(
             err.lines().any(|l| l == line),

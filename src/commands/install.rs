@@ -255,7 +255,7 @@ impl InstallArgs {
             }
         }
         // Upstream points at `liqoctl peer`, which does not exist here yet: name what does.
-        ctx.printer.success("All Set! You can now connect this cluster to a peer with `liqoctl network connect` and authenticate to it with `liqoctl authenticate` (see --help of each)");
+        ctx.printer.success("All Set! You can now peer this cluster with another one: `liqoctl peer --remote-kubeconfig <provider kubeconfig>` (see liqoctl peer --help)");
         ctx.printer
             .info("Make sure to use the same version of Liqo on all remote clusters");
         Ok(ExitStatus::Success)
