@@ -19,13 +19,16 @@ use common::{stderr, stdout};
 use flows::{NetPair, assert_diff, ok, run, snapshots, tenant_ns};
 use k8s_openapi::api::core::v1::Node;
 use kube::Api;
-use liqo_api::networking::Connection;
+use kube::api::{Patch, PatchParams};
+use liqo_api::networking::{Connection, GatewayClient};
 use liqo_kube::offloading::node::is_ready;
 
 const CONSUMER: &str = "up-c";
 const PROVIDER: &str = "up-p";
 const C_ID: &str = "up-c-id";
 const P_ID: &str = "up-p-id";
+/// A finalizer no controller removes, in Liqo's domain (as a stuck Liqo controller's).
+const HOLD: &str = "hold.liqo.io/test";
 
 type Snapshots = (BTreeSet<String>, BTreeSet<String>);
 
@@ -266,9 +269,16 @@ async fn force_unpeer_with_the_provider_frozen(pair: &NetPair, before: &Snapshot
     );
     assert_as_before(pair, &peered, "after a declined force unpeer").await;
 
+    // A Liqo controller that never lets go (its finalizer stays): force removes it after the
+    // controllers' share of --timeout instead of hanging.
+    let held = serde_json::json!({"metadata": {"finalizers": [HOLD]}});
+    Api::<GatewayClient>::namespaced(c.clone(), &tenant_ns(P_ID))
+        .patch(P_ID, &PatchParams::default(), &Patch::Merge(&held))
+        .await
+        .unwrap();
     let provider = pair.env.cluster(PROVIDER);
     provider.pause_apiserver().unwrap();
-    let timeout = Duration::from_secs(40);
+    let timeout = Duration::from_secs(30);
     let started = Instant::now();
     let out = liqoctl(
         pair,
@@ -279,7 +289,7 @@ async fn force_unpeer_with_the_provider_frozen(pair: &NetPair, before: &Snapshot
                 "unpeer",
                 "--skip-confirm",
                 "--delete-namespaces",
-                "--timeout=40s",
+                "--timeout=30s",
             ],
             &force[..],
         ]
@@ -288,6 +298,7 @@ async fn force_unpeer_with_the_provider_frozen(pair: &NetPair, before: &Snapshot
     .await;
     let took = started.elapsed();
     provider.resume_apiserver().unwrap();
+
     ok("unpeer --force", &out);
     assert!(took < timeout + Duration::from_secs(5), "took {took:?}");
     let err = stderr(&out);
@@ -299,6 +310,11 @@ async fn force_unpeer_with_the_provider_frozen(pair: &NetPair, before: &Snapshot
     );
     assert!(
         err.ends_with(&format!("INFO: (local) ForeignCluster {P_ID} deleted\n")),
+        "{err}"
+    );
+    assert!(
+        err.contains("WARN: (local) Still present after half of --timeout: ")
+            && err.contains("INFO: (local) Liqo finalizers removed from "),
         "{err}"
     );
     let after = common::snapshot(&c).await;
