@@ -4,29 +4,14 @@
 use k8s_openapi::api::core::v1::Pod;
 use liqo_api::authentication::{ResourceSlice, ResourceSliceConditionStatus};
 use liqo_api::consts::{annotation, label};
-use liqo_api::core::{ConditionStatusType, ForeignCluster, Module};
+use liqo_api::core::ForeignCluster;
 use liqo_api::offloading::{VirtualNode, VirtualNodeConditionStatus};
-use serde::Serialize;
 
 use super::render::{Text, Tone};
 
-/// The state of one module of a peering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ModuleStatus {
-    Healthy,
-    Unhealthy,
-    Disabled,
-}
+pub use crate::flows::foreign_cluster::{ModuleKind, ModuleStatus, module_status};
 
 impl ModuleStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ModuleStatus::Healthy => "Healthy",
-            ModuleStatus::Unhealthy => "Unhealthy",
-            ModuleStatus::Disabled => "Disabled",
-        }
-    }
-
     /// The status as a coloured value.
     pub fn text(self) -> Text {
         let tone = match self {
@@ -38,55 +23,7 @@ impl ModuleStatus {
     }
 }
 
-/// `Disabled` unless enabled; `Healthy` when every condition is `Established` or `Ready`;
-/// else `Unhealthy`, with the messages of the other conditions as alerts.
-pub fn module_status(module: Option<&Module>) -> (ModuleStatus, Vec<String>) {
-    let Some(module) = module.filter(|m| m.enabled) else {
-        return (ModuleStatus::Disabled, Vec::new());
-    };
-    let alerts: Vec<String> = module
-        .conditions
-        .iter()
-        .flatten()
-        .filter(|c| {
-            !matches!(
-                c.status,
-                ConditionStatusType::Established | ConditionStatusType::Ready
-            )
-        })
-        .map(|c| {
-            c.message
-                .clone()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| format!("{:?} is {:?}", c.type_, c.status))
-        })
-        .collect();
-    if alerts.is_empty() {
-        (ModuleStatus::Healthy, alerts)
-    } else {
-        (ModuleStatus::Unhealthy, alerts)
-    }
-}
-
-/// Which module of a ForeignCluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModuleKind {
-    Networking,
-    Authentication,
-    Offloading,
-}
-
 impl ModuleKind {
-    /// The module of `fc`, if the status has modules.
-    pub fn of(self, fc: &ForeignCluster) -> Option<&Module> {
-        let modules = fc.status.as_ref()?.modules.as_ref()?;
-        Some(match self {
-            ModuleKind::Networking => &modules.networking,
-            ModuleKind::Authentication => &modules.authentication,
-            ModuleKind::Offloading => &modules.offloading,
-        })
-    }
-
     /// Kinds of the objects whose Events explain an unhealthy module.
     pub fn event_kinds(self) -> &'static [&'static str] {
         match self {

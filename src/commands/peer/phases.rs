@@ -17,6 +17,7 @@ use crate::ctx::Ctx;
 use crate::exit::{ExitStatus, Reported, one_line};
 use crate::flags::PeerClusterArgs;
 use crate::flows::auth::{self, AuthOptions};
+use crate::flows::foreign_cluster::{self, ModuleKind};
 use crate::flows::network::{self as net, ConnectOptions, NamespaceFlag, TemplateFlags};
 use crate::flows::offload;
 use crate::peers::Peers;
@@ -66,12 +67,12 @@ async fn peer(
         in_band: args.in_band,
     };
     let rest = |peers| authenticate_and_offload(args, peers, &key, &auth_options, deadline);
-    if args.networking_disabled {
-        rest(peers).await?;
+    let virtual_node = if args.networking_disabled {
+        rest(peers).await?
     } else if args.in_band || args.proxy_url.is_some() {
         // The proxy URL is resolved through the tunnel's Configuration: after phase A.
         phase(&global, "networking", network(args, peers, deadline)).await?;
-        rest(peers).await?;
+        rest(peers).await?
     } else {
         let (held, gate) = ctx.printer.held();
         let held_peers = peers.with_printer(&held);
@@ -93,6 +94,9 @@ async fn peer(
             Some(result) => result?,
             None => bc.await?,
         }
+    };
+    if args.wait_virtual_node {
+        await_reported_healthy(args, peers, virtual_node, deadline).await?;
     }
     // Held lines were printed in one burst after phase A: without this, an interruption now
     // would name A's last step, long finished.
@@ -104,14 +108,14 @@ async fn peer(
     Ok(())
 }
 
-/// Phases B and C.
+/// Phases B and C; whether a virtual node was awaited.
 async fn authenticate_and_offload(
     args: &PeerArgs,
     peers: &Peers,
     key: &ClusterKeys,
     options: &AuthOptions,
     deadline: tokio::time::Instant,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let global = peers.global_printer();
     let handshake = async {
         let proxy_url = options.proxy_url(peers).await?;
@@ -188,9 +192,9 @@ async fn offloading(
     args: &PeerArgs,
     peers: &Peers,
     deadline: tokio::time::Instant,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     if !args.create_resource_slice {
-        return Ok(());
+        return Ok(false);
     }
     let local = &peers.local;
     let request = slice_request(args, &peers.remote.id);
@@ -199,16 +203,45 @@ async fn offloading(
     let slice =
         offload::create_slice(&local.client, &local.printer, Scope::Local, &slice, left()).await?;
     if !(args.create_virtual_node && args.wait_virtual_node) {
-        return Ok(());
+        return Ok(false);
     }
     if !slice.is_resources_accepted() {
         local
             .printer
             .info("Not waiting for the virtual node: the provider has not granted resources");
-        return Ok(());
+        return Ok(false);
     }
     let ns = slice.metadata.namespace.clone().unwrap_or_default();
-    offload::await_virtual_node(&local.client, &local.printer, &ns, &request.name, left()).await
+    offload::await_virtual_node(&local.client, &local.printer, &ns, &request.name, left()).await?;
+    Ok(true)
+}
+
+/// The last wait we add: the consumer's ForeignCluster reports every module this run set up
+/// Healthy, so that `liqoctl info` right after `peer` agrees (its controller follows the
+/// objects a moment later).
+async fn await_reported_healthy(
+    args: &PeerArgs,
+    peers: &Peers,
+    virtual_node: bool,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<()> {
+    let mut modules = vec![ModuleKind::Authentication];
+    if !args.networking_disabled {
+        modules.insert(0, ModuleKind::Networking);
+    }
+    if virtual_node {
+        modules.push(ModuleKind::Offloading);
+    }
+    let local = &peers.local;
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    local
+        .step(
+            "Waiting for the peering to be reported healthy",
+            "Failed waiting for the peering to be reported healthy",
+            |_| format!("Peering with cluster {} is healthy", local.peer),
+            foreign_cluster::await_healthy(&local.client, &local.peer, &modules, left),
+        )
+        .await
 }
 
 fn slice_request(args: &PeerArgs, provider: &str) -> SliceRequest {

@@ -3,11 +3,12 @@
 //! ForeignCluster for the other (annotations `liqo info` shows). Upstream does none of this
 //! (liqo#3143).
 
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::{Patch, PatchParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::{annotation, field_manager, label};
 use liqo_api::core::ForeignCluster;
 
+use crate::flows::foreign_cluster;
 use crate::flows::version::{liqo_version, skewed};
 use crate::peers::{Peers, Side};
 
@@ -62,7 +63,7 @@ pub async fn record(peers: &Peers, versions: &Versions) {
             side.printer.verbose(format!(
                 "Versions not recorded on ForeignCluster {}: {}",
                 side.peer,
-                liqo_kube::api_error::render(&e)
+                crate::exit::one_line(&e)
             ));
         }
     }
@@ -73,7 +74,7 @@ async fn annotate(
     peer: &str,
     own: &Option<String>,
     other: &Option<String>,
-) -> Result<(), kube::Error> {
+) -> anyhow::Result<()> {
     let mut annotations = serde_json::Map::new();
     if let Some(v) = own {
         annotations.insert(annotation::LOCAL_LIQO_VERSION.into(), v.clone().into());
@@ -84,15 +85,10 @@ async fn annotate(
     if annotations.is_empty() {
         return Ok(());
     }
-    let api: Api<ForeignCluster> = Api::all(client.clone());
     // The one the controllers use: by label, the oldest if several (peering.md §4.1).
-    let selector = format!("{}={peer}", label::REMOTE_CLUSTER_ID);
-    let existing = api.list(&ListParams::default().labels(&selector)).await?;
-    let name = existing
-        .items
-        .iter()
-        .min_by_key(|fc| fc.metadata.creation_timestamp.clone().map(|t| t.0))
-        .map_or_else(|| peer.to_string(), ResourceExt::name_any);
+    let name = foreign_cluster::lookup(client, peer)
+        .await?
+        .map_or_else(|| peer.to_string(), |fc| fc.name_any());
     let fc = serde_json::json!({
         "apiVersion": "core.liqo.io/v1beta1",
         "kind": "ForeignCluster",
@@ -103,11 +99,12 @@ async fn annotate(
         },
         "spec": {"clusterID": peer},
     });
+    let api: Api<ForeignCluster> = Api::all(client.clone());
     api.patch(
         &name,
         &PatchParams::apply(field_manager::LIQOCTL).force(),
         &Patch::Apply(fc),
     )
-    .await
-    .map(drop)
+    .await?;
+    Ok(())
 }
