@@ -5,6 +5,8 @@
 mod common;
 #[path = "common/converge.rs"]
 mod converge;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::sync::LazyLock;
 
@@ -21,7 +23,7 @@ use liqo_testenv::Env;
 /// consumer/provider for the refusals, consumer2/frozen (a provider whose controller manager
 /// is stopped) for the failures after writes, badkey/keyprovider for a broken cluster key.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[
             ("consumer", "consumer-id"),
             ("provider", "provider-id"),
