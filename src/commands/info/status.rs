@@ -136,7 +136,7 @@ pub fn version_skew(local: &str, peer: &str) -> Text {
 
 #[cfg(test)]
 mod tests {
-    use liqo_api::core::{Condition, ConditionType};
+    use liqo_api::core::{Condition, ConditionStatusType, ConditionType, Module};
 
     use super::*;
 
