@@ -1,8 +1,7 @@
 //! The ForeignClusters `unpeer` reads and, unlike upstream, removes (peering.md §4): the one
 //! for a peer is found by its `liqo.io/remote-cluster-id` label (the oldest when several), and
-//! once no direction remains it is deleted
-//! last (the ForeignCluster controller re-creates one while a Tenant or Identity of the peer
-//! still exists).
+//! once no direction remains it is deleted last (the ForeignCluster controller re-creates one
+//! while a Tenant or Identity of the peer still exists).
 
 use std::time::Duration;
 

@@ -191,14 +191,14 @@ fn is_root(ar: &ApiResource, o: &DynamicObject, side: &Side, role: Role, scope: 
             || (kind == "Secret" && ar.group.is_empty() && name == name::SIGNED_NONCE_SECRET)
     };
     let provider = || {
-        // The consumer's replicas, Tenant, its Renew's replica, the nonce it was issued
-        // and the certificates cached for it.
+        // The consumer's replicas (slices, namespace maps), its Tenant, its Renew's replica,
+        // the nonce it was issued and the certificates cached for it.
         let from_peer = has_labels(
             o,
             &format!("{}=true,{}={peer}", label::REPLICATED, label::ORIGIN_ID),
         );
         let secret = kind == "Secret" && ar.group.is_empty();
-        (liqo && kind == "ResourceSlice" && from_peer)
+        (liqo && matches!(kind, "ResourceSlice" | "NamespaceMap") && from_peer)
             || (liqo && kind == "Tenant" && name == peer)
             || (liqo && kind == "Renew" && name == controlplane_name(&side.id))
             || (secret && name == name::NONCE_SECRET)

@@ -1,17 +1,18 @@
 //! The offloading teardown of `unpeer` (offloading.md §8.6): the consumer's ResourceSlices for
-//! the provider, then its VirtualNodes for it. With `wait`, each step returns once what it
-//! deleted is gone on both clusters: a slice with its Identity, kubeconfig and VirtualNode
-//! (and that one's Node) on the consumer, its replica and Quota on the provider (upstream waits
-//! for the consumer's slices only).
+//! the provider, then its VirtualNodes for it. The slices step returns once what it deleted is
+//! gone on both clusters: a slice with its Identity, kubeconfig and VirtualNode (and that one's
+//! Node) on the consumer, its replica and Quota on the provider (upstream waits for the
+//! consumer's slices only); with `wait`, the virtual nodes' step waits for them and their
+//! Nodes too.
 
 use std::future::Future;
 
 use k8s_openapi::api::core::v1::{Node, Secret};
-use kube::api::{ApiResource, ListParams};
+use kube::api::{ApiResource, DynamicObject, ListParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, ResourceSlice};
 use liqo_api::consts::label;
-use liqo_api::offloading::{Quota, VirtualNode};
+use liqo_api::offloading::{NamespaceMap, Quota, VirtualNode};
 use liqo_kube::wait;
 
 use crate::exit::{Reported, one_line};
@@ -20,6 +21,7 @@ use crate::printer::Printer;
 
 /// Deletes the slices and virtual nodes of `local` (consumer) for its peer; `remote` is the
 /// provider, `None` when it cannot be reached (`unpeer --force`: its replicas are left).
+/// Orphan replicas on the provider (their consumer slice already gone) are deleted too.
 pub async fn teardown(
     local: &Side,
     remote: Option<&Side>,
@@ -30,7 +32,11 @@ pub async fn teardown(
     let printer = &local.printer;
     let deleted = step(printer, "Deleting resourceslices", async {
         let slices = delete_slices(&local.client, &local.peer).await?;
-        let done = if slices.is_empty() {
+        let orphans = match remote {
+            Some(remote) => delete_orphan_replicas(local, remote, &slices).await?,
+            None => 0,
+        };
+        let done = if slices.is_empty() && orphans == 0 {
             "No resourceslices found"
         } else {
             "All resourceslices deleted"
@@ -38,20 +44,20 @@ pub async fn teardown(
         Ok((slices, done.to_string()))
     })
     .await?;
-    if wait {
-        step(
-            printer,
-            "Waiting for resource slices to be deleted",
-            async {
-                await_slices_gone(local, &deleted, left()).await?;
-                if let Some(remote) = remote {
-                    await_replicas_gone(remote, &deleted, left()).await?;
-                }
-                Ok(((), "Ensured resourceslices absence".to_string()))
-            },
-        )
-        .await?;
-    }
+    // Awaited even without `wait`: the control-plane Identity, deleted next, is what lets the
+    // CRD replicator delete the replicas (upstream fails there with --wait=false, §3.3).
+    step(
+        printer,
+        "Waiting for resource slices to be deleted",
+        async {
+            await_slices_gone(local, &deleted, left()).await?;
+            if let Some(remote) = remote {
+                await_replicas_gone(remote, left()).await?;
+            }
+            Ok(((), "Ensured resourceslices absence".to_string()))
+        },
+    )
+    .await?;
     step(printer, "Deleting virtualnodes", async {
         let found = delete_virtual_nodes(&local.client, &local.peer).await?;
         let done = if found == 0 {
@@ -171,12 +177,8 @@ async fn await_slices_gone(
     Ok(())
 }
 
-/// The provider's replicas of `slices` gone, and their Quotas.
-async fn await_replicas_gone(
-    remote: &Side,
-    slices: &[ResourceSlice],
-    timeout: std::time::Duration,
-) -> anyhow::Result<()> {
+/// The provider's replicas of the consumer's slices gone, and their Quotas.
+async fn await_replicas_gone(remote: &Side, timeout: std::time::Duration) -> anyhow::Result<()> {
     let Some(ns) = liqo_kube::tenant_namespace::lookup(&remote.client, &remote.peer)
         .await
         .map_err(|e| anyhow::anyhow!("Error while retrieving the remote tenant namespace: {e}"))?
@@ -184,14 +186,7 @@ async fn await_replicas_gone(
     else {
         return Ok(());
     };
-    let names: Vec<String> = slices.iter().map(ResourceExt::name_any).collect();
-    let selector = format!(
-        "{}={},{}={}",
-        label::REPLICATED,
-        label::TRUE,
-        label::ORIGIN_ID,
-        remote.peer
-    );
+    let selector = replicas_selector(&remote.peer);
     let replicas: Api<ResourceSlice> = Api::namespaced(remote.client.clone(), &ns);
     let failed = |e: String| anyhow::anyhow!("Failed waiting for the provider's replicas: {e}");
     wait::list(
@@ -199,7 +194,8 @@ async fn await_replicas_gone(
         &selector,
         "the provider's replicas of the resource slices to be deleted",
         timeout,
-        |left| Ok(!left.iter().any(|r| names.contains(&r.name_any()))),
+        // Orphans included: they were deleted too.
+        |left| Ok(left.is_empty()),
         describe,
     )
     .await
@@ -211,6 +207,74 @@ async fn await_replicas_gone(
     wait::orphans_deleted(&remote.client, &ns, &owned, timeout)
         .await
         .map_err(|e| failed(one_line(&e.into())))
+}
+
+/// The replicas a provider holds of the slices of `consumer`.
+fn replicas_selector(consumer: &str) -> String {
+    format!(
+        "{}={},{}={consumer}",
+        label::REPLICATED,
+        label::TRUE,
+        label::ORIGIN_ID
+    )
+}
+
+/// Deletes the provider's replicas (ResourceSlices, NamespaceMaps) whose consumer object was
+/// already gone before this run (left by `unpeer --force`): no replicator manages them any
+/// more. How many there were.
+async fn delete_orphan_replicas(
+    local: &Side,
+    remote: &Side,
+    deleted: &[ResourceSlice],
+) -> anyhow::Result<usize> {
+    let mut origins: Vec<String> = deleted.iter().map(ResourceExt::name_any).collect();
+    origins.extend(names::<NamespaceMap>(&local.client).await?);
+    let selector = replicas_selector(&remote.peer);
+    let mut orphans = 0;
+    for ar in [
+        ApiResource::erase::<ResourceSlice>(&()),
+        ApiResource::erase::<NamespaceMap>(&()),
+    ] {
+        let all: Api<DynamicObject> = Api::all_with(remote.client.clone(), &ar);
+        let replicas = all
+            .list(&ListParams::default().labels(&selector))
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "Error while retrieving the provider's replicas: {}",
+                    render(&e)
+                )
+            })?
+            .items;
+        for replica in replicas.iter().filter(|r| !origins.contains(&r.name_any())) {
+            let ns = replica.namespace().unwrap_or_default();
+            let api: Api<DynamicObject> = Api::namespaced_with(remote.client.clone(), &ns, &ar);
+            match api.delete(&replica.name_any(), &Default::default()).await {
+                Ok(_) => orphans += 1,
+                Err(kube::Error::Api(e)) if e.code == 404 => {}
+                Err(e) => anyhow::bail!(
+                    "Error while deleting the provider's {} {ns}/{}: {}",
+                    ar.kind,
+                    replica.name_any(),
+                    render(&e)
+                ),
+            }
+        }
+    }
+    Ok(orphans)
+}
+
+/// The names of the `K`s in the cluster.
+async fn names<K>(client: &Client) -> anyhow::Result<Vec<String>>
+where
+    K: kube::Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let all: Api<K> = Api::all(client.clone());
+    let list = all
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("Error while retrieving {}s: {}", K::kind(&()), render(&e)))?;
+    Ok(list.items.iter().map(ResourceExt::name_any).collect())
 }
 
 /// Deletes every VirtualNode for `provider`, in any namespace; how many there were.
