@@ -1,20 +1,25 @@
-//! liqoctl flows no other test runs, each on clusters of its own and each ending in a
+//! liqoctl flows no other test runs, each ending in a
 //! before/after snapshot diff of both clusters: authenticate through an HTTP CONNECT proxy and
 //! with non-default Liqo namespaces, the out-of-band handshake undone by unauthenticate, the
 //! single-cluster commands with nothing to find, and (on a test network, as tests/network.rs)
 //! the gateway Service types, `--disable-sharing-keys`, namespaces given by flag and `network
-//! reset` confirmed on a real terminal.
+//! reset` confirmed on a real terminal. The authentication flows run on clusters of their
+//! own (the single-cluster case first, on the proxy test's consumer); the network cases two
+//! by two on a shared pair.
 
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 
 #[path = "common/flows.rs"]
+#[allow(dead_code)] // its env constructors install one cluster at a time; ours use installs.rs
 mod flows;
 
 use common::{kubeconfig, remote_kubeconfig, snapshot, stderr, stdout};
 use flows::{
     ConnectProxy, NetPair, assert_pair_diff, authenticated, connected, first_line, gateways,
-    identity_kubeconfig, installed, kubectl_apply, names, ok, run, snapshots, tenant_ns,
-    unauthenticated, within,
+    identity_kubeconfig, kubectl_apply, names, ok, run, snapshots, tenant_ns, unauthenticated,
+    within,
 };
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{ListParams, PostParams};
@@ -27,10 +32,45 @@ use liqo_api::networking::{
     Configuration, Connection, GatewayClient, GatewayServer, PublicKey, ServiceType,
 };
 
+/// [`flows::installed`], installing on the clusters at once.
+async fn installed(clusters: &[(&'static str, &'static str)]) -> liqo_testenv::Env {
+    let clusters = clusters.to_vec();
+    tokio::task::spawn_blocking(move || installs::installed_env(&clusters, &[]))
+        .await
+        .expect("env thread")
+}
+
+/// [`NetPair::start`], installing on both clusters at once.
+async fn net_pair(local: &'static str, remote: &'static str) -> NetPair {
+    let env = tokio::task::spawn_blocking(move || {
+        installs::installed_network_env(&[
+            (local, &format!("{local}-id"), "10.243.0.0/16"),
+            (remote, &format!("{remote}-id"), "10.244.0.0/16"),
+        ])
+    })
+    .await
+    .expect("env thread");
+    NetPair { env, local, remote }
+}
+
+// The single-cluster case runs first on the proxy test's consumer, while that cluster is as
+// installed (a cluster of its own would cost a start and an install); the tenant namespace it
+// leaves is for a cluster ID the proxy test never uses, and is in that test's `before`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_through_it() {
+async fn nothing_to_find_then_authenticate_with_proxy_url() {
     let (c_id, p_id) = ("px-consumer-id", "px-provider-id");
     let env = installed(&[("px-consumer", c_id), ("px-provider", p_id)]).await;
+    get_nonce_and_delete_peering_user_with_nothing_to_find_change_nothing(&env, "px-consumer")
+        .await;
+    authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_through_it(&env, c_id, p_id)
+        .await;
+}
+
+async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_through_it(
+    env: &liqo_testenv::Env,
+    c_id: &str,
+    p_id: &str,
+) {
     let (consumer, provider) = (
         env.cluster("px-consumer").client(),
         env.cluster("px-provider").client(),
@@ -243,17 +283,18 @@ async fn out_of_band_authentication_undone_by_unauthenticate_leaves_only_known_r
     assert_pair_diff(&before, &after, unauthenticated(c_id, p_id), c_id, p_id);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn get_nonce_and_delete_peering_user_with_nothing_to_find_change_nothing() {
-    let env = installed(&[("lonely", "lonely-id")]).await;
-    let client = env.cluster("lonely").client();
+async fn get_nonce_and_delete_peering_user_with_nothing_to_find_change_nothing(
+    env: &liqo_testenv::Env,
+    cluster: &str,
+) {
+    let client = env.cluster(cluster).client();
     // A tenant namespace with no nonce in it, as `generate peering-user` or a failed
     // authentication leave one.
     liqo_kube::tenant_namespace::ensure(&client, "half-id", field_manager::LIQOCTL)
         .await
         .unwrap();
     let before = snapshot(&client).await;
-    let kc = kubeconfig(env.cluster("lonely").kubeconfig());
+    let kc = kubeconfig(env.cluster(cluster).kubeconfig());
 
     let out = run(&[&kc, "get", "nonce", "--remote-cluster-id=nobody-id"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -293,9 +334,26 @@ async fn get_nonce_and_delete_peering_user_with_nothing_to_find_change_nothing()
     );
 }
 
+// The network cases share a pair per test (a pair's start and two installs cost more than a
+// case): each case ends by resetting the pair to its own `before`, so the next one starts
+// from a disconnected pair. Tenant namespaces a reset leaves are in the next case's `before`.
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nodeport_server_connects_and_reset_on_a_terminal_deletes_only_on_yes() {
-    let pair = NetPair::start("np-a", "np-b").await;
+async fn network_namespace_flags_then_nodeport_server_with_reset_on_a_terminal() {
+    let pair = net_pair("np-a", "np-b").await;
+    // First: it checks that no tenant namespace exists, and its reset leaves none.
+    network_commands_put_their_objects_in_the_namespaces_given_by_flag(&pair).await;
+    nodeport_server_connects_and_reset_on_a_terminal_deletes_only_on_yes(&pair).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_clusterip_server_then_disable_sharing_keys() {
+    let pair = net_pair("cip-a", "cip-b").await;
+    clusterip_server_connects_through_the_client_address_flag(&pair).await;
+    disable_sharing_keys_sets_up_both_gateways_and_exchanges_no_public_key(&pair).await;
+}
+
+async fn nodeport_server_connects_and_reset_on_a_terminal_deletes_only_on_yes(pair: &NetPair) {
     let (l, r) = pair.clients();
     let before = snapshots(&l, &r).await;
     let (l_ns, r_ns) = (tenant_ns(&pair.remote_id()), tenant_ns(&pair.local_id()));
@@ -311,7 +369,7 @@ async fn nodeport_server_connects_and_reset_on_a_terminal_deletes_only_on_yes() 
         )
         .await;
     ok("connect --gw-server-service-type NodePort", &out);
-    let (svc, server, client) = gateways(&pair, &l_ns, &r_ns).await;
+    let (svc, server, client) = gateways(pair, &l_ns, &r_ns).await;
     let spec = svc.spec.unwrap();
     assert_eq!(spec.type_.as_deref(), Some("NodePort"));
     let port = &spec.ports.unwrap()[0];
@@ -367,9 +425,7 @@ async fn nodeport_server_connects_and_reset_on_a_terminal_deletes_only_on_yes() 
     pair.assert_back_to(&before, true).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn clusterip_server_connects_through_the_client_address_flag() {
-    let pair = NetPair::start("cip-a", "cip-b").await;
+async fn clusterip_server_connects_through_the_client_address_flag(pair: &NetPair) {
     let (l, r) = pair.clients();
     let before = snapshots(&l, &r).await;
     let (l_ns, r_ns) = (tenant_ns(&pair.remote_id()), tenant_ns(&pair.local_id()));
@@ -388,7 +444,7 @@ async fn clusterip_server_connects_through_the_client_address_flag() {
         )
         .await;
     ok("connect --gw-server-service-type ClusterIP", &out);
-    let (svc, server, client) = gateways(&pair, &l_ns, &r_ns).await;
+    let (svc, server, client) = gateways(pair, &l_ns, &r_ns).await;
     let spec = svc.spec.unwrap();
     assert_eq!(spec.type_.as_deref(), Some("ClusterIP"));
     let port = &spec.ports.unwrap()[0];
@@ -414,9 +470,7 @@ async fn clusterip_server_connects_through_the_client_address_flag() {
     pair.reset_to(&before, &[]).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn disable_sharing_keys_sets_up_both_gateways_and_exchanges_no_public_key() {
-    let pair = NetPair::start("nk-a", "nk-b").await;
+async fn disable_sharing_keys_sets_up_both_gateways_and_exchanges_no_public_key(pair: &NetPair) {
     let (l, r) = pair.clients();
     let before = snapshots(&l, &r).await;
     let (l_ns, r_ns) = (tenant_ns(&pair.remote_id()), tenant_ns(&pair.local_id()));
@@ -476,9 +530,7 @@ async fn disable_sharing_keys_sets_up_both_gateways_and_exchanges_no_public_key(
     pair.reset_to(&before, &[]).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn network_commands_put_their_objects_in_the_namespaces_given_by_flag() {
-    let pair = NetPair::start("fn-a", "fn-b").await;
+async fn network_commands_put_their_objects_in_the_namespaces_given_by_flag(pair: &NetPair) {
     let (l, r) = pair.clients();
     for (c, ns) in [(&l, "net-local"), (&r, "net-remote")] {
         let namespace: Namespace =
@@ -495,7 +547,7 @@ async fn network_commands_put_their_objects_in_the_namespaces_given_by_flag() {
         .network("connect", &[flags[0], flags[1], "--wait", "--timeout=150s"])
         .await;
     ok("connect -n net-local --remote-namespace net-remote", &out);
-    let (svc, _, _) = gateways(&pair, "net-local", "net-remote").await;
+    let (svc, _, _) = gateways(pair, "net-local", "net-remote").await;
     assert_eq!(svc.spec.unwrap().type_.as_deref(), Some("LoadBalancer"));
     let (l_id, r_id) = (pair.local_id(), pair.remote_id());
     for (c, ns, peer) in [(&l, "net-local", &r_id), (&r, "net-remote", &l_id)] {
