@@ -11,6 +11,8 @@ mod cases_offloading;
 mod common;
 #[path = "bad_input/fixtures.rs"]
 mod fixtures;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,7 +26,7 @@ use liqo_testenv::Env;
 
 /// alpha and beta have Liqo; bare does not. Shared by every case, never peered.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(&[("alpha", "alpha-id"), ("beta", "beta-id")], &["bare"])
+    installs::installed_env(&[("alpha", "alpha-id"), ("beta", "beta-id")], &["bare"])
 });
 
 /// One refused invocation.
@@ -142,12 +144,15 @@ async fn refused_input_names_its_cause_first_and_changes_no_cluster() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Runs each case between two snapshots of every cluster; collects what went wrong.
+/// Runs each case between two snapshots of every cluster; collects what went wrong. One
+/// case's after-snapshot is the next one's before (nothing else runs in between, so a late
+/// write still fails a case: the next one).
 async fn run_table(cases: &[Case], clients: &[Client; 3], home: &Path, failures: &mut Vec<String>) {
+    let mut after = snapshots(clients).await;
     for case in cases {
-        let before = snapshots(clients).await;
+        let before = after;
         let out = run(&case.args, &case.env, home);
-        let after = snapshots(clients).await;
+        after = snapshots(clients).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         let first = first_problem(&stderr).unwrap_or("");
         let line_ok = match &case.first_line {
