@@ -36,6 +36,15 @@ fn default_transcript() -> String {
     DEFAULT_TRANSCRIPT.replace("<C>", C_ID).replace("<P>", P_ID)
 }
 
+/// The last wait peer adds (unless --wait-virtual-node=false): the consumer's ForeignCluster
+/// reports the modules Healthy.
+fn healthy_lines() -> String {
+    format!(
+        "INFO: (local) Waiting for the peering to be reported healthy\n\
+         INFO: (local) Peering with cluster {P_ID} is healthy\n"
+    )
+}
+
 /// The reverse peering (provider → consumer) on an existing tunnel: phase A stops after the
 /// network checks (peering.md §2.2 A7), saying so, then B and C as usual.
 fn reverse_transcript() -> String {
@@ -257,12 +266,18 @@ async fn slice_and_virtual_node_flags_stop_where_they_say() {
 
     let out = pair.peer(&["--create-resource-slice=false"]).await;
     ok("peer --create-resource-slice=false", &out);
-    assert!(common::stderr(&out).ends_with("INFO: (local) Identity status is filled\n"));
+    assert!(common::stderr(&out).ends_with(&format!(
+        "INFO: (local) Identity status is filled\n{}",
+        healthy_lines()
+    )));
     assert!(flows::names::<ResourceSlice>(&c, &ns).await.is_empty());
 
     let out = pair.peer(&["--create-virtual-node=false"]).await;
     ok("peer --create-virtual-node=false", &out);
-    assert!(common::stderr(&out).ends_with("INFO: (local) ResourceSlice resources: Accepted\n"));
+    assert!(common::stderr(&out).ends_with(&format!(
+        "INFO: (local) ResourceSlice resources: Accepted\n{}",
+        healthy_lines()
+    )));
     let slice: ResourceSlice = flows::get(&c, &ns, P_ID).await;
     assert!(slice.is_accepted());
     assert!(
@@ -516,6 +531,8 @@ INFO: (local) Waiting for virtual node <P> to be created
 INFO: (local) Virtual node <P> created
 INFO: (local) Waiting for node <P> to be ready
 INFO: (local) Node <P> is ready
+INFO: (local) Waiting for the peering to be reported healthy
+INFO: (local) Peering with cluster <P> is healthy
 ";
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {

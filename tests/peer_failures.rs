@@ -316,18 +316,23 @@ async fn a_consumer_without_controller_manager_fails_in_authentication_naming_th
     scale_controller_manager(&c, 1).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    // The consumer's nonce signer is the first controller the handshake waits for.
-    let phase = err
-        .lines()
-        .rfind(|l| l.starts_with("ERRO: "))
-        .unwrap_or_default();
+    // The consumer's nonce signer is the first controller the handshake waits for: its
+    // step's line, then the phase's, both naming the awaited Secret and its last state.
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("ERRO: ")).collect();
+    let step = "Failed waiting for nonce to be signed: timed out after";
+    let wait = format!(
+        "waiting for the nonce signer to fill Secret {}/liqo-signed-nonce; last state: ",
+        tenant_ns(P_ID)
+    );
+    assert_eq!(errors.len(), 2, "{err}");
     assert!(
-        phase.starts_with("ERRO: (global) Unable to ensure authentication: ")
-            && phase.contains("timed out after")
-            && phase.contains(&format!(
-                "waiting for the nonce signer to fill Secret {}/liqo-signed-nonce; last state: ",
-                tenant_ns(P_ID)
-            )),
+        errors[0].starts_with(&format!("ERRO: (local) {step}")) && errors[0].contains(&wait),
+        "{err}"
+    );
+    assert!(
+        errors[1].starts_with(&format!(
+            "ERRO: (global) Unable to ensure authentication: {step}"
+        )) && errors[1].contains(&wait),
         "{err}"
     );
     assert!(
