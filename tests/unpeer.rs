@@ -106,20 +106,14 @@ fn default_transcript(provider: &str, consumer: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn unpeer_undoes_peer_on_both_clusters() {
-    let started = Instant::now();
     let pair = NetPair::start(CONSUMER, PROVIDER).await;
     let (c, p) = pair.clients();
     let before = snapshots(&c, &p).await;
 
-    eprintln!("clusters ready after {:?}", started.elapsed());
     dry_run_changes_nothing(&pair).await;
-    eprintln!("dry run done after {:?}", started.elapsed());
     default_unpeer_waits_and_keeps_only_the_tenant_namespaces(&pair, &before).await;
-    eprintln!("default unpeer done after {:?}", started.elapsed());
     bidirectional_unpeer_keeps_the_reverse_peering(&pair, &before).await;
-    eprintln!("bidirectional done after {:?}", started.elapsed());
     force_unpeer_with_the_provider_frozen(&pair, &before).await;
-    eprintln!("force done after {:?}", started.elapsed());
 }
 
 async fn dry_run_changes_nothing(pair: &NetPair) {

@@ -250,7 +250,7 @@ async fn namespace_objects(
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, ar);
         match api.list(&ListParams::default()).await {
             Ok(list) => out.extend(list.items.into_iter().map(|o| (ar.clone(), o))),
-            Err(kube::Error::Api(e)) if matches!(e.code, 403 | 404 | 405) => {}
+            Err(kube::Error::Api(e)) if matches!(e.code, 403..=405) => {}
             Err(e) => {
                 return Err(e).with_context(|| format!("failed to list {} in {ns}", ar.plural));
             }
