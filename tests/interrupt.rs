@@ -9,6 +9,8 @@
 mod common;
 #[path = "common/converge.rs"]
 mod converge;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -22,7 +24,7 @@ use liqo_testenv::Env;
 use nix::sys::signal::Signal;
 
 static AUTH: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[
             ("consumer", "consumer-id"),
             ("provider", "provider-id"),
@@ -34,7 +36,7 @@ static AUTH: LazyLock<Env> = LazyLock::new(|| {
 });
 
 static NET: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_network_env(&[
+    installs::installed_network_env(&[
         ("local", "local-id", "10.243.0.0/16"),
         ("remote", "remote-id", "10.244.0.0/16"),
         ("ref-local", "local-id", "10.243.0.0/16"),
