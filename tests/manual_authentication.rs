@@ -4,6 +4,8 @@
 #[path = "common/auth_state.rs"]
 mod auth_state;
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::process::Command;
 use std::sync::LazyLock;
@@ -17,7 +19,7 @@ use liqo_api::authentication::Identity;
 use liqo_testenv::{Binaries, Env};
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[
             ("oob-consumer", "oob-consumer-id"),
             ("oob-provider", "oob-provider-id"),
