@@ -2,6 +2,8 @@
 //! is enough for `liqoctl authenticate`, and can take it back.
 
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::sync::LazyLock;
 
@@ -10,7 +12,7 @@ use kube::Client;
 use liqo_testenv::Env;
 
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[
             ("pu-consumer", "pu-consumer-id"),
             ("pu-provider", "pu-provider-id"),
