@@ -8,6 +8,8 @@ mod common;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/installs.rs"]
+mod installs;
 #[path = "common/upstream.rs"]
 mod upstream;
 #[path = "common/versions.rs"]
@@ -150,7 +152,12 @@ async fn replace_pod(client: &Client, ns: &str, pod: &Pod, selector: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slice_becomes_a_ready_virtual_node_and_goes_away_with_it() {
-    let env = flows::installed(&[(CONSUMER, C_ID), (PROVIDER, P_ID)]).await;
+    // Both installs at once (flows::installed runs them one after the other).
+    let env = tokio::task::spawn_blocking(|| {
+        installs::installed_env(&[(CONSUMER, C_ID), (PROVIDER, P_ID)], &[])
+    })
+    .await
+    .expect("env thread");
     let (c, p) = (
         env.cluster(CONSUMER).client(),
         env.cluster(PROVIDER).client(),
