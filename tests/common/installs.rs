@@ -48,7 +48,7 @@ pub fn installed_network_env(clusters: &[(&str, &str, &str)]) -> Env {
 
 /// `liqoctl install` with each cluster's flags, all at once; panics naming the first cluster
 /// whose install failed.
-fn install_all(env: &Env, installs: Vec<(&str, Vec<String>)>) {
+pub fn install_all(env: &Env, installs: Vec<(&str, Vec<String>)>) {
     std::thread::scope(|scope| {
         let runs: Vec<_> = installs
             .iter()
