@@ -3,6 +3,8 @@
 #[path = "common/auth_state.rs"]
 mod auth_state;
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 #[path = "common/versions.rs"]
 mod versions;
 
@@ -21,7 +23,7 @@ use liqo_testenv::Env;
 
 /// consumer and provider installed; `bare` has no Liqo.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[
             ("consumer", "consumer-id"),
             ("provider", "provider-id"),
