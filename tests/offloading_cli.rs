@@ -9,6 +9,8 @@ mod common;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/installs.rs"]
+mod installs;
 #[path = "common/versions.rs"]
 mod versions;
 
@@ -100,7 +102,12 @@ async fn await_resources(c: &Client, name: &str, want: ResourceSliceConditionSta
 
 #[tokio::test(flavor = "multi_thread")]
 async fn offloading_commands_on_one_authenticated_pair() {
-    let env = flows::installed(&[(CONSUMER, C_ID), (PROVIDER, P_ID)]).await;
+    // Both installs at once (flows::installed runs them one after the other).
+    let env = tokio::task::spawn_blocking(|| {
+        installs::installed_env(&[(CONSUMER, C_ID), (PROVIDER, P_ID)], &[])
+    })
+    .await
+    .expect("env thread");
     let (c, p) = (
         env.cluster(CONSUMER).client(),
         env.cluster(PROVIDER).client(),
