@@ -23,6 +23,24 @@ pub fn installed_env(installed: &[(&str, &str)], bare: &[&str]) -> Env {
     env
 }
 
+/// Clusters `(name, cluster ID, Liqo namespace)` installed with `--namespace`.
+pub fn installed_env_with_namespaces(clusters: &[(&str, &str, &str)]) -> Env {
+    let mut builder = Env::builder();
+    for (name, _, _) in clusters {
+        builder = builder.cluster(name);
+    }
+    let env = builder.start_blocking().expect("test clusters start");
+    let flags = clusters
+        .iter()
+        .map(|(cluster, id, ns)| {
+            let flags = vec![format!("--cluster-id={id}"), format!("--namespace={ns}")];
+            (*cluster, flags)
+        })
+        .collect();
+    install_all(&env, flags);
+    env
+}
+
 /// Clusters on a test network, each `(cluster, cluster ID, pod CIDR)` installed with
 /// `--pod-cidr`.
 pub fn installed_network_env(clusters: &[(&str, &str, &str)]) -> Env {
