@@ -372,3 +372,64 @@ async fn issuing_csrs(
         .map(|c| item(&ar, None, &c.name_any()))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(
+        kind: &str,
+        name: &str,
+        uid: &str,
+        owner: Option<&str>,
+    ) -> (ApiResource, DynamicObject) {
+        let ar = ApiResource {
+            group: String::new(),
+            version: "v1".into(),
+            api_version: "v1".into(),
+            kind: kind.into(),
+            plural: format!("{}s", kind.to_lowercase()),
+        };
+        let mut o = DynamicObject::new(name, &ar).within("ns");
+        o.metadata.uid = Some(uid.into());
+        o.metadata.labels = Some([("a".to_string(), "1".to_string())].into());
+        if let Some(owner) = owner {
+            o.metadata.owner_references = Some(vec![
+                k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                    uid: owner.into(),
+                    ..Default::default()
+                },
+            ]);
+        }
+        (ar, o)
+    }
+
+    #[test]
+    fn the_plan_holds_the_roots_and_what_they_own_transitively_only() {
+        let objects = vec![
+            object("Secret", "grandchild", "3", Some("2")),
+            object("Deployment", "root", "1", None),
+            object("ReplicaSet", "child", "2", Some("1")),
+            object("ConfigMap", "unrelated", "4", Some("9")),
+        ];
+        assert_eq!(owned_closure(&objects, &[1]), vec![0, 1, 2]);
+        assert_eq!(owned_closure(&objects, &[]), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn selectors_match_every_pair() {
+        let (_, o) = object("Secret", "s", "1", None);
+        assert!(has_labels(&o, "a=1"));
+        assert!(has_labels(&o, "a"));
+        assert!(!has_labels(&o, "a=1,b=2"));
+        assert!(!has_labels(&o, "a=2"));
+    }
+
+    #[test]
+    fn items_print_as_kind_and_path() {
+        let (ar, _) = object("Secret", "s", "1", None);
+        assert_eq!(item(&ar, Some("ns".into()), "s").to_string(), "Secret ns/s");
+        assert_eq!(item(&ar, None, "n").to_string(), "Secret n");
+        assert_eq!(item(&ar, None, "n").api_resource().api_version, "v1");
+    }
+}
