@@ -344,6 +344,27 @@ async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
     pair.undo_and_check().await;
 }
 
+/// peering.md §2.4: other gateway service flags recreate the GatewayServer, and the peering
+/// comes back (the old server's keys Secret, named like the new one's, must be gone first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_gateway_service_flags_recreate_the_server_and_peer_again() {
+    let pair = Pair::lock().await;
+    let (c, p) = pair.clients();
+    ok("peer", &pair.peer(&[]).await);
+    let out = pair.peer(&["--gw-server-service-type=NodePort"]).await;
+    ok("peer --gw-server-service-type=NodePort", &out);
+    assert!(
+        common::stderr(&out).contains("INFO: (remote) Deleted existing gateway server\n"),
+        "{}",
+        common::stderr(&out)
+    );
+    let svc: k8s_openapi::api::core::v1::Service =
+        flows::get(&p, &tenant_ns(C_ID), &format!("gw-{C_ID}")).await;
+    assert_eq!(svc.spec.and_then(|s| s.type_).as_deref(), Some("NodePort"));
+    assert_peered(&c, &p, C_ID, P_ID).await;
+    pair.undo_and_check().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxy_url_reaches_the_tenant_and_the_identity() {
     let pair = Pair::lock().await;

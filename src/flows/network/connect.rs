@@ -184,7 +184,16 @@ impl ConnectOptions {
                         .await
                         .context("failed to read the gateway server Service")?;
                     if svc.is_some_and(|s| gateway::service_differs(&s, &params)) {
-                        liqo_kube::wait::deleted(&api, &name, Some(deadline_from_now())).await?;
+                        // With what it owns: the new server's keys Secret has the old one's
+                        // name, and the garbage collector would delete it under the new one.
+                        liqo_kube::wait::deleted_with_dependents::<GatewayServer>(
+                            &side.client,
+                            ns,
+                            &name,
+                            &super::teardown::gateway_dependents(),
+                            Some(deadline_from_now()),
+                        )
+                        .await?;
                         printer.info("Deleted existing gateway server");
                         recreated = true;
                     }

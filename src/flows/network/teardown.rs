@@ -65,7 +65,7 @@ struct Opts {
 /// The gateways and what they own, directly or not, in their namespace, owners first: the
 /// WireGuard gateway, its Deployment (ReplicaSets, pods), Service (Endpoints, EndpointSlices)
 /// and ServiceAccount; the keys Secret, the peer's PublicKey and the Connection its pod writes.
-fn gateway_dependents() -> Vec<ApiResource> {
+pub(super) fn gateway_dependents() -> Vec<ApiResource> {
     vec![
         ApiResource::erase::<GatewayClient>(&()),
         ApiResource::erase::<GatewayServer>(&()),
