@@ -3,6 +3,8 @@
 //! namespaces behind the nodes) ping each other through the WireGuard tunnel.
 
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 #[path = "common/versions.rs"]
 mod versions;
 
@@ -33,7 +35,7 @@ const WAIT: Duration = Duration::from_secs(90);
 /// alpha/beta have distinct pod CIDRs; gamma/delta the same one. A node hosts one gateway, so
 /// each cluster takes part in one pair.
 static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_network_env(&[
+    installs::installed_network_env(&[
         ("alpha", "alpha-id", "10.243.0.0/16"),
         ("beta", "beta-id", "10.244.0.0/16"),
         ("gamma", "gamma-id", "10.243.0.0/16"),
