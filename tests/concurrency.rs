@@ -4,6 +4,8 @@
 mod common;
 #[path = "common/converge.rs"]
 mod converge;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::process::{Command, Output, Stdio};
 use std::sync::LazyLock;
@@ -23,14 +25,14 @@ use serde::de::DeserializeOwned;
 const RUNS: usize = 3;
 
 static AUTH: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_env(
+    installs::installed_env(
         &[("consumer", "consumer-id"), ("provider", "provider-id")],
         &[],
     )
 });
 
 static NET: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_network_env(&[
+    installs::installed_network_env(&[
         ("local", "local-id", "10.243.0.0/16"),
         ("remote", "remote-id", "10.244.0.0/16"),
     ])
