@@ -38,7 +38,7 @@ pub enum SliceError {
     /// A quantity flag does not hold a non-negative Kubernetes quantity.
     #[error("invalid --{flag} {value:?}: {why}")]
     Quantity {
-        /// The flag (`cpu`, `memory`, `pods`, `resource`).
+        /// The flag (`cpu`, `memory`, `pods`).
         flag: String,
         /// What was typed.
         value: String,
@@ -48,6 +48,19 @@ pub enum SliceError {
     /// A `--resource` entry is not `name=quantity`.
     #[error("invalid --resource {0:?}: use name=quantity, such as nvidia.com/gpu=1")]
     ResourceEntry(String),
+    /// A `--resource` entry whose quantity is not a non-negative Kubernetes quantity; the
+    /// whole entry is named, as several may be given in one flag.
+    #[error("invalid --resource {entry:?}: quantity {value:?} of {name:?}: {why}")]
+    ResourceQuantity {
+        /// The whole `name=quantity` entry, as typed.
+        entry: String,
+        /// The resource name.
+        name: String,
+        /// The quantity, as typed.
+        value: String,
+        /// What is wrong.
+        why: String,
+    },
     /// A resource is given twice with different values.
     #[error("resource {name:?} is given twice ({first} and {second}): give it once")]
     Duplicate {
@@ -195,7 +208,13 @@ pub fn resources(req: &SliceRequest) -> Result<BTreeMap<String, Quantity>, Slice
         if value.trim().is_empty() {
             continue;
         }
-        put(key, quantity("resource", value, key == "pods")?)?;
+        check_quantity(value, key == "pods").map_err(|why| SliceError::ResourceQuantity {
+            entry: entry.trim().into(),
+            name: key.into(),
+            value: value.trim().into(),
+            why,
+        })?;
+        put(key, Quantity(value.trim().to_string()))?;
     }
     Ok(out)
 }
@@ -379,8 +398,13 @@ mod tests {
         assert!(
             err(|r| r.resources = vec!["gpu".into()]).starts_with("invalid --resource \"gpu\"")
         );
-        assert!(
-            err(|r| r.resources = vec!["gpu=x".into()]).starts_with("invalid --resource \"x\"")
+        assert_eq!(
+            err(|r| r.resources = vec!["cpu=1,nvidia.com/gpu=x".into()]),
+            "invalid --resource \"nvidia.com/gpu=x\": quantity \"x\" of \"nvidia.com/gpu\": it is not a quantity such as 2, 500m, 4Gi or 1e3"
+        );
+        assert_eq!(
+            err(|r| r.resources = vec!["pods=1.5".into()]),
+            "invalid --resource \"pods=1.5\": quantity \"1.5\" of \"pods\": it must be a whole number"
         );
         assert_eq!(
             err(|r| {
