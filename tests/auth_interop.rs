@@ -4,6 +4,8 @@
 //! CLI's timeout shows; a consumer with an RSA cluster key authenticates.
 
 mod common;
+#[path = "common/installs.rs"]
+mod installs;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -37,26 +39,20 @@ static ENV: LazyLock<Env> = LazyLock::new(|| {
         .cluster("ai-rsa")
         .start_blocking()
         .expect("test clusters start");
-    for (cluster, extra) in [
+    // All three at once (an install mostly waits for its cluster's pods).
+    let installs = [
         ("ai-consumer", None),
         ("ai-provider", None),
         ("ai-rsa", Some("--tls-compatibility-mode")),
-    ] {
-        let id = format!("--cluster-id={cluster}-id");
-        let mut args = vec![
-            kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install".into(),
-            id,
-        ];
-        args.extend(extra.map(String::from));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = liqoctl(&args);
-        assert!(
-            out.status.success(),
-            "install on {cluster}: {}",
-            stderr(&out)
-        );
-    }
+    ]
+    .into_iter()
+    .map(|(cluster, extra)| {
+        let mut flags = vec![format!("--cluster-id={cluster}-id")];
+        flags.extend(extra.map(String::from));
+        (cluster, flags)
+    })
+    .collect();
+    installs::install_all(&env, installs);
     env
 });
 
