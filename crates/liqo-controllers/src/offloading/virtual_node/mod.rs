@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Node, ServiceAccount};
+use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kube::api::{ListParams, PostParams};
@@ -81,6 +81,17 @@ pub async fn run(ctx: Arc<Context>) {
             |d| {
                 let ns = d.namespace()?;
                 let vn = d.labels().get(label::VIRTUAL_NODE)?;
+                Some(ObjectRef::new(vn).within(&ns))
+            },
+        )
+        // A deletion waits for the virtual kubelet's pods to stop: their events, not a
+        // recheck timer, move it on (unpeer waited up to 3 s per virtual node).
+        .watches(
+            Api::<Pod>::all(client.clone()),
+            watcher::Config::default().labels(&vk_selector),
+            |p| {
+                let ns = p.namespace()?;
+                let vn = p.labels().get(label::VIRTUAL_NODE)?;
                 Some(ObjectRef::new(vn).within(&ns))
             },
         )
