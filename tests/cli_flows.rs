@@ -150,11 +150,14 @@ async fn authenticate_with_proxy_url_makes_the_consumer_reach_the_provider_throu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authenticate_and_unauthenticate_work_with_liqo_in_other_namespaces() {
     let (c_id, p_id) = ("ns-consumer-id", "ns-provider-id");
-    let env = flows::env_with_namespaces(&[
-        ("ns-consumer", c_id, "liqo-c"),
-        ("ns-provider", p_id, "liqo-p"),
-    ])
-    .await;
+    let env = tokio::task::spawn_blocking(move || {
+        installs::installed_env_with_namespaces(&[
+            ("ns-consumer", c_id, "liqo-c"),
+            ("ns-provider", p_id, "liqo-p"),
+        ])
+    })
+    .await
+    .expect("env thread");
     let (consumer, provider) = (
         env.cluster("ns-consumer").client(),
         env.cluster("ns-provider").client(),
