@@ -100,13 +100,7 @@ async fn delete<K>(
     wait: bool,
 ) -> anyhow::Result<bool>
 where
-    K: kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
+    K: liqo_kube::reconcile::NamespacedObject,
 {
     let timeout = wait.then_some(Duration::MAX);
     let deleted = liqo_kube::wait::deleted_with_dependents::<K>;

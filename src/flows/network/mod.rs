@@ -14,6 +14,8 @@ use std::time::Duration;
 
 pub use connect::connect;
 pub use teardown::teardown;
+// The namespaced Liqo objects the network flows look up by peer and wait on.
+use liqo_kube::reconcile::NamespacedObject as TenantObject;
 
 use crate::peers::Side;
 
@@ -103,27 +105,4 @@ pub struct TeardownOptions {
 /// The time left before `deadline`.
 fn left(deadline: tokio::time::Instant) -> Duration {
     deadline.saturating_duration_since(tokio::time::Instant::now())
-}
-
-/// A namespaced Liqo object the network flows look up by peer and wait on.
-trait TenantObject:
-    kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-    + Clone
-    + serde::de::DeserializeOwned
-    + std::fmt::Debug
-    + Send
-    + Sync
-    + 'static
-{
-}
-
-impl<K> TenantObject for K where
-    K: kube::Resource<DynamicType = (), Scope = k8s_openapi::NamespaceResourceScope>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static
-{
 }
