@@ -1,7 +1,7 @@
 //! Teardown on real clusters: `network disconnect|reset --wait` wait for every dependent, a
 //! gateway writes no Connection for an owner being deleted, `unauthenticate` removes the
 //! certificate cache and the CSRs it made, `uninstall` removes the ForeignClusters left with no
-//! module; and, first on the same pair, the network commands' bad input, which writes nothing.
+//! module; and the network commands' bad input, on clusters no other test touches.
 
 mod common;
 #[path = "common/installs.rs"]
@@ -34,6 +34,10 @@ static NET: LazyLock<Env> = LazyLock::new(|| {
         ("tb", "tb-id", "10.244.0.0/16"),
     ])
 });
+
+/// A pair only the bad-input test uses: it must find both clusters as they were.
+static BAD: LazyLock<Env> =
+    LazyLock::new(|| installs::installed_env(&[("bad-a", "bad-a-id"), ("bad-b", "bad-b-id")], &[]));
 
 fn kc(env: &Env, cluster: &str) -> String {
     kubeconfig(env.cluster(cluster).kubeconfig())
@@ -84,14 +88,7 @@ fn first_error(out: &std::process::Output) -> String {
         .to_string()
 }
 
-// One pair for both cases (a pair's start costs more than either): the bad input first, as
-// it must find both clusters as they were and writes nothing; the teardown ends in uninstall.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn network_bad_input_writes_nothing_then_teardown_leaves_only_what_uninstall_removes() {
-    network_bad_input_fails_clearly_and_writes_nothing().await;
-    teardown_waits_for_every_dependent_and_leaves_only_what_uninstall_removes().await;
-}
-
 async fn teardown_waits_for_every_dependent_and_leaves_only_what_uninstall_removes() {
     let (ta, tb) = (NET.cluster("ta").client(), NET.cluster("tb").client());
     let before = (snapshot(&ta).await, snapshot(&tb).await);
@@ -227,14 +224,15 @@ async fn teardown_waits_for_every_dependent_and_leaves_only_what_uninstall_remov
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_bad_input_fails_clearly_and_writes_nothing() {
-    let (a, b) = (NET.cluster("ta").client(), NET.cluster("tb").client());
+    let (a, b) = (BAD.cluster("bad-a").client(), BAD.cluster("bad-b").client());
     let snapshots = || async { (snapshot(&a).await, snapshot(&b).await) };
     let before = snapshots().await;
-    let (kc_a, remote_b) = (kc(&NET, "ta"), remote(&NET, "tb"));
+    let (kc_a, remote_b) = (kc(&BAD, "bad-a"), remote(&BAD, "bad-b"));
     let missing = format!(
         "--remote-kubeconfig={}",
-        NET.cluster("tb").dir().join("missing").display()
+        BAD.cluster("bad-b").dir().join("missing").display()
     );
     // (arguments, the start of the first error line, a line stderr also holds)
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
@@ -290,6 +288,6 @@ async fn network_bad_input_fails_clearly_and_writes_nothing() {
             b.difference(a).cloned().collect::<Vec<_>>(),
         )
     };
-    assert_eq!(diff(&before.0, &after.0), (vec![], vec![]), "ta changed");
-    assert_eq!(diff(&before.1, &after.1), (vec![], vec![]), "tb changed");
+    assert_eq!(diff(&before.0, &after.0), (vec![], vec![]), "bad-a changed");
+    assert_eq!(diff(&before.1, &after.1), (vec![], vec![]), "bad-b changed");
 }
