@@ -1,7 +1,7 @@
 //! `liqoctl peer` end to end on one pair of clusters on a test network: the canonical
 //! transcript and end state (cli.md §7.1), a re-run that writes nothing, the reverse peering,
-//! and each flag that changes what is made. The cases share the pair, one at a time, each
-//! undone with `network reset`, `delete resourceslice` and `unauthenticate`.
+//! and each flag that changes what is made. The cases share the pair (tests/common/peer_pair.rs),
+//! one at a time, each undone with `unpeer --delete-namespaces`.
 
 mod common;
 #[path = "common/converge.rs"]
@@ -9,26 +9,24 @@ mod converge;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/peer_pair.rs"]
+mod peer_pair;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::process::Output;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LazyLock, OnceLock};
 use std::time::Instant;
 
-use common::{kubeconfig, remote_kubeconfig};
+use common::kubeconfig;
 
 use flows::{ConnectProxy, ok, tenant_ns};
 use k8s_openapi::api::core::v1::Node;
-use kube::api::{DynamicObject, ListParams};
-use kube::discovery::{Discovery, verbs};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::authentication::{Identity, ResourceSlice, Tenant};
 use liqo_api::consts::annotation;
 use liqo_api::core::{ForeignCluster, RoleType};
 use liqo_api::networking::{Configuration, Connection, GatewayClient, GatewayServer};
 use liqo_api::offloading::VirtualNode;
-use liqo_testenv::Env;
+use peer_pair::{Pair, Spec, env};
 
 /// The whole non-TTY stderr of a default `peer` on fresh clusters, gateways named after the
 /// peer IDs (cli.md §7.1 with the spinner start lines and scopes our printer keeps).
@@ -162,7 +160,7 @@ async fn assert_roles(pair: &Pair, roles: (RoleType, RoleType)) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn default_peer_prints_the_canonical_transcript_reaches_a_ready_node_and_rerun_writes_nothing()
  {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
 
     let started = Instant::now();
@@ -184,7 +182,7 @@ async fn default_peer_prints_the_canonical_transcript_reaches_a_ready_node_and_r
         default_transcript(),
         "a re-run walks the same steps"
     );
-    assert_unchanged(&before, &pair.versions().await);
+    pair.assert_unchanged(&before, &pair.versions().await);
     #[allow(clippy::print_stderr)] // measured, not asserted (STYLE §6): read with --nocapture
     {
         eprintln!("peer timings: first run {first:?}, re-run {rerun:?}");
@@ -194,7 +192,7 @@ async fn default_peer_prints_the_canonical_transcript_reaches_a_ready_node_and_r
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reverse_peer_reuses_the_tunnel_and_makes_both_sides_consumer_and_provider() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     ok("peer", &pair.peer(&[]).await);
     let gateways = |client: &Client, ns: String| {
@@ -229,14 +227,14 @@ async fn reverse_peer_reuses_the_tunnel_and_makes_both_sides_consumer_and_provid
     let before = pair.versions().await;
     ok("peer again", &pair.peer(&[]).await);
     ok("reverse peer again", &pair.peer_reverse(&[]).await);
-    assert_unchanged(&before, &pair.versions().await);
+    pair.assert_unchanged(&before, &pair.versions().await);
     pair.undo_reverse().await;
     pair.undo_and_check().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn networking_disabled_makes_no_configuration_and_still_peers() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     let out = pair.peer(&["--networking-disabled"]).await;
     ok("peer --networking-disabled", &out);
@@ -260,7 +258,7 @@ async fn networking_disabled_makes_no_configuration_and_still_peers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slice_and_virtual_node_flags_stop_where_they_say() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, _) = pair.clients();
     let ns = tenant_ns(P_ID);
 
@@ -308,7 +306,7 @@ async fn slice_and_virtual_node_flags_stop_where_they_say() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     let out = pair.peer(&["--gw-server-service-location=Consumer"]).await;
     ok("peer --gw-server-service-location=Consumer", &out);
@@ -340,7 +338,7 @@ async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
         "peer --gw-server-service-location=Consumer again",
         &pair.peer(&["--gw-server-service-location=Consumer"]).await,
     );
-    assert_unchanged(&before, &pair.versions().await);
+    pair.assert_unchanged(&before, &pair.versions().await);
     pair.undo_and_check().await;
 }
 
@@ -348,7 +346,7 @@ async fn gateway_server_on_the_consumer_swaps_the_gateway_roles() {
 /// comes back (the old server's keys Secret, named like the new one's, must be gone first).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_gateway_service_flags_recreate_the_server_and_peer_again() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     ok("peer", &pair.peer(&[]).await);
     let out = pair.peer(&["--gw-server-service-type=NodePort"]).await;
@@ -367,7 +365,7 @@ async fn other_gateway_service_flags_recreate_the_server_and_peer_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proxy_url_reaches_the_tenant_and_the_identity() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     let target = pair.server(P).trim_start_matches("https://").to_string();
     let proxy = ConnectProxy::start(&target).await;
@@ -391,7 +389,7 @@ async fn proxy_url_reaches_the_tenant_and_the_identity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requested_resources_become_the_node_capacity() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     let out = pair.peer(RESOURCES).await;
     ok("peer with resources", &out);
@@ -415,7 +413,7 @@ async fn requested_resources_become_the_node_capacity() {
     // is replaced, the provider grants again).
     let before = pair.versions().await;
     ok("peer with resources again", &pair.peer(RESOURCES).await);
-    assert_unchanged(&before, &pair.versions().await);
+    pair.assert_unchanged(&before, &pair.versions().await);
     ok(
         "peer with more cpu",
         &pair.peer(&["--cpu=2", "--memory=2Gi", "--pods=20"]).await,
@@ -443,7 +441,7 @@ const RESOURCES: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_quantity_is_refused_before_any_cluster_is_contacted() {
-    let pair = Pair::lock().await;
+    let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     let before = (converge::state(&c).await, converge::state(&p).await);
     for (flag, bad) in [
@@ -481,233 +479,29 @@ const C: &str = "peer-c";
 const P: &str = "peer-p";
 const C_ID: &str = "peer-c-id";
 const P_ID: &str = "peer-p-id";
+static SPEC: Spec = Spec {
+    c: C,
+    p: P,
+    c_id: C_ID,
+    p_id: P_ID,
+};
 
 /// The non-TTY stderr of a default `peer`: cli.md §7.1 with the spinner start lines (printed
 /// off a TTY too) and the scopes; `<C>`/`<P>` are the cluster IDs.
-const DEFAULT_TRANSCRIPT: &str = "\
-INFO: (local) Retrieving network configuration
-INFO: (local) Network configuration correctly retrieved
-INFO: (remote) Retrieving network configuration
-INFO: (remote) Network configuration correctly retrieved
-INFO: (local) Setting up network configuration
-INFO: (local) Network configuration correctly set up
-INFO: (remote) Setting up network configuration
-INFO: (remote) Network configuration correctly set up
-INFO: (local) Waiting for configuration to be applied
-INFO: (local) Configuration applied successfully
-INFO: (remote) Waiting for configuration to be applied
-INFO: (remote) Configuration applied successfully
-INFO: (remote) Gateway server template \"wireguard-server/liqo\" correctly checked
-INFO: (local) Gateway client template \"wireguard-client/liqo\" correctly checked
-INFO: (local) Checking network is initialized correctly
-INFO: (local) Network correctly initialized
-INFO: (remote) Checking network is initialized correctly
-INFO: (remote) Network correctly initialized
-INFO: (remote) Setting up gateway server
-INFO: (remote) Gateway server correctly set up
-INFO: (remote) Waiting for gateway pod gw-<C> to be ready
-INFO: (remote) Gateway pod gw-<C> is ready
-INFO: (remote) Waiting for gateway server Service to be created
-INFO: (remote) Gateway server Service created successfully
-INFO: (local) Setting up gateway client
-INFO: (local) Gateway client correctly set up
-INFO: (local) Waiting for gateway pod gw-<P> to be ready
-INFO: (local) Gateway pod gw-<P> is ready
-INFO: (remote) Waiting for gateway server Secret to be created
-INFO: (remote) Gateway server Secret created successfully
-INFO: (local) Creating public key
-INFO: (local) Public key correctly created
-INFO: (local) Waiting for gateway client Secret to be created
-INFO: (local) Gateway client Secret created successfully
-INFO: (remote) Creating public key
-INFO: (remote) Public key correctly created
-INFO: (remote) Waiting for Connection to be created
-INFO: (remote) Connection created successfully
-INFO: (local) Waiting for Connection to be created
-INFO: (local) Connection created successfully
-INFO: (local) Waiting for Connection status to be established
-INFO: (local) Connection is established
-INFO: (remote) Waiting for Connection status to be established
-INFO: (remote) Connection is established
-INFO: (local) Tenant namespace correctly ensured
-INFO: (remote) Tenant namespace correctly ensured
-INFO: (remote) Nonce secret ensured
-INFO: (remote) Nonce generated successfully
-INFO: (remote) Nonce retrieved
-INFO: (local) Signed nonce secret ensured
-INFO: (local) Nonce is signed
-INFO: (local) Signed nonce retrieved
-INFO: (local) Tenant correctly generated
-INFO: (remote) Tenant correctly applied on provider cluster
-INFO: (remote) Tenant status is filled
-INFO: (remote) Identity correctly generated
-INFO: (local) Identity correctly applied on consumer cluster
-INFO: (local) Identity status is filled
-INFO: (local) Creating ResourceSlice
-INFO: (local) ResourceSlice created
-INFO: (local) Waiting for ResourceSlice authentication to be accepted
-INFO: (local) ResourceSlice authentication: Accepted
-INFO: (local) ResourceSlice resources: Accepted
-INFO: (local) Waiting for virtual node <P> to be created
-INFO: (local) Virtual node <P> created
-INFO: (local) Waiting for node <P> to be ready
-INFO: (local) Node <P> is ready
-INFO: (local) Waiting for the peering to be reported healthy
-INFO: (local) Peering with cluster <P> is healthy
-";
+const DEFAULT_TRANSCRIPT: &str = include_str!("peer/default_transcript.txt");
 
-static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_network_env(&[(C, C_ID, "10.243.0.0/16"), (P, P_ID, "10.244.0.0/16")])
-});
-/// The cases share the pair: one at a time.
-static SEQ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-/// Both clusters' state before any peering.
-static PRISTINE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
-/// A case that did not undo its peering (it failed): the next one undoes it first.
-static DIRTY: AtomicBool = AtomicBool::new(false);
-
-/// The shared pair, held by one case.
-struct Pair {
-    _turn: tokio::sync::MutexGuard<'static, ()>,
-}
-
+/// What only this file's cases do with the pair.
 impl Pair {
-    async fn lock() -> Self {
-        let turn = SEQ.lock().await;
-        tokio::task::spawn_blocking(|| LazyLock::force(&ENV))
-            .await
-            .expect("env thread");
-        let pair = Self { _turn: turn };
-        if PRISTINE.get().is_none() {
-            let (c, p) = pair.clients();
-            let state = (converge::state(&c).await, converge::state(&p).await);
-            PRISTINE.get_or_init(|| state);
-        }
-        if DIRTY.swap(true, Ordering::SeqCst) {
-            pair.recover().await;
-        }
-        pair
-    }
-
-    fn clients(&self) -> (Client, Client) {
-        (ENV.cluster(C).client(), ENV.cluster(P).client())
-    }
-
-    fn server(&self, cluster: &str) -> String {
-        ENV.cluster(cluster).server().to_string()
-    }
-
-    async fn liqoctl(&self, local: &str, remote: &str, args: &[&str]) -> Output {
-        let mut all = vec![kubeconfig(ENV.cluster(local).kubeconfig())];
-        all.extend(args.iter().map(|a| (*a).to_string()));
-        all.push(remote_kubeconfig(ENV.cluster(remote).kubeconfig()));
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        flows::run(&all).await
-    }
-
-    /// `peer` consumer → provider with `extra` flags.
-    async fn peer(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["peer", "--timeout=120s"];
-        args.extend(extra);
-        self.liqoctl(C, P, &args).await
-    }
-
-    /// `peer` provider → consumer (the reverse direction).
-    async fn peer_reverse(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["peer", "--timeout=120s"];
-        args.extend(extra);
-        self.liqoctl(P, C, &args).await
-    }
-
     /// `peer` from the consumer with another `--remote-kubeconfig` flag.
     async fn peer_with_remote(&self, remote: &str, extra: &[&str]) -> Output {
-        let local = kubeconfig(ENV.cluster(C).kubeconfig());
+        let local = kubeconfig(env().cluster(C).kubeconfig());
         let mut args = vec![local.as_str(), "peer", remote];
         args.extend(extra);
         flows::run(&args).await
     }
 
-    /// What a failed case may have left, undone by the same commands, each allowed to find
-    /// nothing to do.
-    async fn recover(&self) {
-        let c = kubeconfig(ENV.cluster(C).kubeconfig());
-        let p = kubeconfig(ENV.cluster(P).kubeconfig());
-        for (local, peer) in [(&p, C_ID), (&c, P_ID)] {
-            let id = format!("--remote-cluster-id={peer}");
-            flows::run(&[local, "delete", "resourceslice", peer, &id, "--wait"]).await;
-        }
-        self.liqoctl(P, C, &["unauthenticate", "--skip-confirm"])
-            .await;
-        self.liqoctl(C, P, &["unauthenticate", "--skip-confirm"])
-            .await;
-        self.liqoctl(C, P, &["network", "reset", "--skip-confirm", "--wait"])
-            .await;
-    }
-
-    /// Undoes consumer → provider: the slice (and with it the virtual node), the
-    /// authentication, the network.
-    async fn undo(&self) {
-        let slice = [
-            "delete",
-            "resourceslice",
-            P_ID,
-            &format!("--remote-cluster-id={P_ID}"),
-            "--wait",
-            "--timeout=90s",
-        ];
-        let local = kubeconfig(ENV.cluster(C).kubeconfig());
-        let mut args = vec![local.as_str()];
-        args.extend(slice.iter().map(|s| &**s));
-        ok("delete resourceslice", &flows::run(&args).await);
-        let out = self
-            .liqoctl(C, P, &["unauthenticate", "--skip-confirm"])
-            .await;
-        ok("unauthenticate", &out);
-        let out = self
-            .liqoctl(C, P, &["network", "reset", "--skip-confirm", "--wait"])
-            .await;
-        ok("network reset", &out);
-    }
-
-    /// Undoes provider → consumer, leaving the network to [`Pair::undo`].
-    async fn undo_reverse(&self) {
-        let local = kubeconfig(ENV.cluster(P).kubeconfig());
-        let id = format!("--remote-cluster-id={C_ID}");
-        let args = [
-            local.as_str(),
-            "delete",
-            "resourceslice",
-            C_ID,
-            &id,
-            "--wait",
-        ];
-        ok("delete reverse resourceslice", &flows::run(&args).await);
-        let out = self
-            .liqoctl(P, C, &["unauthenticate", "--skip-confirm"])
-            .await;
-        ok("reverse unauthenticate", &out);
-    }
-
-    /// [`Pair::undo`], then both clusters as before any peering but for the tenant namespaces
-    /// and the ForeignClusters, which unauthenticate keeps (authentication.md §9.2).
-    async fn undo_and_check(&self) {
-        self.undo().await;
-        let (c, p) = self.clients();
-        let pristine = PRISTINE.get().expect("taken at lock");
-        for (name, client, before, peer) in [(C, &c, &pristine.0, P_ID), (P, &p, &pristine.1, C_ID)]
-        {
-            let fc = flows::expected(
-                format!("core.liqo.io/ForeignCluster /{peer}"),
-                "kept with role Unknown (authentication.md §9.2)",
-            );
-            let now = converge::state(client).await;
-            flows::assert_diff(name, before, &now, &[fc], &[&tenant_ns(peer)]);
-        }
-        DIRTY.store(false, Ordering::SeqCst);
-    }
-
     async fn await_ready_node(&self, name: &str) {
-        let nodes: Api<Node> = Api::all(ENV.cluster(C).client());
+        let nodes: Api<Node> = Api::all(env().cluster(C).client());
         let ready = |n: Option<&Node>| n.is_some_and(liqo_kube::offloading::node::is_ready);
         flows::within(
             &format!("Node {name} Ready"),
@@ -715,83 +509,5 @@ impl Pair {
         )
         .await
         .unwrap();
-    }
-
-    /// `group/Kind ns/name → resourceVersion` on both clusters of every Liqo object and of
-    /// the Kubernetes kinds peer writes; a Connection by generation (its gateway refreshes the
-    /// latency in its status every few seconds).
-    async fn versions(&self) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-        let (c, p) = self.clients();
-        (versions_of(&c).await, versions_of(&p).await)
-    }
-}
-
-/// The Kubernetes kinds peer (and the controllers it drives) write, besides Liqo's.
-const WRITTEN_KINDS: [&str; 10] = [
-    "Namespace",
-    "Secret",
-    "ConfigMap",
-    "ServiceAccount",
-    "Role",
-    "RoleBinding",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "Service",
-    "Deployment",
-];
-
-async fn versions_of(client: &Client) -> BTreeMap<String, String> {
-    let discovery = Discovery::new(client.clone())
-        .run()
-        .await
-        .expect("discovery");
-    let mut out = BTreeMap::new();
-    for group in discovery.groups() {
-        let liqo = group.name().ends_with("liqo.io");
-        for (ar, caps) in group.recommended_resources() {
-            if !caps.supports_operation(verbs::LIST)
-                || !(liqo || WRITTEN_KINDS.contains(&ar.kind.as_str()))
-            {
-                continue;
-            }
-            let api: Api<DynamicObject> = Api::all_with(client.clone(), &ar);
-            for o in api.list(&ListParams::default()).await.expect("list").items {
-                let key = format!(
-                    "{}/{} {}/{}",
-                    ar.group,
-                    ar.kind,
-                    o.namespace().unwrap_or_default(),
-                    o.name_any()
-                );
-                let version = if ar.kind == "Connection" {
-                    format!("generation {:?}", o.metadata.generation)
-                } else {
-                    o.resource_version().unwrap_or_default()
-                };
-                out.insert(key, version);
-            }
-        }
-    }
-    out
-}
-
-/// Every object with the same version before and after, none added or removed.
-fn assert_unchanged(
-    before: &(BTreeMap<String, String>, BTreeMap<String, String>),
-    after: &(BTreeMap<String, String>, BTreeMap<String, String>),
-) {
-    for (name, b, a) in [(C, &before.0, &after.0), (P, &before.1, &after.1)] {
-        let changed: Vec<String> = b
-            .keys()
-            .chain(a.keys())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .filter(|k| b.get(*k) != a.get(*k))
-            .map(|k| format!("{k}: {:?} → {:?}", b.get(k), a.get(k)))
-            .collect();
-        assert!(
-            changed.is_empty(),
-            "{name}: the re-run rewrote {changed:#?}"
-        );
     }
 }

@@ -1,8 +1,8 @@
 //! `liqoctl peer` when things go wrong, on one pair of clusters on a test network: killed
 //! (SIGKILL) at several steps then re-run, interrupted (SIGINT), a provider whose controller
 //! manager is down, and two runs at once. Each case ends where an uninterrupted run ends
-//! (the reference state, taken first), then is undone with `network reset`,
-//! `delete resourceslice` and `unauthenticate`.
+//! (the reference state, taken first), then is undone with `unpeer --delete-namespaces`
+//! (the pair is tests/common/peer_pair.rs).
 
 mod common;
 #[path = "common/converge.rs"]
@@ -10,11 +10,13 @@ mod converge;
 #[path = "common/flows.rs"]
 #[allow(dead_code)] // shared with tests/cli_flows.rs, which uses the rest
 mod flows;
+#[path = "common/peer_pair.rs"]
+#[allow(dead_code)] // shared with tests/peer.rs, which uses the rest
+mod peer_pair;
 
 use std::collections::BTreeSet;
 use std::process::Output;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::{kubeconfig, remote_kubeconfig, stderr};
@@ -24,32 +26,29 @@ use converge::{
 };
 use flows::{ok, tenant_ns};
 use kube::Client;
-use liqo_testenv::Env;
 use nix::sys::signal::Signal;
+use peer_pair::{Spec, env};
 
 const C: &str = "pf-c";
 const P: &str = "pf-p";
 const C_ID: &str = "pf-c-id";
 const P_ID: &str = "pf-p-id";
 
-static ENV: LazyLock<Env> = LazyLock::new(|| {
-    common::installed_network_env(&[(C, C_ID, "10.243.0.0/16"), (P, P_ID, "10.244.0.0/16")])
-});
-/// The cases share the pair: one at a time.
-static SEQ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-/// Both clusters before any peering.
-static PRISTINE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
+static SPEC: Spec = Spec {
+    c: C,
+    p: P,
+    c_id: C_ID,
+    p_id: P_ID,
+};
 /// Both clusters after one uninterrupted `peer`.
 static REFERENCE: OnceLock<(BTreeSet<String>, BTreeSet<String>)> = OnceLock::new();
-/// A case that did not undo its peering (it failed): the next one undoes it first.
-static DIRTY: AtomicBool = AtomicBool::new(false);
 
 /// `peer` consumer → provider with `extra` flags (`--timeout=120s` unless they set one).
 fn peer_args(extra: &[&str]) -> Vec<String> {
     let mut args = vec![
-        kubeconfig(ENV.cluster(C).kubeconfig()),
+        kubeconfig(env().cluster(C).kubeconfig()),
         "peer".to_string(),
-        remote_kubeconfig(ENV.cluster(P).kubeconfig()),
+        remote_kubeconfig(env().cluster(P).kubeconfig()),
     ];
     if !extra.iter().any(|a| a.starts_with("--timeout")) {
         args.push("--timeout=120s".to_string());
@@ -73,38 +72,23 @@ async fn peer_signalled(trigger: &'static str, signal: Signal, extra: &[&str]) -
 }
 
 fn clients() -> (Client, Client) {
-    (ENV.cluster(C).client(), ENV.cluster(P).client())
+    (env().cluster(C).client(), env().cluster(P).client())
 }
 
 /// The shared pair, held by one case, with the reference state taken.
-struct Pair {
-    _turn: tokio::sync::MutexGuard<'static, ()>,
-}
+struct Pair(peer_pair::Pair);
 
 impl Pair {
     async fn lock() -> Self {
-        let turn = SEQ.lock().await;
-        tokio::task::spawn_blocking(|| LazyLock::force(&ENV))
-            .await
-            .expect("env thread");
-        if DIRTY.swap(true, Ordering::SeqCst) {
-            // A failed case: its leftovers go, each command allowed to find nothing to do.
-            for (what, args) in undo_steps() {
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                let _ = (what, flows::run(&args).await);
-            }
-        }
+        let pair = peer_pair::Pair::lock(&SPEC).await;
         if REFERENCE.get().is_none() {
-            let (c, p) = clients();
-            let pristine = (state(&c).await, state(&p).await);
-            PRISTINE.get_or_init(|| pristine);
             ok("reference peer", &liqoctl(peer_args(&[])).await);
             let (c, p) = clients();
             let reference = (state(&c).await, state(&p).await);
             REFERENCE.get_or_init(|| reference);
-            undo().await;
+            pair.undo().await;
         }
-        Self { _turn: turn }
+        Self(pair)
     }
 
     /// Waits (bounded) until both clusters hold the reference state's objects (controllers
@@ -131,54 +115,9 @@ impl Pair {
             // Whole-cluster listings: there is no single object to watch.
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        undo().await;
-        DIRTY.store(false, Ordering::SeqCst);
+        self.0.undo().await;
+        self.0.done();
     }
-}
-
-/// Undoes consumer → provider: the slice (and its virtual node), the authentication, the
-/// network.
-async fn undo() {
-    for (what, args) in undo_steps() {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok(what, &flows::run(&args).await);
-    }
-}
-
-fn undo_steps() -> [(&'static str, Vec<String>); 3] {
-    let local = kubeconfig(ENV.cluster(C).kubeconfig());
-    let remote = remote_kubeconfig(ENV.cluster(P).kubeconfig());
-    let id = format!("--remote-cluster-id={P_ID}");
-    let words = |w: &[&str]| w.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
-    [
-        (
-            "delete resourceslice",
-            words(&[
-                &local,
-                "delete",
-                "resourceslice",
-                P_ID,
-                &id,
-                "--wait",
-                "--timeout=90s",
-            ]),
-        ),
-        (
-            "unauthenticate",
-            words(&[&local, "unauthenticate", &remote, "--skip-confirm"]),
-        ),
-        (
-            "network reset",
-            words(&[
-                &local,
-                "network",
-                "reset",
-                &remote,
-                "--skip-confirm",
-                "--wait",
-            ]),
-        ),
-    ]
 }
 
 /// The re-run after an interruption succeeds.
@@ -238,8 +177,8 @@ async fn sigint_names_the_step_lists_what_is_left_and_the_unpeer_command() {
     );
     let undo_line = format!(
         "  liqoctl --kubeconfig={} unpeer --remote-kubeconfig={}",
-        ENV.cluster(C).kubeconfig().display(),
-        ENV.cluster(P).kubeconfig().display()
+        env().cluster(C).kubeconfig().display(),
+        env().cluster(P).kubeconfig().display()
     );
     assert!(err.contains(&format!("{undo_line}\n")), "{err}");
 
@@ -249,7 +188,7 @@ async fn sigint_names_the_step_lists_what_is_left_and_the_unpeer_command() {
     tokio::task::spawn_blocking(move || run_shell(&commands))
         .await
         .expect("undo thread");
-    let pristine = PRISTINE.get().expect("taken at lock");
+    let pristine = pair.0.pristine();
     let (c, p) = clients();
     let without_tenants = |s: &BTreeSet<String>| -> BTreeSet<String> {
         s.iter()
