@@ -113,30 +113,24 @@ pub async fn allowed_matrix(
 }
 
 /// Test clusters with Liqo installed by `liqoctl install`: `installed` are (cluster, cluster ID)
-/// pairs; `bare` clusters get no Liqo.
+/// pairs; `bare` clusters get no Liqo. The installs run at once (an install mostly waits for
+/// its cluster's pods).
 pub fn installed_env(installed: &[(&str, &str)], bare: &[&str]) -> liqo_testenv::Env {
     let mut builder = liqo_testenv::Env::builder();
     for name in installed.iter().map(|(c, _)| c).chain(bare) {
         builder = builder.cluster(name);
     }
     let env = builder.start_blocking().expect("test clusters start");
-    for (cluster, id) in installed {
-        let out = liqoctl(&[
-            &kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install",
-            &format!("--cluster-id={id}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "install on {cluster} failed: {}",
-            stderr(&out)
-        );
-    }
+    let flags = installed
+        .iter()
+        .map(|(cluster, id)| (*cluster, vec![format!("--cluster-id={id}")]))
+        .collect();
+    install_all(&env, flags);
     env
 }
 
 /// Test clusters on a test network (nodes in network namespaces on a shared bridge), each
-/// `(cluster, cluster ID, pod CIDR)` installed by `liqoctl install --pod-cidr`.
+/// `(cluster, cluster ID, pod CIDR)` installed by `liqoctl install --pod-cidr`, at once.
 pub fn installed_network_env(clusters: &[(&str, &str, &str)]) -> liqo_testenv::Env {
     let mut builder = liqo_testenv::Env::builder().network(true);
     for (name, _, pod_cidr) in clusters {
@@ -144,20 +138,44 @@ pub fn installed_network_env(clusters: &[(&str, &str, &str)]) -> liqo_testenv::E
             builder.cluster_config(liqo_testenv::ClusterConfig::new(*name).pod_cidr(*pod_cidr));
     }
     let env = builder.start_blocking().expect("test clusters start");
-    for (cluster, id, pod_cidr) in clusters {
-        let out = liqoctl(&[
-            &kubeconfig(env.cluster(cluster).kubeconfig()),
-            "install",
-            &format!("--cluster-id={id}"),
-            &format!("--pod-cidr={pod_cidr}"),
-        ]);
-        assert!(
-            out.status.success(),
-            "install on {cluster} failed: {}",
-            stderr(&out)
-        );
-    }
+    let flags = clusters
+        .iter()
+        .map(|(cluster, id, pod_cidr)| {
+            let flags = vec![
+                format!("--cluster-id={id}"),
+                format!("--pod-cidr={pod_cidr}"),
+            ];
+            (*cluster, flags)
+        })
+        .collect();
+    install_all(&env, flags);
     env
+}
+
+/// `liqoctl install` with each cluster's flags, all at once; panics naming the first cluster
+/// whose install failed.
+pub fn install_all(env: &liqo_testenv::Env, installs: Vec<(&str, Vec<String>)>) {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = installs
+            .iter()
+            .map(|(cluster, flags)| {
+                scope.spawn(move || {
+                    let kc = kubeconfig(env.cluster(cluster).kubeconfig());
+                    let mut args = vec![kc.as_str(), "install"];
+                    args.extend(flags.iter().map(String::as_str));
+                    liqoctl(&args)
+                })
+            })
+            .collect();
+        for ((cluster, _), run) in installs.iter().zip(runs) {
+            let out = run.join().expect("install thread");
+            assert!(
+                out.status.success(),
+                "install on {cluster} failed: {}",
+                stderr(&out)
+            );
+        }
+    });
 }
 
 /// Whether `client` may `verb` `group/resource` in `namespace` (a SelfSubjectAccessReview).
