@@ -1,7 +1,7 @@
 //! `liqoctl peer` end to end on one pair of clusters on a test network: the canonical
 //! transcript and end state (cli.md §7.1), a re-run that writes nothing, the reverse peering,
 //! and each flag that changes what is made. The cases share the pair (tests/common/peer_pair.rs),
-//! one at a time, each undone with `unpeer --delete-namespaces`.
+//! one at a time, each undone with `unpeer`.
 
 mod common;
 #[path = "common/converge.rs"]

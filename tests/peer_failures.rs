@@ -1,7 +1,7 @@
 //! `liqoctl peer` when things go wrong, on one pair of clusters on a test network: killed
 //! (SIGKILL) at several steps then re-run, interrupted (SIGINT), a provider whose controller
 //! manager is down, and two runs at once. Each case ends where an uninterrupted run ends
-//! (the reference state, taken first), then is undone with `unpeer --delete-namespaces`
+//! (the reference state, taken first), then is undone with `unpeer`
 //! (the pair is tests/common/peer_pair.rs).
 
 mod common;

@@ -1,7 +1,8 @@
 //! One pair of clusters on a test network shared by the cases of a `liqoctl peer` test file
 //! (tests/peer.rs, tests/peer_failures.rs), one case at a time: each case locks the pair,
-//! peers, and undoes its peering with `liqoctl unpeer --delete-namespaces`, which leaves both
-//! clusters as before any peering; a case that failed before undoing is undone by the next.
+//! peers, and undoes its peering with `liqoctl unpeer`, which leaves both clusters as before
+//! any peering but for the tenant namespaces (kept: `--delete-namespaces` would add seconds of
+//! namespace deletion to every case); a case that failed before undoing is undone by the next.
 //! Included with `#[path = "common/peer_pair.rs"] mod peer_pair;` beside `common`, `converge`
 //! and `flows`.
 
@@ -115,18 +116,15 @@ impl Pair {
     async fn recover(&self) {
         let Spec { c, p, .. } = *self.spec;
         self.liqoctl(p, c, &["unpeer", "--timeout=90s"]).await;
-        self.liqoctl(c, p, &["unpeer", "--timeout=90s", "--delete-namespaces"])
-            .await;
+        self.liqoctl(c, p, &["unpeer", "--timeout=90s"]).await;
     }
 
     /// Undoes consumer → provider (the slice and its virtual node, the authentication, the
-    /// network, the ForeignClusters, the tenant namespaces) and waits until it is gone.
+    /// network, the ForeignClusters) and waits until it is gone.
     pub async fn undo(&self) {
         let Spec { c, p, .. } = *self.spec;
-        let out = self
-            .liqoctl(c, p, &["unpeer", "--timeout=90s", "--delete-namespaces"])
-            .await;
-        flows::ok("unpeer --delete-namespaces", &out);
+        let out = self.liqoctl(c, p, &["unpeer", "--timeout=90s"]).await;
+        flows::ok("unpeer", &out);
     }
 
     /// Undoes provider → consumer, leaving the network, which the other direction uses, to
@@ -137,17 +135,19 @@ impl Pair {
         flows::ok("reverse unpeer", &out);
     }
 
-    /// [`Pair::undo`], then both clusters exactly as before any peering.
+    /// [`Pair::undo`], then both clusters as before any peering but for the tenant namespaces,
+    /// which unpeer keeps (holding only what Kubernetes puts in every namespace).
     pub async fn undo_and_check(&self) {
         self.undo().await;
         let (c, p) = self.clients();
         let pristine = self.pristine();
-        for (name, client, before) in [
-            (self.spec.c, &c, &pristine.0),
-            (self.spec.p, &p, &pristine.1),
+        for (name, client, before, peer) in [
+            (self.spec.c, &c, &pristine.0, self.spec.p_id),
+            (self.spec.p, &p, &pristine.1, self.spec.c_id),
         ] {
             let now = converge::state(client).await;
-            flows::assert_diff(name, before, &now, &[], &[]);
+            let tenant = flows::tenant_ns(peer);
+            flows::assert_diff(name, before, &now, &[], &[&tenant]);
         }
         self.done();
     }
