@@ -394,8 +394,7 @@ pub fn binding_name(vn: &str) -> String {
 }
 
 /// §5.2 step 4: the ForeignCluster of the provider must exist; with its networking module
-/// enabled, so must the network Configuration. Returns the remote CIDR args when the
-/// Configuration's CIDRs are remapped.
+/// enabled, so must the network Configuration, with its CIDRs remapped: the remote CIDR args.
 async fn network_args(ctx: &Context, cluster: &str) -> Result<Option<Vec<String>>, ReconcileError> {
     let Some(fc) = deletion::foreign_cluster(ctx, cluster).await? else {
         return Err(ReconcileError::Waiting(format!(
@@ -407,20 +406,31 @@ async fn network_args(ctx: &Context, cluster: &str) -> Result<Option<Vec<String>
         .as_ref()
         .and_then(|s| s.modules.as_ref())
         .is_some_and(|m| m.networking.enabled);
-    if !networking {
-        return Ok(None);
-    }
     let selector = format!("{}={cluster}", label::REMOTE_CLUSTER_ID);
     let configs = Api::<Configuration>::all(ctx.client.clone())
         .list(&ListParams::default().labels(&selector))
         .await
         .api(format!("list the Configurations of cluster {cluster}"))?;
+    // A Configuration counts even before the ForeignCluster's networking module follows it
+    // (its controller lags a pass), so that the virtual kubelet is rendered once.
     let Some(cfg) = configs.items.first() else {
+        if !networking {
+            return Ok(None);
+        }
         return Err(ReconcileError::Waiting(format!(
             "no network Configuration for cluster {cluster}"
         )));
     };
-    Ok(vnb::remote_cidr_args(cfg))
+    match vnb::remote_cidr_args(cfg) {
+        Some(args) => Ok(Some(args)),
+        // Upstream starts the virtual kubelet without the remote CIDRs and rolls it out again
+        // once they are remapped (a second pod; the peering reported unhealthy for seconds):
+        // wait for the remap instead, which the Configuration watch brings.
+        None => Err(ReconcileError::Waiting(format!(
+            "the network Configuration {} of cluster {cluster} has no remapped CIDRs yet",
+            cfg.name_any()
+        ))),
+    }
 }
 
 /// §5.2 step 5: the Deployment of `spec.template`, with the remote CIDR args and the
