@@ -1,8 +1,8 @@
 //! The phases of `peer` over the flows, in the spec's order (peering.md §2.2), under one
-//! deadline. Out-of-band authentication does not need the tunnel, so phases B and C (and the
-//! virtual-node wait) run while phase A builds it; their lines are held back and printed after
-//! A's, so the transcript is the one a sequential run prints. In-band authentication needs the
-//! tunnel and runs after it.
+//! deadline. Out-of-band authentication does not need the tunnel, so phase B runs while phase A
+//! builds it; its lines are held back and printed after A's, so the transcript is the one a
+//! sequential run prints. In-band authentication needs the tunnel and runs after it; phase C
+//! always does (the virtual kubelet is started with the tunnel's remapped CIDRs).
 
 use std::future::Future;
 use std::time::Duration;
@@ -66,35 +66,39 @@ async fn peer(
         proxy_url: args.proxy_url.clone(),
         in_band: args.in_band,
     };
-    let rest = |peers| authenticate_and_offload(args, peers, &key, &auth_options, deadline);
-    let virtual_node = if args.networking_disabled {
-        rest(peers).await?
+    let authenticate = |peers| authenticate(peers, &key, &auth_options, deadline);
+    if args.networking_disabled {
+        authenticate(peers).await?;
     } else if args.in_band || args.proxy_url.is_some() {
         // The proxy URL is resolved through the tunnel's Configuration: after phase A.
         phase(&global, "networking", network(args, peers, deadline)).await?;
-        rest(peers).await?
+        authenticate(peers).await?;
     } else {
+        // Out-of-band authentication does not need the tunnel: it runs meanwhile, its lines
+        // held. The slice waits for the network: a virtual node made before the Configuration
+        // is remapped would start without the remote CIDRs and roll out again.
         let (held, gate) = ctx.printer.held();
         let held_peers = peers.with_printer(&held);
         let a = phase(&global, "networking", network(args, peers, deadline));
-        let bc = rest(&held_peers);
-        tokio::pin!(a, bc);
-        let mut bc_result = None;
+        let b = authenticate(&held_peers);
+        tokio::pin!(a, b);
+        let mut b_result = None;
         let a_result = loop {
             tokio::select! {
                 r = &mut a => break r,
-                r = &mut bc, if bc_result.is_none() => bc_result = Some(r),
+                r = &mut b, if b_result.is_none() => b_result = Some(r),
             }
         };
-        // A failed network drops B and C where they are (the journal lists what they made)
-        // and their held lines: a sequential run would not have printed them.
+        // A failed network drops B where it is (the journal lists what it made) and its held
+        // lines: a sequential run would not have printed them.
         a_result?;
         gate.release();
-        match bc_result {
+        match b_result {
             Some(result) => result?,
-            None => bc.await?,
+            None => b.await?,
         }
-    };
+    }
+    let virtual_node = phase(&global, "offloading", offloading(args, peers, deadline)).await?;
     if args.wait_virtual_node {
         await_reported_healthy(args, peers, virtual_node, deadline).await?;
     }
@@ -108,21 +112,18 @@ async fn peer(
     Ok(())
 }
 
-/// Phases B and C; whether a virtual node was awaited.
-async fn authenticate_and_offload(
-    args: &PeerArgs,
+/// Phase B.
+async fn authenticate(
     peers: &Peers,
     key: &ClusterKeys,
     options: &AuthOptions,
     deadline: tokio::time::Instant,
-) -> anyhow::Result<bool> {
-    let global = peers.global_printer();
+) -> anyhow::Result<()> {
     let handshake = async {
         let proxy_url = options.proxy_url(peers).await?;
         auth::handshake(peers, key, proxy_url.as_deref(), deadline).await
     };
-    phase(&global, "authentication", handshake).await?;
-    phase(&global, "offloading", offloading(args, peers, deadline)).await
+    phase(&peers.global_printer(), "authentication", handshake).await
 }
 
 /// Runs one phase; a failure is reported as upstream does (`Unable to ensure <what>: <err>`,
