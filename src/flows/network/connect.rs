@@ -172,10 +172,7 @@ impl ConnectOptions {
             "An error occurred while setting up gateway server",
             |_| "Gateway server correctly set up".into(),
             async {
-                let existing = by_peer(&api, &side.peer).await?;
-                let name = existing
-                    .as_ref()
-                    .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
+                let (existing, name) = existing_for_peer(&api, &side.peer).await?;
                 let mut recreated = false;
                 if existing.is_some() {
                     let services: Api<Service> = Api::namespaced(side.client.clone(), ns);
@@ -233,10 +230,7 @@ impl ConnectOptions {
             "An error occurred while setting up gateway client",
             |_| "Gateway client correctly set up".into(),
             async {
-                let existing = by_peer(&api, &side.peer).await?;
-                let name = existing
-                    .as_ref()
-                    .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
+                let (existing, name) = existing_for_peer(&api, &side.peer).await?;
                 let gw = gateway::gateway_client(
                     &name,
                     ns,
@@ -265,6 +259,19 @@ pub(super) fn namespace(side: &Net<'_>) -> anyhow::Result<String> {
             &side.id
         )
     })
+}
+
+/// The object of kind `K` for `peer` in `api`, if any, and the name to apply: its own, or the
+/// peer's ID for a new one (an object made under another name keeps it).
+async fn existing_for_peer<K>(api: &Api<K>, peer: &str) -> anyhow::Result<(Option<K>, String)>
+where
+    K: Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let existing = by_peer(api, peer).await?;
+    let name = existing
+        .as_ref()
+        .map_or_else(|| peer.to_string(), ResourceExt::name_any);
+    Ok((existing, name))
 }
 
 /// Server-side apply of a typed object, returning what the server holds.
@@ -327,10 +334,7 @@ async fn set_up(side: &Net<'_>, ns: &str, mut cfg: Configuration) -> anyhow::Res
         "An error occurred while setting up network configuration",
         |_| "Network configuration correctly set up".into(),
         async {
-            let existing = by_peer(&api, &side.peer).await?;
-            let name = existing
-                .as_ref()
-                .map_or_else(|| side.peer.to_string(), ResourceExt::name_any);
+            let (existing, name) = existing_for_peer(&api, &side.peer).await?;
             cfg.metadata.name = Some(name.clone());
             cfg.metadata.namespace = Some(ns.into());
             apply_journaled(side, &api, &name, &cfg, existing.is_none()).await
@@ -429,10 +433,7 @@ where
         "An error occurred while creating public key",
         |_| "Public key correctly created".into(),
         async {
-            let existing = by_peer(&api, key_owner).await?;
-            let name = existing
-                .as_ref()
-                .map_or_else(|| key_owner.to_string(), ResourceExt::name_any);
+            let (existing, name) = existing_for_peer(&api, key_owner).await?;
             let pk =
                 gateway::public_key(&name, ns, key_owner, key, gateway::owner_reference(gateway));
             apply_journaled(side, &api, &name, &pk, existing.is_none()).await
