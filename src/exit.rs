@@ -44,6 +44,16 @@ pub struct Internal(pub String);
 #[error("{0}")]
 pub struct Reported(pub String);
 
+/// Whether the API server refused this user somewhere in `err`'s chain (403).
+pub fn is_forbidden(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<kube::Error>(),
+            Some(kube::Error::Api(s)) if s.code == 403
+        )
+    })
+}
+
 /// Prints `ERRO: <what failed>: <root cause>` (the printer adds `ERRO: `), then the
 /// intermediate causes under `Caused by:`; returns the exit status.
 pub fn report(printer: &Printer, err: &anyhow::Error) -> ExitStatus {

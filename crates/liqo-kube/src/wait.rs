@@ -63,7 +63,9 @@ where
     K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
 {
     let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
+    let mut stream = watcher::watcher(api.clone(), config)
+        .default_backoff()
+        .boxed();
     let mut last: Option<K> = None;
     let mut seen = false;
     let watch = async {
@@ -73,6 +75,9 @@ where
                 Ok(Event::Delete(_)) => last = None,
                 Ok(Event::Init) => continue,
                 Ok(Event::InitDone) => seen = true,
+                // A user who may get the object but not list or watch it (a peering user on
+                // the provider): the watch would be refused forever, so read it instead.
+                Err(e) if forbidden(&e) => return poll_object(&api, name, &done, &mut last).await,
                 // The watcher retries with backoff; the timeout bounds the whole wait.
                 Err(e) => {
                     tracing::debug!(error = %e, what, "watch error, retrying");
@@ -94,6 +99,43 @@ where
         }),
     }
 }
+
+/// Whether a watch failed because the user may not list or watch the kind.
+fn forbidden(e: &watcher::Error) -> bool {
+    match e {
+        watcher::Error::InitialListFailed(kube::Error::Api(s))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(s))
+        | watcher::Error::WatchFailed(kube::Error::Api(s)) => s.code == 403,
+        watcher::Error::WatchError(s) => s.code == 403,
+        _ => false,
+    }
+}
+
+/// Reads `name` every [`POLL`] until `done` holds, keeping the last observation in `last`; the
+/// caller's timeout bounds it. Only for users who may not watch the kind.
+async fn poll_object<K>(
+    api: &Api<K>,
+    name: &str,
+    done: &impl Fn(Option<&K>) -> bool,
+    last: &mut Option<K>,
+) -> bool
+where
+    K: Resource + Clone + DeserializeOwned + Debug,
+{
+    loop {
+        match api.get_opt(name).await {
+            Ok(found) => *last = found,
+            Err(e) => tracing::debug!(error = %e, name, "read failed, retrying"),
+        }
+        if done(last.as_ref()) {
+            return true;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// How often [`poll_object`] reads: upstream polls every second for every wait.
+const POLL: Duration = Duration::from_millis(250);
 
 /// Watches the objects of `api` matching `selector` until `done` holds for the whole set, for
 /// at most `timeout`. `done` may fail (e.g. more objects than allowed): the wait stops with

@@ -101,11 +101,10 @@ pub async fn side_plan(side: &Side, role: Role, scope: Scope) -> anyhow::Result<
             label::TYPE,
             label::TYPE_VIRTUAL_NODE
         );
-        for node in Api::<Node>::all(client.clone())
+        let nodes = Api::<Node>::all(client.clone())
             .list(&ListParams::default().labels(&selector))
-            .await
-            .context("failed to list the virtual nodes' Nodes")?
-        {
+            .await;
+        for node in visible(nodes).context("failed to list the virtual nodes' Nodes")? {
             items.insert(item(
                 &ApiResource::erase::<Node>(&()),
                 None,
@@ -149,8 +148,13 @@ pub async fn side_plan(side: &Side, role: Role, scope: Scope) -> anyhow::Result<
         }
     }
     items.extend(cluster_role_bindings(client, peer, role, scope).await?);
+    // A user who may not read ForeignClusters (a peering user) sees none to delete.
+    let fc = match foreign_cluster::lookup(client, peer).await {
+        Err(e) if crate::exit::is_forbidden(&e) => None,
+        found => found?,
+    };
     if scope.network
-        && let Some(fc) = foreign_cluster::lookup(client, peer).await?
+        && let Some(fc) = fc
     {
         items.insert(item(
             &ApiResource::erase::<ForeignCluster>(&()),
@@ -272,13 +276,24 @@ async fn list_all(
             continue;
         }
         let api: Api<DynamicObject> = Api::all_with(client.clone(), ar);
-        let list = api
-            .list(&ListParams::default())
-            .await
+        let list = visible(api.list(&ListParams::default()).await)
             .with_context(|| format!("failed to list {}", ar.plural))?;
-        out.extend(list.items.into_iter().map(|o| (ar.clone(), o)));
+        out.extend(list.into_iter().map(|o| (ar.clone(), o)));
     }
     Ok(out)
+}
+
+/// A cluster-wide list, empty when the user is refused it: a peering user on the provider sees
+/// only its tenant namespace, and the plan is what this user can see (its deletes are limited
+/// the same way).
+fn visible<K: Clone>(
+    listed: Result<kube::core::ObjectList<K>, kube::Error>,
+) -> Result<Vec<K>, kube::Error> {
+    match listed {
+        Ok(list) => Ok(list.items),
+        Err(kube::Error::Api(e)) if e.code == 403 => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The namespaced kinds the cluster lists.
@@ -312,11 +327,10 @@ async fn cluster_role_bindings(
     let selector = format!("{}={peer}", label::REMOTE_CLUSTER_ID);
     let found = Api::<ClusterRoleBinding>::all(client.clone())
         .list(&ListParams::default().labels(&selector))
-        .await
-        .context("failed to list the ClusterRoleBindings")?;
+        .await;
+    let found = visible(found).context("failed to list the ClusterRoleBindings")?;
     let ar = ApiResource::erase::<ClusterRoleBinding>(&());
     Ok(found
-        .items
         .iter()
         .filter(|b| {
             let name = b.name_any();

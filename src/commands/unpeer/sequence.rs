@@ -89,10 +89,16 @@ async fn is_bidirectional(peers: &Peers) -> anyhow::Result<bool> {
         return Ok(true);
     }
     let controlplane = controlplane_name(&remote.peer);
-    let identities = Api::<Identity>::all(remote.client.clone())
+    let identities = match Api::<Identity>::all(remote.client.clone())
         .list(&of(&remote.peer))
         .await
-        .map_err(failed)?;
+    {
+        Ok(list) => list,
+        // A peering user on the provider may not list Identities: the consumer's Tenant,
+        // read above, is then the only sign of the reverse peering.
+        Err(kube::Error::Api(e)) if e.code == 403 => return Ok(false),
+        Err(e) => return Err(failed(e)),
+    };
     Ok(identities
         .items
         .iter()
@@ -329,14 +335,20 @@ async fn delete_foreign_cluster(side: &Side, deadline: tokio::time::Instant) -> 
     side.step(
         "Deleting foreign cluster",
         "Failed deleting foreign cluster",
-        |existed: &bool| {
-            if *existed {
-                format!("ForeignCluster {} deleted", side.peer)
-            } else {
-                format!("ForeignCluster {} already deleted", side.peer)
+        |existed: &Option<bool>| match existed {
+            Some(true) => format!("ForeignCluster {} deleted", side.peer),
+            Some(false) => format!("ForeignCluster {} already deleted", side.peer),
+            None => format!(
+                "ForeignCluster {} kept: this user may not read ForeignClusters here (an administrator can delete it)",
+                side.peer
+            ),
+        },
+        async {
+            match foreign_cluster::delete(&side.client, &side.peer, Some(left)).await {
+                Err(e) if crate::exit::is_forbidden(&e) => Ok(None),
+                done => done.map(Some),
             }
         },
-        foreign_cluster::delete(&side.client, &side.peer, Some(left)),
     )
     .await
     .map(drop)

@@ -71,7 +71,16 @@ pub async fn unauthenticate(peers: &Peers, wait: bool) -> anyhow::Result<()> {
         let existed = delete::<Tenant>(remote, &ns, &peers.local.id, &kinds, wait).await?;
         // The consumer's Renew (its replica) goes with the Tenant.
         let name = controlplane_name(&peers.remote.id);
-        delete::<Renew>(remote, &ns, &name, &[erase::<Renew>()], wait).await?;
+        match delete::<Renew>(remote, &ns, &name, &[erase::<Renew>()], wait).await {
+            Ok(_) => {}
+            // A peering user may not touch replicas: say what stays, as for the CSRs.
+            Err(e) if crate::exit::is_forbidden(&e) => {
+                rp.warn(format!(
+                    "Renew {ns}/{name} kept: the user may not delete Renews (an administrator of the provider can)"
+                ));
+            }
+            Err(e) => return Err(e),
+        }
         // A fresh nonce for any later authentication.
         delete_secret(remote, &ns, name::NONCE_SECRET).await?;
         // The Tenant is gone (or going, without --wait, and a deleting Tenant issues nothing).

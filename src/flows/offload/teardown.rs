@@ -177,6 +177,22 @@ async fn await_slices_gone(
     Ok(())
 }
 
+/// Whether this user may list `api`'s kind there (a peering user on the provider may not list
+/// the replicas of its own slices).
+async fn may_list<K>(api: &Api<K>) -> anyhow::Result<bool>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match api.list_metadata(&ListParams::default().limit(1)).await {
+        Ok(_) => Ok(true),
+        Err(kube::Error::Api(e)) if e.code == 403 => Ok(false),
+        Err(e) => Err(anyhow::anyhow!(
+            "Error while retrieving the provider's replicas: {}",
+            render(&e)
+        )),
+    }
+}
+
 /// The provider's replicas of the consumer's slices gone, and their Quotas.
 async fn await_replicas_gone(remote: &Side, timeout: std::time::Duration) -> anyhow::Result<()> {
     let Some(ns) = liqo_kube::tenant_namespace::lookup(&remote.client, &remote.peer)
@@ -188,6 +204,14 @@ async fn await_replicas_gone(remote: &Side, timeout: std::time::Duration) -> any
     };
     let selector = replicas_selector(&remote.peer);
     let replicas: Api<ResourceSlice> = Api::namespaced(remote.client.clone(), &ns);
+    if !may_list(&replicas).await? {
+        // A peering user cannot see the replicas: the consumer's replicator removes them with
+        // its own identity, unobserved here.
+        remote
+            .printer
+            .verbose("Not waiting for the provider's replicas: this user may not list them");
+        return Ok(());
+    }
     let failed = |e: String| anyhow::anyhow!("Failed waiting for the provider's replicas: {e}");
     wait::list(
         replicas,
@@ -230,13 +254,25 @@ async fn delete_orphan_replicas(
     let mut origins: Vec<String> = deleted.iter().map(ResourceExt::name_any).collect();
     origins.extend(names::<NamespaceMap>(&local.client).await?);
     let selector = replicas_selector(&remote.peer);
+    // Replicas live in the provider's tenant namespace for the consumer: listed there, which a
+    // peering user may do (not cluster-wide).
+    let Some(ns) = liqo_kube::tenant_namespace::lookup(&remote.client, &remote.peer)
+        .await
+        .map_err(|e| anyhow::anyhow!("Error while retrieving the remote tenant namespace: {e}"))?
+        .map(|n| n.name_any())
+    else {
+        return Ok(0);
+    };
     let mut orphans = 0;
     for ar in [
         ApiResource::erase::<ResourceSlice>(&()),
         ApiResource::erase::<NamespaceMap>(&()),
     ] {
-        let all: Api<DynamicObject> = Api::all_with(remote.client.clone(), &ar);
-        let replicas = all
+        let in_ns: Api<DynamicObject> = Api::namespaced_with(remote.client.clone(), &ns, &ar);
+        if !may_list(&in_ns).await? {
+            continue;
+        }
+        let replicas = in_ns
             .list(&ListParams::default().labels(&selector))
             .await
             .map_err(|e| {
@@ -247,9 +283,7 @@ async fn delete_orphan_replicas(
             })?
             .items;
         for replica in replicas.iter().filter(|r| !origins.contains(&r.name_any())) {
-            let ns = replica.namespace().unwrap_or_default();
-            let api: Api<DynamicObject> = Api::namespaced_with(remote.client.clone(), &ns, &ar);
-            match api.delete(&replica.name_any(), &Default::default()).await {
+            match in_ns.delete(&replica.name_any(), &Default::default()).await {
                 Ok(_) => orphans += 1,
                 Err(kube::Error::Api(e)) if e.code == 404 => {}
                 Err(e) => anyhow::bail!(
