@@ -30,6 +30,8 @@ pub fn all() -> Vec<CustomResourceDefinition> {
         finish(offloading::NamespaceMap::crd(), SpecRequired::No),
         finish(offloading::NamespaceOffloading::crd(), SpecRequired::Yes),
         finish(offloading::Quota::crd(), SpecRequired::Yes),
+        finish(offloading::ShadowEndpointSlice::crd(), SpecRequired::No),
+        finish(offloading::ShadowPod::crd(), SpecRequired::No),
         finish(offloading::VirtualNode::crd(), SpecRequired::No),
         finish(offloading::VkOptionsTemplate::crd(), SpecRequired::No),
     ]
@@ -266,6 +268,22 @@ mod tests {
             "Namespaced",
             false,
         ),
+        (
+            "ShadowPod",
+            "offloading.liqo.io",
+            "v1beta1",
+            "shadowpods",
+            "Namespaced",
+            true,
+        ),
+        (
+            "ShadowEndpointSlice",
+            "offloading.liqo.io",
+            "v1beta1",
+            "shadowendpointslices",
+            "Namespaced",
+            false,
+        ),
     ];
 
     #[test]
@@ -311,6 +329,8 @@ mod tests {
         assert_eq!(short("ForeignCluster"), ["fc"]);
         assert_eq!(short("GatewayServer"), ["gws", "gwserver"]);
         assert_eq!(short("Quota"), ["qt"]);
+        assert_eq!(short("ShadowPod"), ["shp", "shpod"]);
+        assert_eq!(short("ShadowEndpointSlice"), ["shes", "sheps", "seps"]);
         assert!(short("Renew").is_empty());
     }
 

@@ -29,6 +29,26 @@ pub fn preserve_unknown_object(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// A list of objects the API server stores as given (EndpointSlice endpoints and ports).
+pub fn preserve_unknown_list(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": { "type": "object", "x-kubernetes-preserve-unknown-fields": true },
+    })
+}
+
+/// [`preserve_unknown_list`] whose items are atomic maps (EndpointSlice ports).
+pub fn preserve_unknown_atomic_list(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "x-kubernetes-map-type": "atomic",
+            "x-kubernetes-preserve-unknown-fields": true,
+        },
+    })
+}
+
 /// A plain string with no `enum`: for fields whose values are Go constants that upstream's
 /// schema does not enumerate, so that our CRDs accept what upstream's accept.
 pub fn plain_string(_: &mut SchemaGenerator) -> Schema {

@@ -99,6 +99,18 @@ const OPAQUE: &[(&str, &str)] = &[
         "VirtualNode.spec.template.spec",
         "a DeploymentSpec: upstream inlines one Kubernetes minor's schema",
     ),
+    (
+        "ShadowPod.spec.pod",
+        "a PodSpec: upstream inlines one Kubernetes minor's schema",
+    ),
+    (
+        "ShadowEndpointSlice.spec.template.endpoints[]",
+        "discovery/v1 Endpoints: upstream inlines one Kubernetes minor's schema",
+    ),
+    (
+        "ShadowEndpointSlice.spec.template.ports[]",
+        "discovery/v1 EndpointPorts: upstream inlines one Kubernetes minor's schema",
+    ),
 ];
 
 /// `found` must be exactly the paths of `allowed`: a path not listed is an unexplained gap, a

@@ -351,6 +351,9 @@ impl Cluster {
             format!("--service-cluster-ip-range={}", config.service_cidr),
             "--authorization-mode=RBAC".into(),
             "--allow-privileged=true".into(),
+            // Webhooks (and aggregated APIs) are dialled at their Service's endpoint IPs, as
+            // the host process reaches pod IPs; the ClusterIP lives only in node namespaces.
+            "--enable-aggregator-routing=true".into(),
             "--profiling=false".into(),
         ];
         let mut kcm_args = vec![

@@ -1,9 +1,10 @@
 //! `offloading.liqo.io/v1beta1`: VirtualNode and its VkOptionsTemplate, NamespaceOffloading,
-//! NamespaceMap and the provider's Quota.
+//! NamespaceMap, the provider's Quota, ShadowPod and ShadowEndpointSlice.
 
 mod namespace_map;
 mod namespace_offloading;
 mod quota;
+mod shadow;
 mod virtual_node;
 mod vk_options_template;
 
@@ -16,6 +17,10 @@ pub use namespace_offloading::{
     RemoteNamespaceConditionType,
 };
 pub use quota::{LimitsEnforcement, Quota, QuotaSpec};
+pub use shadow::{
+    EndpointSliceTemplate, ShadowEndpointSlice, ShadowEndpointSliceSpec, ShadowPod, ShadowPodPhase,
+    ShadowPodSpec, ShadowPodStatus,
+};
 pub use virtual_node::{
     Affinity, OffloadingPatch, VirtualNode, VirtualNodeCondition, VirtualNodeConditionStatus,
     VirtualNodeConditionType, VirtualNodeSpec, VirtualNodeStatus,

@@ -181,6 +181,7 @@ pub(super) fn render(namespace: &str) -> Result<Vec<Manifest>, ApplyError> {
         Manifest::from_typed(&remote_clusterwide)?,
         Manifest::from_typed(&gateway_role())?,
         Manifest::from_typed(&virtual_kubelet_local_role())?,
+        Manifest::from_typed(&virtual_kubelet_remote_role())?,
     ];
     out.extend(peering_user_roles(namespace)?);
     Ok(out)
@@ -271,6 +272,55 @@ fn virtual_kubelet_local_role() -> ClusterRole {
             rule(&["discovery.k8s.io"], &["endpointslices"], READ),
             rule(&["networking.k8s.io"], &["ingresses"], READ),
             rule(&["storage.k8s.io"], &["storageclasses"], READ),
+            // The kubelet API authenticates bearer tokens and authorises every caller.
+            rule(&["authentication.k8s.io"], &["tokenreviews"], &["create"]),
+            rule(
+                &["authorization.k8s.io"],
+                &["subjectaccessreviews"],
+                &["create"],
+            ),
+        ]),
+        ..Default::default()
+    }
+}
+
+/// ClusterRole the provider's NamespaceMap controller binds, in each twin namespace, to the
+/// consumer's group (offloading.md §1 #18): what its virtual kubelets reflect there. Pods
+/// are asked for through ShadowPods and read back; their logs, exec, attach and port-forward
+/// are what the consumer's kubelet API forwards.
+fn virtual_kubelet_remote_role() -> ClusterRole {
+    const READ: &[&str] = &["get", "list", "watch"];
+    ClusterRole {
+        metadata: meta(name::VIRTUAL_KUBELET_REMOTE_CLUSTER_ROLE, None, &[]),
+        rules: Some(vec![
+            rule(
+                &["offloading.liqo.io"],
+                &["shadowpods", "shadowendpointslices"],
+                ALL_VERBS,
+            ),
+            rule(&["offloading.liqo.io"], &["shadowpods/status"], READ),
+            rule(&[""], &["pods"], &["get", "list", "watch", "delete"]),
+            rule(&[""], &["pods/status"], READ),
+            rule(&[""], &["pods/log"], &["get"]),
+            rule(
+                &[""],
+                &["pods/exec", "pods/attach", "pods/portforward"],
+                &["get", "create"],
+            ),
+            rule(
+                &[""],
+                &[
+                    "services",
+                    "configmaps",
+                    "secrets",
+                    "serviceaccounts",
+                    "persistentvolumeclaims",
+                ],
+                ALL_VERBS,
+            ),
+            rule(&["discovery.k8s.io"], &["endpointslices"], READ),
+            rule(&["networking.k8s.io"], &["ingresses"], ALL_VERBS),
+            rule(&["", "events.k8s.io"], &["events"], READ),
         ]),
         ..Default::default()
     }

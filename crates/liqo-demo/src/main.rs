@@ -1,0 +1,3 @@
+//! The demo workload (being written).
+
+fn main() {}
