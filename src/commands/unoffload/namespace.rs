@@ -12,6 +12,9 @@ pub struct UnoffloadNamespaceArgs {
 
 impl UnoffloadNamespaceArgs {
     pub async fn run(self, _ctx: &Ctx) -> anyhow::Result<ExitStatus> {
-        anyhow::bail!("unoffload namespace {:?}: not available yet", self.namespaces)
+        anyhow::bail!(
+            "unoffload namespace {:?}: not available yet",
+            self.namespaces
+        )
     }
 }

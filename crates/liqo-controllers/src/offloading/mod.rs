@@ -1,6 +1,9 @@
 //! `offloading.liqo.io`: what the provider grants and how the consumer turns it into a
 //! virtual node.
 
+pub mod namespace_map;
+pub mod pod_status;
 pub mod settings;
+pub mod shadow_pod;
 pub mod virtual_node;
 pub mod vn_creator;
