@@ -29,6 +29,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::vn_creator::run(ctx.clone()),
         offloading::virtual_node::run(ctx.clone()),
         offloading::namespace_map::run(ctx.clone()),
+        offloading::namespace_offloading::run(ctx.clone()),
         offloading::pod_status::run(ctx.clone()),
         offloading::shadow_pod::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),

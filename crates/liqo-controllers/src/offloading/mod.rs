@@ -2,6 +2,7 @@
 //! virtual node.
 
 pub mod namespace_map;
+pub mod namespace_offloading;
 pub mod pod_status;
 pub mod settings;
 pub mod shadow_pod;
