@@ -46,13 +46,11 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the local Liqo installation and its peerings')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Liqo in the selected cluster')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'Manage the network between two clusters')
-            [CompletionResult]::new('offload', 'offload', [CompletionResultType]::ParameterValue, 'Offload namespaces to peered clusters')
             [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)')
             [CompletionResult]::new('unauthenticate', 'unauthenticate', [CompletionResultType]::ParameterValue, 'Remove the authentication with a provider cluster')
             [CompletionResult]::new('unpeer', 'unpeer', [CompletionResultType]::ParameterValue, 'Tear down the peering with a provider cluster (local = consumer, remote = provider)')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Provider side: undo a cordon')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Uninstall Liqo from the selected cluster')
-            [CompletionResult]::new('unoffload', 'unoffload', [CompletionResultType]::ParameterValue, 'Stop offloading namespaces to peered clusters')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client and server versions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1122,85 +1120,6 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
         'liqoctl;network;help;help' {
             break
         }
-        'liqoctl;offload' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: create their NamespaceOffloading and wait for the remote twins')
-            [CompletionResult]::new('ns', 'ns', [CompletionResultType]::ParameterValue, 'Offload namespaces: create their NamespaceOffloading and wait for the remote twins')
-            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'Offload namespaces: create their NamespaceOffloading and wait for the remote twins')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'liqoctl;offload;namespace' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;offload;ns' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;offload;namespaces' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;offload;help' {
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: create their NamespaceOffloading and wait for the remote twins')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'liqoctl;offload;help;namespace' {
-            break
-        }
-        'liqoctl;offload;help;help' {
-            break
-        }
         'liqoctl;peer' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command, every phase included (a Go duration: 90s, 10m)')
             [CompletionResult]::new('--gw-server-service-location', '--gw-server-service-location', [CompletionResultType]::ParameterName, 'Where the gateway server lives')
@@ -1445,85 +1364,6 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'liqoctl;unoffload' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: delete their NamespaceOffloading and wait until the remote twins are gone')
-            [CompletionResult]::new('ns', 'ns', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: delete their NamespaceOffloading and wait until the remote twins are gone')
-            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: delete their NamespaceOffloading and wait until the remote twins are gone')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'liqoctl;unoffload;namespace' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;unoffload;ns' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;unoffload;namespaces' {
-            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
-            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'liqoctl;unoffload;help' {
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: delete their NamespaceOffloading and wait until the remote twins are gone')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'liqoctl;unoffload;help;namespace' {
-            break
-        }
-        'liqoctl;unoffload;help;help' {
-            break
-        }
         'liqoctl;version' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace Liqo is installed in (on both clusters)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace Liqo is installed in (on both clusters)')
@@ -1560,13 +1400,11 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the local Liqo installation and its peerings')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Liqo in the selected cluster')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'Manage the network between two clusters')
-            [CompletionResult]::new('offload', 'offload', [CompletionResultType]::ParameterValue, 'Offload namespaces to peered clusters')
             [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)')
             [CompletionResult]::new('unauthenticate', 'unauthenticate', [CompletionResultType]::ParameterValue, 'Remove the authentication with a provider cluster')
             [CompletionResult]::new('unpeer', 'unpeer', [CompletionResultType]::ParameterValue, 'Tear down the peering with a provider cluster (local = consumer, remote = provider)')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Provider side: undo a cordon')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Uninstall Liqo from the selected cluster')
-            [CompletionResult]::new('unoffload', 'unoffload', [CompletionResultType]::ParameterValue, 'Stop offloading namespaces to peered clusters')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client and server versions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1683,13 +1521,6 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
         'liqoctl;help;network;reset' {
             break
         }
-        'liqoctl;help;offload' {
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: create their NamespaceOffloading and wait for the remote twins')
-            break
-        }
-        'liqoctl;help;offload;namespace' {
-            break
-        }
         'liqoctl;help;peer' {
             break
         }
@@ -1711,13 +1542,6 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             break
         }
         'liqoctl;help;uninstall' {
-            break
-        }
-        'liqoctl;help;unoffload' {
-            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: delete their NamespaceOffloading and wait until the remote twins are gone')
-            break
-        }
-        'liqoctl;help;unoffload;namespace' {
             break
         }
         'liqoctl;help;version' {

@@ -71,7 +71,8 @@ pub enum Command {
     #[command(subcommand)]
     Network(Box<network::Network>),
     /// Offload namespaces to peered clusters.
-    #[command(subcommand)]
+    // Hidden until the command and its controllers are complete (issue 12).
+    #[command(subcommand, hide = true)]
     Offload(offload::Offload),
     /// Peer with a provider cluster: network, authentication, resource slice and virtual node
     /// (local = consumer, remote = provider).
@@ -87,7 +88,8 @@ pub enum Command {
     /// Uninstall Liqo from the selected cluster.
     Uninstall(uninstall::UninstallArgs),
     /// Stop offloading namespaces to peered clusters.
-    #[command(subcommand)]
+    // Hidden until the command and its controllers are complete (issue 12).
+    #[command(subcommand, hide = true)]
     Unoffload(unoffload::Unoffload),
     /// Print the client and server versions.
     Version(version::VersionArgs),
