@@ -8,6 +8,7 @@ pub mod health;
 pub mod manager;
 pub mod networking;
 pub mod offloading;
+pub mod webhook;
 
 use std::sync::Arc;
 
@@ -29,9 +30,9 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::vn_creator::run(ctx.clone()),
         offloading::virtual_node::run(ctx.clone()),
         offloading::shadow_pod::run(ctx.clone()),
-        // The NamespaceMap, NamespaceOffloading and pod-status controllers (offloading::
-        // namespace_map, namespace_offloading, pod_status) join once they are tested on real
+        // The NamespaceMap and pod-status controllers join once they are tested on real
         // clusters (issue 12).
+        offloading::namespace_offloading::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayServer>(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayClient>(ctx.clone()),
