@@ -17,5 +17,6 @@ pub mod logging;
 pub mod network;
 pub mod offloading;
 pub mod reconcile;
+pub mod serve;
 pub mod tenant_namespace;
 pub mod wait;
