@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod node;
+pub mod reflection;
 pub mod remote;
 mod run;
 

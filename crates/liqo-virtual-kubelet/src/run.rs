@@ -1,6 +1,5 @@
 //! The start-up sequence of spec offloading.md §6.1: leader election, the provider's client,
-//! the VirtualNode, then the Node. Reflection (step 5) and the kubelet API (step 6) come with a
-//! later issue; their flags are accepted.
+//! the VirtualNode, reflection, then the Node. The kubelet API (step 6) is not served yet.
 
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use liqo_kube::leader::{Elector, LeaderError};
 use crate::args::Args;
 use crate::node::registration::{FALLBACK_KUBELET_VERSION, NodeParams};
 use crate::node::{self, NodeConfig};
+use crate::reflection::{self, mapping::IpTranslation, pods::translate::Offload};
 use crate::remote::Remote;
 
 /// Term of the leader-election Lease `<nodename>` in the tenant namespace (renewed every 5 s).
@@ -66,7 +66,7 @@ pub async fn run(
     // Step 4: the VirtualNode must exist; the Node loop watches it and the ForeignCluster.
     let vn_ns = args.virtual_node_namespace().to_string();
     let vn_name = args.virtual_node_name().to_string();
-    Api::<VirtualNode>::namespaced(local.clone(), &vn_ns)
+    let virtual_node = Api::<VirtualNode>::namespaced(local.clone(), &vn_ns)
         .get(&vn_name)
         .await
         .map_err(|e| anyhow::anyhow!(liqo_kube::api_error::render(&e)))
@@ -76,7 +76,16 @@ pub async fn run(
             )
         })?;
 
-    // Step 7: the Node, or nothing to do until reflection arrives.
+    // Step 5: reflection (one virtual node per provider here, so the VirtualNode's leader
+    // Lease also gates it; upstream's second Lease matters only for several per provider).
+    let reflection = reflection::run(
+        local.clone(),
+        remote.clone(),
+        reflection_config(&args, &virtual_node),
+    );
+    tokio::pin!(reflection);
+
+    // Step 7: the Node, or nothing to do but reflection.
     let node_loop = async {
         if !args.create_node {
             return std::future::pending().await;
@@ -91,6 +100,7 @@ pub async fn run(
         tokio::select! {
             () = &mut shutdown => break,
             result = &mut node_loop => return result.context("the Node loop stopped"),
+            () = &mut reflection => anyhow::bail!("reflection stopped"),
             _ = renew.tick() => match elector.renew().await {
                 Ok(()) => renewed = tokio::time::Instant::now(),
                 Err(e @ LeaderError::Lost { .. }) => return Err(e).context("leadership lost"),
@@ -104,6 +114,21 @@ pub async fn run(
     tracing::info!("shutting down");
     elector.release().await;
     Ok(())
+}
+
+fn reflection_config(args: &Args, vn: &VirtualNode) -> reflection::Config {
+    reflection::Config {
+        tenant_namespace: args.tenant_namespace.clone(),
+        offload: Offload {
+            node_name: args.nodename.clone(),
+            home_cluster_id: args.home_cluster_id.clone(),
+            foreign_cluster_id: args.foreign_cluster_id.clone(),
+            patch: vn.spec.offloading_patch.clone().unwrap_or_default(),
+        },
+        ips: IpTranslation::new(&args.remote_pod_cidr, &args.remote_pod_cidr_remap),
+        host_ip: args.node_ip.clone(),
+        pod_workers: usize::try_from(args.reflection.pod_workers).unwrap_or(1),
+    }
 }
 
 async fn node_config(args: &Args, local: &Client, virtual_node: (String, String)) -> NodeConfig {

@@ -1,0 +1,176 @@
+use super::*;
+use serde_json::json;
+
+fn local_pod() -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {"name": "web-1", "namespace": "demo",
+            "labels": {"app": "web", "liqo.io/shadowPod": "true", "secret-label": "x"},
+            "annotations": {"note": "keep", "skip-me": "x",
+                RESTARTS_ANNOTATION: "{\"uid\":\"u1\",\"base\":{}}"}},
+        "spec": {
+            "nodeName": "liqo-p", "priority": 0, "priorityClassName": "high",
+            "serviceAccountName": "web", "nodeSelector": {"liqo.io/type": "virtual-node"},
+            "tolerations": [{"key": "virtual-node.liqo.io/not-allowed", "operator": "Exists"}],
+            "containers": [{"name": "main", "image": "img", "volumeMounts": [
+                {"name": "kube-api-access-abcde", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"},
+                {"name": "config", "mountPath": "/etc/demo"}]}],
+            "volumes": [
+                {"name": "kube-api-access-abcde", "projected": {"sources": []}},
+                {"name": "config", "configMap": {"name": "demo"}}],
+        },
+    }))
+    .unwrap()
+}
+
+fn offload() -> Offload {
+    Offload {
+        node_name: "liqo-p".into(),
+        home_cluster_id: "c".into(),
+        foreign_cluster_id: "p".into(),
+        patch: OffloadingPatch {
+            labels_not_reflected: Some(vec!["secret-label".into()]),
+            annotations_not_reflected: Some(vec!["skip-me".into()]),
+            node_selector: Some(BTreeMap::from([("zone".into(), "a".into())])),
+            ..OffloadingPatch::default()
+        },
+    }
+}
+
+#[test]
+fn the_shadow_pod_carries_filtered_metadata_and_the_origin_labels() {
+    let shadow = shadow_pod(&local_pod(), "demo-c", &offload());
+    assert_eq!(shadow.metadata.namespace.as_deref(), Some("demo-c"));
+    let labels = shadow.metadata.labels.unwrap();
+    assert_eq!(labels.get("app").map(String::as_str), Some("web"));
+    assert!(!labels.contains_key("liqo.io/shadowPod"));
+    assert!(!labels.contains_key("secret-label"));
+    assert_eq!(labels[label::OFFLOADING_ORIGIN], "c");
+    assert_eq!(labels[label::OFFLOADING_DESTINATION], "p");
+    assert_eq!(labels[label::OFFLOADING_NODENAME], "liqo-p");
+    let annotations = shadow.metadata.annotations.unwrap();
+    assert_eq!(annotations.get("note").map(String::as_str), Some("keep"));
+    assert!(!annotations.contains_key("skip-me"));
+    assert!(!annotations.contains_key(RESTARTS_ANNOTATION));
+}
+
+#[test]
+fn the_remote_spec_is_unbound_placed_by_the_patch_and_without_local_credentials() {
+    let spec = shadow_pod(&local_pod(), "demo-c", &offload())
+        .spec
+        .pod
+        .unwrap();
+    assert_eq!(spec.node_name, None);
+    assert_eq!(spec.priority, None);
+    assert_eq!(spec.priority_class_name, None);
+    assert_eq!(spec.service_account_name, None);
+    assert_eq!(spec.automount_service_account_token, Some(false));
+    assert_eq!(
+        spec.tolerations, None,
+        "the virtual node's toleration stays local"
+    );
+    assert_eq!(spec.node_selector.unwrap()["zone"], "a");
+    let volumes: Vec<_> = spec.volumes.unwrap().into_iter().map(|v| v.name).collect();
+    assert_eq!(volumes, ["config"]);
+    let mounts: Vec<_> = spec.containers[0]
+        .volume_mounts
+        .clone()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(mounts, ["config"]);
+}
+
+fn remote_status() -> PodStatus {
+    serde_json::from_value(json!({
+        "phase": "Running", "podIP": "10.244.0.9", "podIPs": [{"ip": "10.244.0.9"}],
+        "hostIP": "10.0.0.2", "qosClass": "Guaranteed",
+        "conditions": [{"type": "Ready", "status": "True"}, {"type": "ContainersReady", "status": "True"}],
+        "containerStatuses": [{"name": "main", "image": "img", "imageID": "", "ready": true,
+            "restartCount": 1}],
+    }))
+    .unwrap()
+}
+
+#[test]
+fn the_local_status_reads_the_consumers_view() {
+    let ips = IpTranslation::new(&["10.244.0.0/16".into()], &["10.71.0.0/16".into()]);
+    let local = PodStatus {
+        qos_class: Some("BestEffort".into()),
+        ..PodStatus::default()
+    };
+    let restarts = Restarts {
+        uid: "u2".into(),
+        base: BTreeMap::from([("main".into(), 3)]),
+    };
+    let view = StatusView {
+        ips: &ips,
+        host_ip: "127.0.0.5",
+        unavailable: false,
+    };
+    let st = local_status(&remote_status(), Some(&local), &restarts, view);
+    assert_eq!(st.pod_ip.as_deref(), Some("10.71.0.9"));
+    assert_eq!(st.pod_ips.unwrap()[0].ip, "10.71.0.9");
+    assert_eq!(st.host_ip.as_deref(), Some("127.0.0.5"));
+    assert_eq!(
+        st.qos_class.as_deref(),
+        Some("BestEffort"),
+        "the consumer's QoS stays"
+    );
+    assert_eq!(st.container_statuses.unwrap()[0].restart_count, 4);
+    assert_eq!(st.phase.as_deref(), Some("Running"));
+}
+
+#[test]
+fn an_unavailable_remote_never_reads_ready() {
+    let ips = IpTranslation::default();
+    let view = StatusView {
+        ips: &ips,
+        host_ip: "127.0.0.5",
+        unavailable: true,
+    };
+    let st = local_status(&remote_status(), None, &Restarts::default(), view);
+    for c in st.conditions.unwrap() {
+        assert_eq!(c.status, "False", "{}", c.type_);
+    }
+}
+
+#[test]
+fn restart_counts_grow_across_remote_recreations() {
+    let first = restarts(None, "u1", None);
+    assert_eq!(
+        first,
+        Restarts {
+            uid: "u1".into(),
+            base: BTreeMap::new()
+        }
+    );
+    assert_eq!(restarts(Some(&first), "u1", None), first);
+    let local: PodStatus = serde_json::from_value(json!({
+        "containerStatuses": [{"name": "main", "image": "img", "imageID": "", "ready": true,
+            "restartCount": 2}],
+    }))
+    .unwrap();
+    let second = restarts(Some(&first), "u2", Some(&local));
+    assert_eq!(second.uid, "u2");
+    assert_eq!(second.base["main"], 3);
+}
+
+#[test]
+fn the_restart_record_round_trips_through_the_annotation() {
+    let got = recorded_restarts(&local_pod()).unwrap();
+    assert_eq!(got.uid, "u1");
+}
+
+#[test]
+fn a_terminated_twin_ends_the_local_pod() {
+    let st = terminated_status(None, ShadowPodPhase::Succeeded);
+    assert_eq!(st.phase.as_deref(), Some("Succeeded"));
+    assert_eq!(st.reason.as_deref(), Some(REMOTE_TERMINATED));
+    assert_eq!(
+        terminated_status(None, ShadowPodPhase::Unknown)
+            .phase
+            .as_deref(),
+        Some("Failed")
+    );
+}
