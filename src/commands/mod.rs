@@ -13,10 +13,12 @@ mod get;
 mod info;
 mod install;
 mod network;
+mod offload;
 mod peer;
 mod unauthenticate;
 mod uncordon;
 mod uninstall;
+mod unoffload;
 mod unpeer;
 mod version;
 
@@ -68,6 +70,9 @@ pub enum Command {
     /// Manage the network between two clusters.
     #[command(subcommand)]
     Network(Box<network::Network>),
+    /// Offload namespaces to the providers (consumer side).
+    #[command(subcommand)]
+    Offload(offload::Offload),
     /// Peer with a provider cluster: network, authentication, resource slice and virtual node
     /// (local = consumer, remote = provider).
     Peer(Box<peer::PeerArgs>),
@@ -81,6 +86,9 @@ pub enum Command {
     Uncordon(uncordon::Uncordon),
     /// Uninstall Liqo from the selected cluster.
     Uninstall(uninstall::UninstallArgs),
+    /// Stop offloading namespaces (consumer side).
+    #[command(subcommand)]
+    Unoffload(unoffload::Unoffload),
     /// Print the client and server versions.
     Version(version::VersionArgs),
 }
@@ -106,11 +114,13 @@ pub async fn run(
         Command::Info(args) => args.run(&ctx).await,
         Command::Install(args) => args.run(&ctx).await,
         Command::Network(cmd) => cmd.run(&ctx).await,
+        Command::Offload(cmd) => cmd.run(&ctx).await,
         Command::Peer(args) => args.run(&ctx).await,
         Command::Unauthenticate(args) => args.run(&ctx).await,
         Command::Unpeer(args) => args.run(&ctx).await,
         Command::Uncordon(cmd) => cmd.run(&ctx).await,
         Command::Uninstall(args) => args.run(&ctx).await,
+        Command::Unoffload(cmd) => cmd.run(&ctx).await,
         Command::Version(args) => args.run(&ctx).await,
     }
 }
