@@ -46,11 +46,13 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the local Liqo installation and its peerings')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Liqo in the selected cluster')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'Manage the network between two clusters')
+            [CompletionResult]::new('offload', 'offload', [CompletionResultType]::ParameterValue, 'Offload namespaces to the providers (consumer side)')
             [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)')
             [CompletionResult]::new('unauthenticate', 'unauthenticate', [CompletionResultType]::ParameterValue, 'Remove the authentication with a provider cluster')
             [CompletionResult]::new('unpeer', 'unpeer', [CompletionResultType]::ParameterValue, 'Tear down the peering with a provider cluster (local = consumer, remote = provider)')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Provider side: undo a cordon')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Uninstall Liqo from the selected cluster')
+            [CompletionResult]::new('unoffload', 'unoffload', [CompletionResultType]::ParameterValue, 'Stop offloading namespaces (consumer side)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client and server versions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1120,6 +1122,109 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
         'liqoctl;network;help;help' {
             break
         }
+        'liqoctl;offload' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: their pods may run in the selected providers')
+            [CompletionResult]::new('ns', 'ns', [CompletionResultType]::ParameterValue, 'Offload namespaces: their pods may run in the selected providers')
+            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'Offload namespaces: their pods may run in the selected providers')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'liqoctl;offload;namespace' {
+            [CompletionResult]::new('--namespace-mapping-strategy', '--namespace-mapping-strategy', [CompletionResultType]::ParameterName, 'How the remote namespaces are named (immutable once offloaded)')
+            [CompletionResult]::new('--remote-namespace-name', '--remote-namespace-name', [CompletionResultType]::ParameterName, 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then')
+            [CompletionResult]::new('--pod-offloading-strategy', '--pod-offloading-strategy', [CompletionResultType]::ParameterName, 'Where the pods of the namespaces may run')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the offloading has a final phase')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;offload;ns' {
+            [CompletionResult]::new('--namespace-mapping-strategy', '--namespace-mapping-strategy', [CompletionResultType]::ParameterName, 'How the remote namespaces are named (immutable once offloaded)')
+            [CompletionResult]::new('--remote-namespace-name', '--remote-namespace-name', [CompletionResultType]::ParameterName, 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then')
+            [CompletionResult]::new('--pod-offloading-strategy', '--pod-offloading-strategy', [CompletionResultType]::ParameterName, 'Where the pods of the namespaces may run')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the offloading has a final phase')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;offload;namespaces' {
+            [CompletionResult]::new('--namespace-mapping-strategy', '--namespace-mapping-strategy', [CompletionResultType]::ParameterName, 'How the remote namespaces are named (immutable once offloaded)')
+            [CompletionResult]::new('--remote-namespace-name', '--remote-namespace-name', [CompletionResultType]::ParameterName, 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then')
+            [CompletionResult]::new('--pod-offloading-strategy', '--pod-offloading-strategy', [CompletionResultType]::ParameterName, 'Where the pods of the namespaces may run')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the offloading has a final phase')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;offload;help' {
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: their pods may run in the selected providers')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'liqoctl;offload;help;namespace' {
+            break
+        }
+        'liqoctl;offload;help;help' {
+            break
+        }
         'liqoctl;peer' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command, every phase included (a Go duration: 90s, 10m)')
             [CompletionResult]::new('--gw-server-service-location', '--gw-server-service-location', [CompletionResultType]::ParameterName, 'Where the gateway server lives')
@@ -1364,6 +1469,91 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'liqoctl;unoffload' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted')
+            [CompletionResult]::new('ns', 'ns', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted')
+            [CompletionResult]::new('namespaces', 'namespaces', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'liqoctl;unoffload;namespace' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the remote namespaces are gone')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;unoffload;ns' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the remote namespaces are gone')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;unoffload;namespaces' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the remote namespaces are gone')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on the whole command')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra progress lines and debug logs (-vv: all logs)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--skip-confirm', '--skip-confirm', [CompletionResultType]::ParameterName, 'Answer "yes" to confirmation prompts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'liqoctl;unoffload;help' {
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'liqoctl;unoffload;help;namespace' {
+            break
+        }
+        'liqoctl;unoffload;help;help' {
+            break
+        }
         'liqoctl;version' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace Liqo is installed in (on both clusters)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace Liqo is installed in (on both clusters)')
@@ -1400,11 +1590,13 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the local Liqo installation and its peerings')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Liqo in the selected cluster')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'Manage the network between two clusters')
+            [CompletionResult]::new('offload', 'offload', [CompletionResultType]::ParameterValue, 'Offload namespaces to the providers (consumer side)')
             [CompletionResult]::new('peer', 'peer', [CompletionResultType]::ParameterValue, 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)')
             [CompletionResult]::new('unauthenticate', 'unauthenticate', [CompletionResultType]::ParameterValue, 'Remove the authentication with a provider cluster')
             [CompletionResult]::new('unpeer', 'unpeer', [CompletionResultType]::ParameterValue, 'Tear down the peering with a provider cluster (local = consumer, remote = provider)')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Provider side: undo a cordon')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Uninstall Liqo from the selected cluster')
+            [CompletionResult]::new('unoffload', 'unoffload', [CompletionResultType]::ParameterValue, 'Stop offloading namespaces (consumer side)')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client and server versions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1521,6 +1713,13 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
         'liqoctl;help;network;reset' {
             break
         }
+        'liqoctl;help;offload' {
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Offload namespaces: their pods may run in the selected providers')
+            break
+        }
+        'liqoctl;help;offload;namespace' {
+            break
+        }
         'liqoctl;help;peer' {
             break
         }
@@ -1542,6 +1741,13 @@ Register-ArgumentCompleter -Native -CommandName 'liqoctl' -ScriptBlock {
             break
         }
         'liqoctl;help;uninstall' {
+            break
+        }
+        'liqoctl;help;unoffload' {
+            [CompletionResult]::new('namespace', 'namespace', [CompletionResultType]::ParameterValue, 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted')
+            break
+        }
+        'liqoctl;help;unoffload;namespace' {
             break
         }
         'liqoctl;help;version' {

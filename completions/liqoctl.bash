@@ -55,6 +55,9 @@ _liqoctl() {
             liqoctl,network)
                 cmd="liqoctl__subcmd__network"
                 ;;
+            liqoctl,offload)
+                cmd="liqoctl__subcmd__offload"
+                ;;
             liqoctl,peer)
                 cmd="liqoctl__subcmd__peer"
                 ;;
@@ -66,6 +69,9 @@ _liqoctl() {
                 ;;
             liqoctl,uninstall)
                 cmd="liqoctl__subcmd__uninstall"
+                ;;
+            liqoctl,unoffload)
+                cmd="liqoctl__subcmd__unoffload"
                 ;;
             liqoctl,unpeer)
                 cmd="liqoctl__subcmd__unpeer"
@@ -277,6 +283,9 @@ _liqoctl() {
             liqoctl__subcmd__help,network)
                 cmd="liqoctl__subcmd__help__subcmd__network"
                 ;;
+            liqoctl__subcmd__help,offload)
+                cmd="liqoctl__subcmd__help__subcmd__offload"
+                ;;
             liqoctl__subcmd__help,peer)
                 cmd="liqoctl__subcmd__help__subcmd__peer"
                 ;;
@@ -288,6 +297,9 @@ _liqoctl() {
                 ;;
             liqoctl__subcmd__help,uninstall)
                 cmd="liqoctl__subcmd__help__subcmd__uninstall"
+                ;;
+            liqoctl__subcmd__help,unoffload)
+                cmd="liqoctl__subcmd__help__subcmd__unoffload"
                 ;;
             liqoctl__subcmd__help,unpeer)
                 cmd="liqoctl__subcmd__help__subcmd__unpeer"
@@ -352,11 +364,17 @@ _liqoctl() {
             liqoctl__subcmd__help__subcmd__network,reset)
                 cmd="liqoctl__subcmd__help__subcmd__network__subcmd__reset"
                 ;;
+            liqoctl__subcmd__help__subcmd__offload,namespace)
+                cmd="liqoctl__subcmd__help__subcmd__offload__subcmd__namespace"
+                ;;
             liqoctl__subcmd__help__subcmd__uncordon,resourceslice)
                 cmd="liqoctl__subcmd__help__subcmd__uncordon__subcmd__resourceslice"
                 ;;
             liqoctl__subcmd__help__subcmd__uncordon,tenant)
                 cmd="liqoctl__subcmd__help__subcmd__uncordon__subcmd__tenant"
+                ;;
+            liqoctl__subcmd__help__subcmd__unoffload,namespace)
+                cmd="liqoctl__subcmd__help__subcmd__unoffload__subcmd__namespace"
                 ;;
             liqoctl__subcmd__info,help)
                 cmd="liqoctl__subcmd__info__subcmd__help"
@@ -394,6 +412,24 @@ _liqoctl() {
             liqoctl__subcmd__network__subcmd__help,reset)
                 cmd="liqoctl__subcmd__network__subcmd__help__subcmd__reset"
                 ;;
+            liqoctl__subcmd__offload,help)
+                cmd="liqoctl__subcmd__offload__subcmd__help"
+                ;;
+            liqoctl__subcmd__offload,namespace)
+                cmd="liqoctl__subcmd__offload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__offload,namespaces)
+                cmd="liqoctl__subcmd__offload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__offload,ns)
+                cmd="liqoctl__subcmd__offload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__offload__subcmd__help,help)
+                cmd="liqoctl__subcmd__offload__subcmd__help__subcmd__help"
+                ;;
+            liqoctl__subcmd__offload__subcmd__help,namespace)
+                cmd="liqoctl__subcmd__offload__subcmd__help__subcmd__namespace"
+                ;;
             liqoctl__subcmd__uncordon,help)
                 cmd="liqoctl__subcmd__uncordon__subcmd__help"
                 ;;
@@ -421,6 +457,24 @@ _liqoctl() {
             liqoctl__subcmd__uncordon__subcmd__help,tenant)
                 cmd="liqoctl__subcmd__uncordon__subcmd__help__subcmd__tenant"
                 ;;
+            liqoctl__subcmd__unoffload,help)
+                cmd="liqoctl__subcmd__unoffload__subcmd__help"
+                ;;
+            liqoctl__subcmd__unoffload,namespace)
+                cmd="liqoctl__subcmd__unoffload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__unoffload,namespaces)
+                cmd="liqoctl__subcmd__unoffload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__unoffload,ns)
+                cmd="liqoctl__subcmd__unoffload__subcmd__namespace"
+                ;;
+            liqoctl__subcmd__unoffload__subcmd__help,help)
+                cmd="liqoctl__subcmd__unoffload__subcmd__help__subcmd__help"
+                ;;
+            liqoctl__subcmd__unoffload__subcmd__help,namespace)
+                cmd="liqoctl__subcmd__unoffload__subcmd__help__subcmd__namespace"
+                ;;
             *)
                 ;;
         esac
@@ -428,7 +482,7 @@ _liqoctl() {
 
     case "${cmd}" in
         liqoctl)
-            opts="-v -q -h -V --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help"
+            opts="-v -q -h -V --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1868,7 +1922,7 @@ _liqoctl() {
             return 0
             ;;
         liqoctl__subcmd__help)
-            opts="activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help"
+            opts="activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2329,6 +2383,34 @@ _liqoctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        liqoctl__subcmd__help__subcmd__offload)
+            opts="namespace"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__help__subcmd__offload__subcmd__namespace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         liqoctl__subcmd__help__subcmd__peer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2402,6 +2484,34 @@ _liqoctl() {
         liqoctl__subcmd__help__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__help__subcmd__unoffload)
+            opts="namespace"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__help__subcmd__unoffload__subcmd__namespace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3059,6 +3169,140 @@ _liqoctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        liqoctl__subcmd__offload)
+            opts="-v -q -h -V --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version namespace ns namespaces help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__offload__subcmd__help)
+            opts="namespace help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__offload__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__offload__subcmd__help__subcmd__namespace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__offload__subcmd__namespace)
+            opts="-o -v -q -h -V --namespace-mapping-strategy --remote-namespace-name --pod-offloading-strategy --selector --output --wait --timeout --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace-mapping-strategy)
+                    COMPREPLY=($(compgen -W "EnforceSameName DefaultName SelectedName" -- "${cur}"))
+                    return 0
+                    ;;
+                --remote-namespace-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pod-offloading-strategy)
+                    COMPREPLY=($(compgen -W "Local Remote LocalAndRemote" -- "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         liqoctl__subcmd__peer)
             opts="-n -v -q -h -V --timeout --skip-validation --networking-disabled --gw-server-service-location --gw-server-service-type --gw-server-service-port --gw-server-service-nodeport --gw-server-service-loadbalancerip --gw-client-address --gw-client-port --mtu --create-resource-slice --resource-slice-class --in-band --proxy-url --create-virtual-node --wait-virtual-node --cpu --memory --pods --resource --namespace --remote-namespace --remote-kubeconfig --remote-context --remote-cluster --remote-user --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3426,6 +3670,116 @@ _liqoctl() {
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__unoffload)
+            opts="-v -q -h -V --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version namespace ns namespaces help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__unoffload__subcmd__help)
+            opts="namespace help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__unoffload__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__unoffload__subcmd__help__subcmd__namespace)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        liqoctl__subcmd__unoffload__subcmd__namespace)
+            opts="-v -q -h -V --wait --timeout --kubeconfig --context --cluster --user --verbose --quiet --skip-confirm --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

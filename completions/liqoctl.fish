@@ -45,11 +45,13 @@ complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "get" -d 'Print Liqo
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "info" -d 'Show the local Liqo installation and its peerings'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "install" -d 'Install or upgrade Liqo in the selected cluster'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "network" -d 'Manage the network between two clusters'
+complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "offload" -d 'Offload namespaces to the providers (consumer side)'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "peer" -d 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "unauthenticate" -d 'Remove the authentication with a provider cluster'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "unpeer" -d 'Tear down the peering with a provider cluster (local = consumer, remote = provider)'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "uncordon" -d 'Provider side: undo a cordon'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "uninstall" -d 'Uninstall Liqo from the selected cluster'
+complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "unoffload" -d 'Stop offloading namespaces (consumer side)'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "version" -d 'Print the client and server versions'
 complete -c liqoctl -n "__fish_liqoctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand activate; and not __fish_seen_subcommand_from tenant tenants help" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
@@ -708,6 +710,87 @@ complete -c liqoctl -n "__fish_liqoctl_using_subcommand network; and __fish_seen
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "disconnect" -d 'Delete the gateways of both clusters, keeping the network configurations'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Delete the gateways and the network configurations of both clusters'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s h -l help -d 'Print help'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "namespace" -d 'Offload namespaces: their pods may run in the selected providers'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "ns" -d 'Offload namespaces: their pods may run in the selected providers'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "namespaces" -d 'Offload namespaces: their pods may run in the selected providers'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l namespace-mapping-strategy -d 'How the remote namespaces are named (immutable once offloaded)' -r -f -a "EnforceSameName\t'The local name'
+DefaultName\t'`<namespace>-<local cluster ID>`'
+SelectedName\t'The name given with --remote-namespace-name'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l remote-namespace-name -d 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l pod-offloading-strategy -d 'Where the pods of the namespaces may run' -r -f -a "Local\t'Only in the local cluster (the remote namespaces exist, e.g. for services)'
+Remote\t'Only in the selected providers'
+LocalAndRemote\t'Both'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l selector -d 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -s o -l output -d 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)' -r -f -a "yaml\t''
+json\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l wait -d 'Wait until the offloading has a final phase' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespace" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l namespace-mapping-strategy -d 'How the remote namespaces are named (immutable once offloaded)' -r -f -a "EnforceSameName\t'The local name'
+DefaultName\t'`<namespace>-<local cluster ID>`'
+SelectedName\t'The name given with --remote-namespace-name'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l remote-namespace-name -d 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l pod-offloading-strategy -d 'Where the pods of the namespaces may run' -r -f -a "Local\t'Only in the local cluster (the remote namespaces exist, e.g. for services)'
+Remote\t'Only in the selected providers'
+LocalAndRemote\t'Both'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l selector -d 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -s o -l output -d 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)' -r -f -a "yaml\t''
+json\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l wait -d 'Wait until the offloading has a final phase' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from ns" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l namespace-mapping-strategy -d 'How the remote namespaces are named (immutable once offloaded)' -r -f -a "EnforceSameName\t'The local name'
+DefaultName\t'`<namespace>-<local cluster ID>`'
+SelectedName\t'The name given with --remote-namespace-name'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l remote-namespace-name -d 'The remote namespace name; only with --namespace-mapping-strategy=SelectedName, and required then' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l pod-offloading-strategy -d 'Where the pods of the namespaces may run' -r -f -a "Local\t'Only in the local cluster (the remote namespaces exist, e.g. for services)'
+Remote\t'Only in the selected providers'
+LocalAndRemote\t'Both'"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l selector -d 'Selects the target clusters by the labels of their virtual nodes, in label-selector syntax (`region=eu,tier in (a,b)`). Repeat it for alternatives (ORed); none selects every cluster' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -s o -l output -d 'Print the NamespaceOffloadings instead of applying them (the cluster is not contacted)' -r -f -a "yaml\t''
+json\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l wait -d 'Wait until the offloading has a final phase' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from namespaces" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from help" -f -a "namespace" -d 'Offload namespaces: their pods may run in the selected providers'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand offload; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand peer" -l timeout -d 'Bound on the whole command, every phase included (a Go duration: 90s, 10m)' -r
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand peer" -l gw-server-service-location -d 'Where the gateway server lives' -r -f -a "Consumer\t''
 Provider\t''"
@@ -874,6 +957,57 @@ complete -c liqoctl -n "__fish_liqoctl_using_subcommand uninstall" -s q -l quiet
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand uninstall" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand uninstall" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s h -l help -d 'Print help'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "namespace" -d 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "ns" -d 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "namespaces" -d 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and not __fish_seen_subcommand_from namespace ns namespaces help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l wait -d 'Wait until the remote namespaces are gone' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -s h -l help -d 'Print help'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespace" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l wait -d 'Wait until the remote namespaces are gone' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -s h -l help -d 'Print help'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from ns" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l wait -d 'Wait until the remote namespaces are gone' -r -f -a "true\t''
+false\t''"
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l timeout -d 'Bound on the whole command' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l context -d 'The name of the kubeconfig context to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l cluster -d 'The name of the kubeconfig cluster to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l user -d 'The name of the kubeconfig user to use' -r
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -s v -l verbose -d 'Print extra progress lines and debug logs (-vv: all logs)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -s h -l help -d 'Print help'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from namespaces" -s V -l version -d 'Print version'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from help" -f -a "namespace" -d 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand unoffload; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -s n -l namespace -d 'The namespace Liqo is installed in (on both clusters)' -r
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -l remote-kubeconfig -d 'Path to the kubeconfig file to use for CLI requests (in the remote cluster)' -r -F
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -l remote-context -d 'The name of the kubeconfig context to use (in the remote cluster)' -r
@@ -889,25 +1023,27 @@ complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -s q -l quiet -
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -l skip-confirm -d 'Answer "yes" to confirmation prompts'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -s h -l help -d 'Print help'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand version" -s V -l version -d 'Print version'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "activate" -d 'Provider side: grant a cordoned or drained consumer resources again'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "authenticate" -d 'Authenticate with a provider cluster (local = consumer, remote = provider)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "cordon" -d 'Provider side: stop granting new resources to a consumer (Tenant or ResourceSlice)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "create" -d 'Create Liqo objects (out-of-band authentication, resource slices, virtual nodes)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "delete" -d 'Delete Liqo objects'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "drain" -d 'Provider side: revoke every resource granted to a consumer'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "generate" -d 'Generate objects to apply in another cluster'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "get" -d 'Print Liqo data'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "info" -d 'Show the local Liqo installation and its peerings'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "install" -d 'Install or upgrade Liqo in the selected cluster'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "network" -d 'Manage the network between two clusters'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "peer" -d 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "unauthenticate" -d 'Remove the authentication with a provider cluster'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "unpeer" -d 'Tear down the peering with a provider cluster (local = consumer, remote = provider)'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "uncordon" -d 'Provider side: undo a cordon'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "uninstall" -d 'Uninstall Liqo from the selected cluster'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "version" -d 'Print the client and server versions'
-complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network peer unauthenticate unpeer uncordon uninstall version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "activate" -d 'Provider side: grant a cordoned or drained consumer resources again'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "authenticate" -d 'Authenticate with a provider cluster (local = consumer, remote = provider)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "cordon" -d 'Provider side: stop granting new resources to a consumer (Tenant or ResourceSlice)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "create" -d 'Create Liqo objects (out-of-band authentication, resource slices, virtual nodes)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "delete" -d 'Delete Liqo objects'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "drain" -d 'Provider side: revoke every resource granted to a consumer'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "generate" -d 'Generate objects to apply in another cluster'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "get" -d 'Print Liqo data'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "info" -d 'Show the local Liqo installation and its peerings'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "install" -d 'Install or upgrade Liqo in the selected cluster'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "network" -d 'Manage the network between two clusters'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "offload" -d 'Offload namespaces to the providers (consumer side)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "peer" -d 'Peer with a provider cluster: network, authentication, resource slice and virtual node (local = consumer, remote = provider)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "unauthenticate" -d 'Remove the authentication with a provider cluster'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "unpeer" -d 'Tear down the peering with a provider cluster (local = consumer, remote = provider)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "uncordon" -d 'Provider side: undo a cordon'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "uninstall" -d 'Uninstall Liqo from the selected cluster'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "unoffload" -d 'Stop offloading namespaces (consumer side)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "version" -d 'Print the client and server versions'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and not __fish_seen_subcommand_from activate authenticate completion cordon create delete drain generate get info install network offload peer unauthenticate unpeer uncordon uninstall unoffload version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from activate" -f -a "tenant" -d 'Activate a consumer\'s Tenant (Cordoned or Drained → Active)'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from cordon" -f -a "resourceslice" -d 'Cordon one of a consumer\'s ResourceSlices: no new pods through it'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from cordon" -f -a "tenant" -d 'Cordon a consumer\'s Tenant (Active → Cordoned): no new slices are granted'
@@ -927,5 +1063,7 @@ complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_su
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "connect" -d 'Exchange the network configurations, then create the gateway server (remote) and client (local) and share their keys'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "disconnect" -d 'Delete the gateways of both clusters, keeping the network configurations'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "reset" -d 'Delete the gateways and the network configurations of both clusters'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from offload" -f -a "namespace" -d 'Offload namespaces: their pods may run in the selected providers'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from uncordon" -f -a "resourceslice" -d 'Remove the cordon of one of a consumer\'s ResourceSlices'
 complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from uncordon" -f -a "tenant" -d 'Uncordon a consumer\'s Tenant (Cordoned → Active)'
+complete -c liqoctl -n "__fish_liqoctl_using_subcommand help; and __fish_seen_subcommand_from unoffload" -f -a "namespace" -d 'Unoffload namespaces: their remote namespaces, and the pods in them, are deleted'
