@@ -30,8 +30,8 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::vn_creator::run(ctx.clone()),
         offloading::virtual_node::run(ctx.clone()),
         offloading::shadow_pod::run(ctx.clone()),
-        // The NamespaceMap and pod-status controllers join once they are tested on real
-        // clusters (issue 12).
+        offloading::namespace_map::run(ctx.clone()),
+        // The pod-status controller joins once it is tested on real clusters (issue 12).
         offloading::namespace_offloading::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayServer>(ctx.clone()),

@@ -12,6 +12,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::{field_manager, label};
 use liqo_api::offloading::ShadowPod;
+use liqo_kube::reconcile::ReconcileError;
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -100,7 +101,7 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
     if !unavailable && !deleting && shadow.as_deref().is_none_or(|s| differs(s, &desired)) {
         liqo_kube::reconcile::apply(&r.remote.client(), &desired, field_manager::VIRTUAL_KUBELET)
             .await
-            .map_err(|e| format!("{e:#}"))?;
+            .map_err(|e| render(&e))?;
     }
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
     let status = match (twin.pod(remote_ns, &name), shadow.as_deref()) {
@@ -225,11 +226,21 @@ async fn patch_metadata(r: &PodReflector, pod: &Pod, metadata: serde_json::Value
     }
 }
 
-fn ignore_gone(e: liqo_kube::reconcile::ReconcileError) -> Result {
+fn ignore_gone(e: ReconcileError) -> Result {
     if e.status_code() == Some(404) {
         Ok(())
     } else {
-        Err(format!("{e:#}"))
+        Err(render(&e))
+    }
+}
+
+/// The error with the API server's reason (its `Display` names only the action).
+fn render(e: &ReconcileError) -> String {
+    match e {
+        ReconcileError::Api { action, source } => {
+            format!("failed to {action}: {}", liqo_kube::api_error::render(source))
+        }
+        other => other.to_string(),
     }
 }
 
