@@ -70,6 +70,12 @@ struct Args {
     /// `limitsEnforcement` of the Quotas created for consumers: Hard, Soft or None.
     #[arg(long, default_value = "None", value_parser = ["Hard", "Soft", "None"])]
     default_limits_enforcement: String,
+    /// Address the admission webhooks are served on (HTTPS).
+    #[arg(long, default_value = "0.0.0.0")]
+    webhook_host: std::net::IpAddr,
+    /// Port of the admission webhooks.
+    #[arg(long, default_value_t = 9443)]
+    webhook_port: u16,
 }
 
 fn parse_pairs(text: &str) -> Result<BTreeMap<String, String>, String> {
@@ -119,9 +125,19 @@ async fn main() -> anyhow::Result<()> {
             }
         }),
     };
+    // Every replica serves the webhooks, the standbys too.
+    let webhooks = liqo_controllers::webhook::start(
+        client.clone(),
+        &config.liqo_namespace,
+        SocketAddr::new(args.webhook_host, args.webhook_port),
+    )
+    .await
+    .context("failed to start the admission webhooks")?;
     let mut term = signal(SignalKind::terminate()).context("failed to handle SIGTERM")?;
     let shutdown = async move {
         tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
     };
-    manager::run(config, client, shutdown).await
+    let result = manager::run(config, client, shutdown).await;
+    webhooks.abort();
+    result
 }

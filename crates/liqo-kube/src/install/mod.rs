@@ -7,6 +7,7 @@ mod observe;
 mod offloading;
 mod rbac;
 mod templates;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -123,6 +124,7 @@ pub fn render_with(
         &offloading::default_vk_options_template(params),
     )?);
     out.extend(networks::render(params)?);
+    out.extend(webhooks::render(&params.namespace)?);
     out.push(Manifest::from_typed(&render_controller_manager(
         params, offloading,
     ))?);
@@ -225,6 +227,9 @@ fn render_controller_manager(params: &InstallParams, offloading: &OffloadingPara
         format!("--liqo-namespace={}", params.namespace),
         format!("--health-probe-bind-address={}", pod_ip(PROBE_PORT)),
         format!("--metrics-bind-address={}", pod_ip(METRICS_PORT)),
+        // The pod IP, not 0.0.0.0: test clusters share the host's network.
+        "--webhook-host=$(POD_IP)".into(),
+        format!("--webhook-port={}", webhooks::WEBHOOK_PORT),
         "--leader-elect".into(),
     ];
     args.extend(
@@ -261,6 +266,7 @@ fn render_controller_manager(params: &InstallParams, offloading: &OffloadingPara
                         "ports": [
                             {"name": "healthz", "containerPort": PROBE_PORT},
                             {"name": "metrics", "containerPort": METRICS_PORT},
+                            {"name": "webhook", "containerPort": webhooks::WEBHOOK_PORT},
                         ],
                         "readinessProbe": probe("/readyz"),
                         "livenessProbe": probe("/healthz"),
@@ -331,6 +337,9 @@ mod tests {
             "Network liqo/service-cidr",
             "Network liqo/external-cidr",
             "Network liqo/internal-cidr",
+            "Service liqo/liqo-webhook",
+            "MutatingWebhookConfiguration liqo-webhook",
+            "ValidatingWebhookConfiguration liqo-webhook",
             "Deployment liqo/liqo-controller-manager",
         ] {
             assert!(

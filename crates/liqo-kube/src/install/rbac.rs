@@ -109,6 +109,15 @@ fn controller_manager_rules() -> Vec<PolicyRule> {
             &["customresourcedefinitions"],
             &["get", "list", "watch"],
         ),
+        // The webhook server puts its CA into the webhook configurations' caBundle.
+        rule(
+            &["admissionregistration.k8s.io"],
+            &[
+                "mutatingwebhookconfigurations",
+                "validatingwebhookconfigurations",
+            ],
+            &["get", "list", "watch", "patch"],
+        ),
     ]
 }
 

@@ -1,0 +1,385 @@
+//! The controller manager's admission webhooks on one real installed cluster, dialled by the
+//! API server through the `liqo-webhook` Service (the cluster plays consumer and provider):
+//! pods of a scheduling-enabled namespace get the virtual-node toleration and, with `Remote`,
+//! the virtual-node affinity, other pods are untouched; ShadowPods are refused without or
+//! with a wrong origin, without a Quota, while cordoned and beyond a Hard Quota, stamped with
+//! the requesting user, and a ShadowPod that ended frees its share (liqo#3137).
+//!
+//! One stand-in for the pod network: testenv gives control-plane pods 127/8 addresses, which
+//! Endpoints may not hold (the API server rejects loopback endpoint IPs), so the installed
+//! Service's endpoints stay empty. The test turns the Service selector-less and points its
+//! Endpoints at a forwarder on a non-loopback host address that relays to the controller
+//! manager's pod IP; the API server still resolves the Service, dials the endpoint and
+//! verifies the serving certificate for `liqo-webhook.liqo.svc` against the caBundle.
+
+#[path = "common/install.rs"]
+mod install;
+#[allow(dead_code)]
+#[path = "common/objects.rs"]
+mod objects;
+#[path = "common/until.rs"]
+mod until;
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use k8s_openapi::api::admissionregistration::v1::{
+    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
+use kube::api::{ListParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, ResourceExt};
+use liqo_api::offloading::{ShadowPod, ShadowPodPhase};
+use serde_json::{Value, json};
+use tokio::net::{TcpListener, TcpStream};
+
+const CLUSTER: &str = "whk";
+const OFFLOADED: &str = "whk-remote";
+const PLAIN: &str = "whk-plain";
+const TWIN: &str = "whk-twin";
+const CONSUMER: &str = "whk-consumer";
+/// The consumer's slice identity (a certificate CN in a real peering).
+const USER: &str = "whk-consumer-user";
+const WAIT: Duration = Duration::from_secs(45);
+const TAINT: &str = "virtual-node.liqo.io/not-allowed";
+
+async fn until<K: until::Watched>(
+    api: &Api<K>,
+    name: &str,
+    what: &str,
+    done: impl Fn(Option<&K>) -> bool,
+) -> Option<K> {
+    until::object(api, name, what, WAIT, done).await
+}
+
+/// A client acting as `user` (impersonated by the admin).
+async fn client_as(kubeconfig: &std::path::Path, user: &str) -> Client {
+    let kubeconfig = Kubeconfig::read_from(kubeconfig).unwrap();
+    let mut config =
+        kube::Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+            .await
+            .unwrap();
+    config.auth_info.impersonate = Some(user.into());
+    Client::try_from(config).unwrap()
+}
+
+/// A pod bound to a node that does not exist: stored, never run.
+fn pod(namespace: &str) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {"name": "p", "namespace": namespace},
+        "spec": {"nodeName": "no-such-node",
+            "containers": [{"name": "c", "image": "ghcr.io/liqoctl-rs/liqo:test"}]},
+    }))
+    .unwrap()
+}
+
+fn tolerates_virtual_nodes(pod: &Pod) -> bool {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.tolerations.as_ref())
+        .is_some_and(|t| {
+            t.iter().any(|t| {
+                t.key.as_deref() == Some(TAINT)
+                    && t.operator.as_deref() == Some("Exists")
+                    && t.effect.as_deref() == Some("NoExecute")
+            })
+        })
+}
+
+/// A ShadowPod asking for `cpu` (requests = limits) with `labels`, running a server.
+fn shadow(name: &str, labels: Value, cpu: &str) -> ShadowPod {
+    serde_json::from_value(json!({
+        "apiVersion": "offloading.liqo.io/v1beta1", "kind": "ShadowPod",
+        "metadata": {"name": name, "namespace": TWIN, "labels": labels},
+        "spec": {"pod": {"containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+            "command": ["/usr/local/bin/liqo-demo", "--port", "18181"],
+            "resources": {"requests": {"cpu": cpu}, "limits": {"cpu": cpu}}}]}},
+    }))
+    .unwrap()
+}
+
+fn origin() -> Value {
+    json!({"offloading.liqo.io/origin": CONSUMER})
+}
+
+/// The refusal message of a create that must fail.
+async fn refused(api: &Api<ShadowPod>, shadow: &ShadowPod) -> String {
+    match api.create(&PostParams::default(), shadow).await {
+        Ok(created) => panic!("{} was admitted: {created:?}", shadow.name_any()),
+        Err(kube::Error::Api(e)) => {
+            assert_eq!(e.code, 403, "{e:?}");
+            assert!(e.message.contains("shadowpod.validate.liqo.io"), "{e:?}");
+            e.message
+        }
+        Err(e) => panic!("unexpected error: {e}"),
+    }
+}
+
+/// Waits until both configurations carry the CA.
+async fn await_webhooks(client: &Client) {
+    let has_bundle = |hooks: Vec<Option<&k8s_openapi::ByteString>>| {
+        !hooks.is_empty() && hooks.iter().all(|b| b.is_some_and(|b| !b.0.is_empty()))
+    };
+    let mutating: Api<MutatingWebhookConfiguration> = Api::all(client.clone());
+    until(&mutating, "liqo-webhook", "mutating caBundle", |c| {
+        c.is_some_and(|c| {
+            has_bundle(
+                c.webhooks
+                    .iter()
+                    .flatten()
+                    .map(|w| w.client_config.ca_bundle.as_ref())
+                    .collect(),
+            )
+        })
+    })
+    .await;
+    let validating: Api<ValidatingWebhookConfiguration> = Api::all(client.clone());
+    until(&validating, "liqo-webhook", "validating caBundle", |c| {
+        c.is_some_and(|c| {
+            has_bundle(
+                c.webhooks
+                    .iter()
+                    .flatten()
+                    .map(|w| w.client_config.ca_bundle.as_ref())
+                    .collect(),
+            )
+        })
+    })
+    .await;
+}
+
+/// A host address the API server can dial that Endpoints accept (not loopback): the source
+/// address of the default route, else the first global address `ip` lists.
+fn host_address() -> IpAddr {
+    let routed = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.254:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    routed.unwrap_or_else(|| {
+        let out = std::process::Command::new("ip")
+            .args(["-4", "-o", "addr", "show", "scope", "global"])
+            .output()
+            .expect("ip runs");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.split_whitespace()
+            .skip_while(|w| *w != "inet")
+            .nth(1)
+            .and_then(|cidr| cidr.split('/').next()?.parse().ok())
+            .expect("the host has a global IPv4 address")
+    })
+}
+
+/// Relays `listener`'s connections to `target` (the pod network testenv lacks).
+async fn forward(listener: TcpListener, target: SocketAddr) {
+    loop {
+        let Ok((mut inbound, _)) = listener.accept().await else {
+            continue;
+        };
+        tokio::spawn(async move {
+            if let Ok(mut outbound) = TcpStream::connect(target).await {
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            }
+        });
+    }
+}
+
+/// Makes the webhook Service reachable from the API server (see the module comment).
+async fn route_service_to_the_controller_manager(client: &Client) {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), install::LIQO);
+    let selector = liqo_kube::install::CONTROLLER_MANAGER_SELECTOR;
+    let manager = pods
+        .list(&ListParams::default().labels(selector))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some())
+        .expect("a controller-manager pod with an IP");
+    let pod_ip: IpAddr = manager.status.unwrap().pod_ip.unwrap().parse().unwrap();
+    let listener = TcpListener::bind((host_address(), 0)).await.unwrap();
+    let relay = listener.local_addr().unwrap();
+    tokio::spawn(forward(listener, SocketAddr::new(pod_ip, 9443)));
+
+    let services: Api<Service> = Api::namespaced(client.clone(), install::LIQO);
+    services
+        .patch(
+            "liqo-webhook",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"selector": null}})),
+        )
+        .await
+        .unwrap();
+    let endpoints: Api<Endpoints> = Api::namespaced(client.clone(), install::LIQO);
+    let manual: Endpoints = serde_json::from_value(json!({
+        "metadata": {"name": "liqo-webhook", "namespace": install::LIQO},
+        "subsets": [{"addresses": [{"ip": relay.ip().to_string()}],
+            "ports": [{"name": "https", "port": relay.port()}]}],
+    }))
+    .unwrap();
+    endpoints
+        .delete("liqo-webhook", &Default::default())
+        .await
+        .ok();
+    until(
+        &endpoints,
+        "liqo-webhook",
+        "the managed Endpoints gone",
+        |e| e.is_none(),
+    )
+    .await;
+    endpoints
+        .create(&PostParams::default(), &manual)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn admission_webhooks() {
+    let env = install::start_installed(CLUSTER, CLUSTER);
+    let client = env.cluster(CLUSTER).client();
+    await_webhooks(&client).await;
+    route_service_to_the_controller_manager(&client).await;
+
+    pods_are_steered_in_scheduling_enabled_namespaces_only(&client).await;
+    let consumer = client_as(env.cluster(CLUSTER).kubeconfig(), USER).await;
+    shadow_pods_are_checked_against_origin_and_quota(&client, &consumer).await;
+}
+
+async fn pods_are_steered_in_scheduling_enabled_namespaces_only(client: &Client) {
+    objects::create(
+        client,
+        &objects::namespace(OFFLOADED, json!({"liqo.io/scheduling-enabled": "true"})),
+    )
+    .await
+    .unwrap();
+    objects::create(
+        client,
+        &json!({
+            "apiVersion": "offloading.liqo.io/v1beta1", "kind": "NamespaceOffloading",
+            "metadata": {"name": "offloading", "namespace": OFFLOADED},
+            "spec": {"podOffloadingStrategy": "Remote"},
+        }),
+    )
+    .await
+    .unwrap();
+    let offloaded: Api<Pod> = Api::namespaced(client.clone(), OFFLOADED);
+    let created = offloaded
+        .create(&PostParams::default(), &pod(OFFLOADED))
+        .await
+        .unwrap();
+    assert!(tolerates_virtual_nodes(&created), "{created:?}");
+    let affinity = serde_json::to_value(&created.spec.as_ref().unwrap().affinity).unwrap();
+    assert_eq!(
+        affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"],
+        json!([{"matchExpressions": [{"key": "liqo.io/type", "operator": "In", "values": ["virtual-node"]}]}]),
+        "{affinity}"
+    );
+
+    objects::create(client, &objects::namespace(PLAIN, json!({})))
+        .await
+        .unwrap();
+    let plain: Api<Pod> = Api::namespaced(client.clone(), PLAIN);
+    let untouched = plain
+        .create(&PostParams::default(), &pod(PLAIN))
+        .await
+        .unwrap();
+    let spec = untouched.spec.as_ref().unwrap();
+    assert!(!tolerates_virtual_nodes(&untouched), "{untouched:?}");
+    assert!(spec.affinity.is_none(), "{spec:?}");
+}
+
+async fn shadow_pods_are_checked_against_origin_and_quota(admin: &Client, consumer: &Client) {
+    objects::create(
+        admin,
+        &objects::namespace(TWIN, json!({"liqo.io/remote-cluster-id": CONSUMER})),
+    )
+    .await
+    .unwrap();
+    // What the consumer is granted in its twin namespaces (here: ShadowPods only).
+    objects::create(
+        admin,
+        &json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "shadowpods", "namespace": TWIN},
+            "rules": [{"apiGroups": ["offloading.liqo.io"], "resources": ["shadowpods"],
+                "verbs": ["create", "get", "list", "watch"]}],
+        }),
+    )
+    .await
+    .unwrap();
+    objects::create(admin, &json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": "shadowpods", "namespace": TWIN},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "shadowpods"},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": USER}],
+    }))
+    .await
+    .unwrap();
+    let api: Api<ShadowPod> = Api::namespaced(consumer.clone(), TWIN);
+
+    let message = refused(&api, &shadow("no-origin", json!({}), "100m")).await;
+    assert!(message.contains("offloading.liqo.io/origin"), "{message}");
+    let wrong = json!({"offloading.liqo.io/origin": "someone-else"});
+    let message = refused(&api, &shadow("wrong-origin", wrong, "100m")).await;
+    assert!(message.contains("someone-else"), "{message}");
+    let message = refused(&api, &shadow("no-quota", origin(), "100m")).await;
+    assert!(message.contains("failed getting quota"), "{message}");
+
+    objects::create(
+        admin,
+        &json!({
+            "apiVersion": "offloading.liqo.io/v1beta1", "kind": "Quota",
+            "metadata": {"name": "whk-quota", "namespace": TWIN},
+            "spec": {"user": USER, "limitsEnforcement": "Hard", "cordoned": true,
+                "resources": {"cpu": "1", "memory": "1Gi"}},
+        }),
+    )
+    .await
+    .unwrap();
+    let message = refused(&api, &shadow("cordoned", origin(), "100m")).await;
+    assert!(message.contains("user is cordoned"), "{message}");
+    let quotas: Api<liqo_api::offloading::Quota> = Api::namespaced(admin.clone(), TWIN);
+    quotas
+        .patch(
+            "whk-quota",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"cordoned": false}})),
+        )
+        .await
+        .unwrap();
+
+    // The creator is who asks, whatever the label says.
+    let mut labels = origin();
+    labels["liqo.io/creator-user"] = json!("forged");
+    let first = api
+        .create(&PostParams::default(), &shadow("first", labels, "600m"))
+        .await
+        .unwrap();
+    assert_eq!(first.labels()["liqo.io/creator-user"], USER);
+    let message = refused(&api, &shadow("second", origin(), "600m")).await;
+    assert!(message.contains("cpu quota exceeded"), "{message}");
+
+    // Once the first has ended, its share is free again.
+    let admin_shadows: Api<ShadowPod> = Api::namespaced(admin.clone(), TWIN);
+    until(&admin_shadows, "first", "ShadowPod first Running", |s| {
+        s.and_then(|s| s.status.as_ref())
+            .is_some_and(|s| s.phase == ShadowPodPhase::Running)
+    })
+    .await;
+    admin_shadows
+        .patch_status(
+            "first",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"phase": "Succeeded"}})),
+        )
+        .await
+        .unwrap();
+    let second = api
+        .create(&PostParams::default(), &shadow("second", origin(), "600m"))
+        .await
+        .unwrap();
+    assert_eq!(second.labels()["liqo.io/creator-user"], USER);
+}
