@@ -25,8 +25,9 @@ use crate::flags::{deadline, parse_timeout};
 /// The only name a NamespaceOffloading may have.
 pub const NAME: &str = "offloading";
 
-/// How the remote namespaces are named.
+/// How the remote namespaces are named (the upstream value names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(clippy::enum_variant_names)]
 pub enum MappingStrategy {
     /// The local name.
     #[value(name = "EnforceSameName")]
