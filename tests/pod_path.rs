@@ -1,0 +1,390 @@
+//! The pod path on two real peered clusters (spec offloading.md §7): a namespace mapped to
+//! the provider, a Deployment of the demo workload bound to the virtual node → ShadowPods and
+//! Running pods on the provider, Running pods on the consumer with the provider's status; a
+//! pod deleted on the consumer goes on the provider; a remote pod deleted on the provider
+//! comes back and the consumer's restart count goes up; deleting the Deployment and the
+//! mapping leaves nothing on either cluster.
+
+mod common;
+#[path = "common/converge.rs"]
+#[allow(dead_code)]
+mod converge;
+#[path = "common/flows.rs"]
+#[allow(dead_code)]
+mod flows;
+#[path = "common/peer_pair.rs"]
+#[allow(dead_code)]
+mod peer_pair;
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Namespace, Pod};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::runtime::WatchStreamExt;
+use kube::runtime::reflector;
+use kube::runtime::watcher;
+use kube::{Api, Client, Resource, ResourceExt};
+use liqo_api::consts::label;
+use liqo_api::offloading::{MappingPhase, NamespaceMap, ShadowPod};
+use peer_pair::{Pair, Spec};
+use serde_json::json;
+
+const SPEC: Spec = Spec {
+    c: "pp-c",
+    p: "pp-p",
+    c_id: "pp-c-id",
+    p_id: "pp-p-id",
+};
+const NS: &str = "demo";
+const WAIT: Duration = Duration::from_secs(90);
+
+/// Waits (watching) until `done` holds for the objects `api` lists with `lp`; on timeout,
+/// panics with `what` and a summary of the last list seen.
+async fn until_list<K>(
+    api: Api<K>,
+    lp: watcher::Config,
+    what: &str,
+    summary: impl Fn(&K) -> String,
+    done: impl Fn(&[std::sync::Arc<K>]) -> bool,
+) -> Vec<std::sync::Arc<K>>
+where
+    K: Resource<DynamicType = ()> + Clone + Debug + serde::de::DeserializeOwned + Send + Sync,
+    K: 'static,
+{
+    let (store, writer) = reflector::store();
+    // Each event wakes the check (a permit is kept when nobody waits: no lost wake-up).
+    let changed = std::sync::Arc::new(tokio::sync::Notify::new());
+    let notify = changed.clone();
+    let driver = tokio::spawn(async move {
+        let stream = reflector::reflector(writer, watcher::watcher(api, lp).default_backoff());
+        let mut stream = std::pin::pin!(stream);
+        while stream.next().await.is_some() {
+            notify.notify_one();
+        }
+    });
+    let waited = tokio::time::timeout(WAIT, async {
+        store.wait_until_ready().await.expect("store");
+        loop {
+            let woken = changed.notified();
+            let state = store.state();
+            if done(&state) {
+                return state;
+            }
+            woken.await;
+        }
+    })
+    .await;
+    driver.abort();
+    waited.unwrap_or_else(|_| {
+        let last: Vec<String> = store.state().iter().map(|o| summary(o)).collect();
+        panic!("timed out after {WAIT:?} waiting for {what}; last seen: {last:#?}")
+    })
+}
+
+fn pod_summary(p: &Pod) -> String {
+    let st = p.status.clone().unwrap_or_default();
+    let restarts: Vec<i32> = st
+        .container_statuses
+        .iter()
+        .flatten()
+        .map(|c| c.restart_count)
+        .collect();
+    format!(
+        "{} node={:?} phase={:?} ip={:?} host={:?} restarts={restarts:?} deleting={}",
+        p.name_any(),
+        p.spec.as_ref().and_then(|s| s.node_name.clone()),
+        st.phase,
+        st.pod_ip,
+        st.host_ip,
+        p.metadata.deletion_timestamp.is_some()
+    )
+}
+
+fn running(p: &Pod) -> bool {
+    let st = p.status.clone().unwrap_or_default();
+    st.phase.as_deref() == Some("Running")
+        && st
+            .conditions
+            .iter()
+            .flatten()
+            .any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+fn restarts(p: &Pod) -> i32 {
+    p.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|c| c.first())
+        .map_or(0, |c| c.restart_count)
+}
+
+/// The demo workload, bound to virtual nodes (the pod webhook's toleration, a selector).
+fn deployment(replicas: i32) -> Deployment {
+    serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": NS},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {
+                    "nodeSelector": {label::TYPE: label::TYPE_VIRTUAL_NODE},
+                    "tolerations": [{"key": "virtual-node.liqo.io/not-allowed",
+                        "operator": "Exists", "effect": "NoExecute"}],
+                    "terminationGracePeriodSeconds": 2,
+                    "containers": [{
+                        "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
+                        "command": ["/usr/local/bin/liqo-demo"],
+                        "env": [
+                            {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                        ],
+                        "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080},
+                            "periodSeconds": 1},
+                    }],
+                },
+            },
+        },
+    }))
+    .unwrap()
+}
+
+/// Maps (or, with `None`, unmaps) [`NS`] in the provider's NamespaceMap, as the
+/// NamespaceOffloading controller does, and returns the map's namespace/name.
+async fn map_namespace(c: &Client, remote: Option<&str>) -> (String, String) {
+    let maps: Api<NamespaceMap> = Api::all(c.clone());
+    let lp = ListParams::default().labels(&format!("{}={}", label::REMOTE_CLUSTER_ID, SPEC.p_id));
+    let map = maps
+        .list(&lp)
+        .await
+        .unwrap()
+        .items
+        .pop()
+        .expect("the provider's NamespaceMap");
+    let (ns, name) = (map.namespace().unwrap(), map.name_any());
+    let desired = match remote {
+        Some(r) => json!({NS: r}),
+        None => json!({}),
+    };
+    let body = json!({
+        "apiVersion": "offloading.liqo.io/v1beta1", "kind": "NamespaceMap",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {"desiredMapping": desired},
+    });
+    Api::<NamespaceMap>::namespaced(c.clone(), &ns)
+        .patch(
+            &name,
+            &PatchParams::apply("pod-path-test").force(),
+            &Patch::Apply(&body),
+        )
+        .await
+        .unwrap();
+    (ns, name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_back() {
+    let pair = Pair::lock(&SPEC).await;
+    let (c, p) = pair.clients();
+    flows::ok("peer", &pair.peer(&[]).await);
+    let remote_ns = format!("{NS}-{}", SPEC.c_id);
+
+    // 1. The namespace, mapped: the provider accepts it and makes the twin.
+    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NS}})).unwrap();
+    let _ = Api::<Namespace>::all(c.clone())
+        .create(&PostParams::default(), &ns)
+        .await;
+    let (map_ns, map_name) = map_namespace(&c, Some(&remote_ns)).await;
+    let accepted = |m: Option<&NamespaceMap>| {
+        m.and_then(|m| {
+            m.status
+                .as_ref()?
+                .current_mapping
+                .as_ref()?
+                .get(NS)
+                .cloned()
+        })
+        .is_some_and(|st| st.phase == Some(MappingPhase::Accepted))
+    };
+    flows::within(
+        "the NamespaceMap entry Accepted on the consumer",
+        kube::runtime::wait::await_condition(
+            Api::<NamespaceMap>::namespaced(c.clone(), &map_ns),
+            &map_name,
+            accepted,
+        ),
+    )
+    .await
+    .unwrap();
+    let twin = Api::<Namespace>::all(p.clone())
+        .get(&remote_ns)
+        .await
+        .unwrap();
+    assert_eq!(twin.labels()[label::REMOTE_CLUSTER_ID], SPEC.c_id);
+
+    // 2. Two replicas bound to the virtual node run on the provider, and read Running here.
+    let local_pods: Api<Pod> = Api::namespaced(c.clone(), NS);
+    let remote_pods: Api<Pod> = Api::namespaced(p.clone(), &remote_ns);
+    Api::<Deployment>::namespaced(c.clone(), NS)
+        .create(&PostParams::default(), &deployment(2))
+        .await
+        .unwrap();
+    let app = watcher::Config::default().labels("app=web");
+    let local = until_list(
+        local_pods.clone(),
+        app.clone(),
+        "2 consumer pods Running",
+        pod_summary,
+        |ps| ps.len() == 2 && ps.iter().all(|p| running(p)),
+    )
+    .await;
+    let remote = until_list(
+        remote_pods.clone(),
+        app.clone(),
+        "2 provider pods Running",
+        pod_summary,
+        |ps| ps.len() == 2 && ps.iter().all(|p| running(p)),
+    )
+    .await;
+    let vk_ips: Vec<String> = Api::<Pod>::all(c.clone())
+        .list(&ListParams::default().labels(&format!(
+            "{}={}",
+            label::OFFLOADING_COMPONENT,
+            label::OFFLOADING_COMPONENT_VIRTUAL_KUBELET
+        )))
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter_map(|p| p.status.as_ref()?.pod_ip.clone())
+        .collect();
+    let remote_by_name: BTreeMap<String, &Pod> =
+        remote.iter().map(|p| (p.name_any(), p.as_ref())).collect();
+    for pod in &local {
+        let name = pod.name_any();
+        let twin = remote_by_name
+            .get(&name)
+            .unwrap_or_else(|| panic!("no remote twin of {name}"));
+        let (st, rst) = (pod.status.clone().unwrap(), twin.status.clone().unwrap());
+        assert_eq!(
+            st.pod_ip, rst.pod_ip,
+            "{name}: the provider's pod IP (distinct CIDRs: no remap)"
+        );
+        assert!(
+            vk_ips.contains(st.host_ip.as_ref().unwrap()),
+            "{name}: hostIP is the VK's pod IP {vk_ips:?}"
+        );
+        assert_eq!(pod.labels()[label::SHADOW_POD], "true");
+        let shadow = Api::<ShadowPod>::namespaced(p.clone(), &remote_ns)
+            .get(&name)
+            .await
+            .unwrap();
+        assert_eq!(shadow.labels()[label::OFFLOADING_ORIGIN], SPEC.c_id);
+        assert_eq!(shadow.labels()[label::OFFLOADING_DESTINATION], SPEC.p_id);
+        assert_eq!(twin.labels()["app"], "web");
+    }
+
+    // 3. A remote pod deleted on the provider comes back; the consumer counts a restart.
+    let victim = local[0].name_any();
+    let old_uid = remote_by_name[&victim].uid();
+    remote_pods
+        .delete(&victim, &DeleteParams::default().grace_period(0))
+        .await
+        .unwrap();
+    until_list(
+        remote_pods.clone(),
+        app.clone(),
+        "the deleted remote pod re-created and Running",
+        pod_summary,
+        |ps| {
+            ps.iter()
+                .any(|p| p.name_any() == victim && p.uid() != old_uid && running(p))
+        },
+    )
+    .await;
+    until_list(
+        local_pods.clone(),
+        app.clone(),
+        "the consumer pod's restart count up by one",
+        pod_summary,
+        |ps| {
+            ps.iter()
+                .any(|p| p.name_any() == victim && restarts(p) == 1 && running(p))
+        },
+    )
+    .await;
+
+    // 4. A pod deleted on the consumer goes on the provider; its replacement runs there.
+    local_pods
+        .delete(&victim, &DeleteParams::default())
+        .await
+        .unwrap();
+    until_list(
+        remote_pods.clone(),
+        app.clone(),
+        "the victim gone on the provider, 2 Running",
+        pod_summary,
+        |ps| {
+            ps.iter().all(|p| p.name_any() != victim)
+                && ps.iter().filter(|p| running(p)).count() == 2
+        },
+    )
+    .await;
+    until_list(
+        local_pods.clone(),
+        app.clone(),
+        "the victim gone on the consumer, 2 Running",
+        pod_summary,
+        |ps| {
+            ps.iter().all(|p| p.name_any() != victim)
+                && ps.len() == 2
+                && ps.iter().all(|p| running(p))
+        },
+    )
+    .await;
+
+    // 5. Teardown: the Deployment's pods go on both sides, then the mapping and the twin.
+    Api::<Deployment>::namespaced(c.clone(), NS)
+        .delete("web", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    until_list(
+        local_pods.clone(),
+        app.clone(),
+        "no consumer pod left",
+        pod_summary,
+        <[_]>::is_empty,
+    )
+    .await;
+    until_list(
+        Api::<ShadowPod>::namespaced(p.clone(), &remote_ns),
+        watcher::Config::default(),
+        "no ShadowPod left",
+        |s| s.name_any(),
+        <[_]>::is_empty,
+    )
+    .await;
+    map_namespace(&c, None).await;
+    let gone = |n: Option<&Namespace>| n.is_none();
+    flows::within(
+        "the twin namespace deleted on the provider",
+        kube::runtime::wait::await_condition(Api::<Namespace>::all(p.clone()), &remote_ns, gone),
+    )
+    .await
+    .unwrap();
+    Api::<Namespace>::all(c.clone())
+        .delete(NS, &DeleteParams::default())
+        .await
+        .unwrap();
+    flows::within(
+        "namespace demo deleted on the consumer",
+        kube::runtime::wait::await_condition(Api::<Namespace>::all(c.clone()), NS, gone),
+    )
+    .await
+    .unwrap();
+    pair.undo_and_check().await;
+}
