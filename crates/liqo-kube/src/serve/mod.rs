@@ -114,11 +114,39 @@ where
     H: Fn(FullRequest) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<Bytes>> + Send + 'static,
 {
-    let acceptor = TlsAcceptor::from(server_config(tls)?);
+    let config = server_config(tls)?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind(addr, e))?;
-    Ok(tokio::spawn(accept_loop(listener, acceptor, handler)))
+    Ok(spawn(listener, config, handler))
+}
+
+/// [`serve`] on a listener already bound (a port chosen by the system, an inherited socket).
+///
+/// # Errors
+/// [`ServeError`] when the TLS material is unusable.
+pub fn serve_on<H, F>(
+    listener: TcpListener,
+    tls: &TlsOptions,
+    handler: H,
+) -> Result<tokio::task::JoinHandle<()>, ServeError>
+where
+    H: Fn(FullRequest) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Bytes>> + Send + 'static,
+{
+    Ok(spawn(listener, server_config(tls)?, handler))
+}
+
+fn spawn<H, F>(
+    listener: TcpListener,
+    config: Arc<ServerConfig>,
+    handler: H,
+) -> tokio::task::JoinHandle<()>
+where
+    H: Fn(FullRequest) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Bytes>> + Send + 'static,
+{
+    tokio::spawn(accept_loop(listener, TlsAcceptor::from(config), handler))
 }
 
 async fn accept_loop<H, F>(listener: TcpListener, acceptor: TlsAcceptor, handler: H)
@@ -208,4 +236,119 @@ pub fn status(code: StatusCode) -> Response<Bytes> {
     let mut response = Response::new(Bytes::new());
     *response.status_mut() = code;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::TlsConnector;
+    use tokio_rustls::rustls::RootCertStore;
+    use tokio_rustls::rustls::pki_types::ServerName;
+    use tokio_rustls::rustls::server::WebPkiClientVerifier;
+
+    fn roots(ca_pem: &str) -> Arc<RootCertStore> {
+        let mut roots = RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        Arc::new(roots)
+    }
+
+    /// A client certificate signed by a CA of its own (PEM chain, key, CA).
+    fn client_identity() -> (String, String, String) {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let issuer = rcgen::CertifiedIssuer::self_signed(ca, ca_key).unwrap();
+        let mut leaf = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        leaf.distinguished_name
+            .push(rcgen::DnType::CommonName, "kubelet-client");
+        leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = leaf.signed_by(&key, &issuer).unwrap();
+        (cert.pem(), key.serialize_pem(), issuer.pem())
+    }
+
+    #[tokio::test]
+    async fn requests_are_answered_over_tls_with_the_client_certificate_checked() {
+        let pki = cert::generate("test-ca", &cert::service_names("svc", "ns")).unwrap();
+        let (client_pem, client_key, client_ca) = client_identity();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier =
+            WebPkiClientVerifier::builder_with_provider(roots(&client_ca), provider.clone())
+                .build()
+                .unwrap();
+        let tls = TlsOptions {
+            cert_chain_pem: pki.cert_pem.clone(),
+            key_pem: pki.key_pem.clone(),
+            client_verifier: Some(verifier),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = serve_on(listener, &tls, |req: FullRequest| async move {
+            let certs = req
+                .extensions()
+                .get::<PeerCertificates>()
+                .map_or(0, |c| c.0.len());
+            let body = format!(
+                "{} {} {} certs={certs}",
+                req.method(),
+                req.uri().path(),
+                String::from_utf8_lossy(req.body())
+            );
+            Response::new(Bytes::from(body))
+        })
+        .unwrap();
+
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(client_pem.as_bytes())
+                .map(Result::unwrap)
+                .collect();
+        let key = PrivateKeyDer::from_pem_slice(client_key.as_bytes()).unwrap();
+        let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots(&pki.ca_pem))
+            .with_client_auth_cert(chain, key)
+            .unwrap();
+        let connector = TlsConnector::from(Arc::new(config));
+        let name = ServerName::try_from("svc.ns.svc").unwrap();
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut stream = connector.connect(name, tcp).await.unwrap();
+        stream
+            .write_all(b"POST /mutate/pod HTTP/1.1\r\nHost: svc.ns.svc\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
+            .await
+            .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.ok();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(
+            response.ends_with("POST /mutate/pod hello certs=1"),
+            "{response}"
+        );
+
+        // Without a client certificate the handshake is refused.
+        let anonymous = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots(&pki.ca_pem))
+            .with_no_client_auth();
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let name = ServerName::try_from("svc.ns.svc").unwrap();
+        let refused = match TlsConnector::from(Arc::new(anonymous))
+            .connect(name, tcp)
+            .await
+        {
+            Err(_) => true,
+            // TLS 1.3 reports the refusal on the first read.
+            Ok(mut s) => {
+                let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
+                let mut buf = Vec::new();
+                s.read_to_end(&mut buf).await.is_err() || buf.is_empty()
+            }
+        };
+        assert!(refused);
+        server.abort();
+    }
 }
