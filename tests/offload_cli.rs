@@ -4,7 +4,9 @@
 //! `-o yaml` prints and writes nothing; offloading without any virtual node ends in
 //! `NoClusterSelected`, reported as a warning with exit 0; a second run changes nothing; a
 //! changed naming strategy is refused; `unoffload` asks for confirmation (declined without a
-//! terminal) and with `--skip-confirm` waits until the NamespaceOffloading is gone.
+//! terminal) and with `--skip-confirm` waits until the NamespaceOffloading is gone. Last, with
+//! the controller manager removed, the wait times out naming what it awaited and what it saw,
+//! and a `--timeout` too short for the first request leaves nothing written.
 
 mod common;
 #[path = "common/flows.rs"]
@@ -12,11 +14,13 @@ mod common;
 mod flows;
 
 use std::process::Output;
+use std::time::Duration;
 
 use common::{kubeconfig, stderr, stdout};
 use flows::{first_line, installed, ok, run};
-use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{ListParams, PostParams};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{Namespace, Pod};
+use kube::api::{ApiResource, ListParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::{finalizer, label};
 use liqo_api::offloading::{NamespaceOffloading, OffloadingPhase};
@@ -180,4 +184,36 @@ async fn offload_and_unoffload_namespace() {
         "{}",
         stderr(&out)
     );
+
+    // --- Timeouts: the whole command is bounded, and the wait says what it waited for. ---
+    let out = on(&env, &[&offload[..], &["--timeout", "1ns"]].concat()).await;
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    let expected = "timed out after 1ns (--timeout) while checking the namespaces";
+    assert!(first_line(&err).contains(expected), "{err}");
+    assert_eq!(offloadings(&client).await, Vec::<String>::new());
+    let kinds = [
+        ApiResource::erase::<ReplicaSet>(&()),
+        ApiResource::erase::<Pod>(&()),
+    ];
+    let gone = liqo_kube::wait::deleted_with_dependents::<Deployment>(
+        &client,
+        "liqo",
+        liqo_kube::install::CONTROLLER_MANAGER,
+        &kinds,
+        Some(Duration::from_secs(60)),
+    );
+    assert!(gone.await.unwrap(), "the controller manager was installed");
+    let out = on(&env, &[&offload[..], &["--timeout", "2s"]].concat()).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("INFO: Offloading of namespace \"demo\" enabled\n"),
+        "{err}"
+    );
+    let expected = "ERRO: Failed waiting for offloading of namespace \"demo\" to complete: \
+        timed out after 2s waiting for offloading of namespace \"demo\" to complete \
+        (phase Ready, NoClusterSelected, SomeFailed or AllFailed; --timeout 2s); \
+        last state: no phase yet (is the Liqo controller manager running?)";
+    assert!(err.contains(expected), "{err}");
 }

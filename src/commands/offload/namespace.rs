@@ -171,15 +171,25 @@ impl OffloadNamespaceArgs {
         }
         let client = ctx.local().await?.client;
         let until = deadline(timeout);
+        // Every namespace is checked before the first is written: a bad one among several
+        // leaves nothing half done.
+        let checks = async {
+            for ns in &plan.namespaces {
+                let api: Api<NamespaceOffloading> = Api::namespaced(client.clone(), ns);
+                check_namespace(&client, ns).await?;
+                check_existing(&api, ns, &plan.spec).await?;
+            }
+            Ok(())
+        };
+        bounded(until, timeout, "checking the namespaces", checks).await?;
         let mut status = ExitStatus::Success;
         for ns in &plan.namespaces {
             let api: Api<NamespaceOffloading> = Api::namespaced(client.clone(), ns);
-            check_namespace(&client, ns).await?;
-            check_existing(&api, ns, &plan.spec).await?;
             let spinner = ctx
                 .printer
                 .spinner(format!("Enabling offloading of namespace {ns:?}"));
-            let changed = apply(&api, ns, &plan.spec)
+            let what = format!("enabling offloading of namespace {ns:?}");
+            let changed = bounded(until, timeout, &what, apply(&api, ns, &plan.spec))
                 .await
                 .with_context(|| format!("Unable to offload namespace {ns:?}"))?;
             spinner.success(if changed {
@@ -192,6 +202,25 @@ impl OffloadNamespaceArgs {
             }
         }
         Ok(status)
+    }
+}
+
+/// `work`, unless the command's `--timeout` (ending at `until`) runs out first.
+///
+/// # Errors
+/// `work`'s error, or the timeout naming `what` was being done.
+pub async fn bounded<T>(
+    until: tokio::time::Instant,
+    timeout: Duration,
+    what: &str,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout_at(until, work).await {
+        Ok(result) => result,
+        Err(_) => bail!(
+            "timed out after {} (--timeout) while {what}",
+            liqo_kube::duration::approx(timeout)
+        ),
     }
 }
 
@@ -326,7 +355,7 @@ async fn await_final(
         liqo_kube::duration::approx(timeout)
     );
     let describe = |o: Option<&NamespaceOffloading>| match o {
-        None => "NamespaceOffloading absent".to_owned(),
+        None => "no NamespaceOffloading seen yet".to_owned(),
         Some(o) => match (
             phase_of(o),
             o.status.as_ref().and_then(|s| s.offloading_phase.clone()),

@@ -11,7 +11,7 @@ use kube::Api;
 use kube::api::DeleteParams;
 use liqo_api::offloading::NamespaceOffloading;
 
-use crate::commands::offload::namespace::{NAME, dns_label};
+use crate::commands::offload::namespace::{NAME, bounded, dns_label};
 use crate::ctx::Ctx;
 use crate::exit::{ExitStatus, Reported};
 use crate::flags::{deadline, parse_timeout};
@@ -46,29 +46,40 @@ impl UnoffloadNamespaceArgs {
         }
         let client = ctx.local().await?.client;
         let until = deadline(timeout);
-        for ns in &namespaces {
-            let found = Api::<Namespace>::all(client.clone())
-                .get_opt(ns)
-                .await
-                .with_context(|| format!("unable to read namespace {ns:?}"))?;
-            if found.is_none() {
-                bail!("namespace {ns:?} not found");
+        let checks = async {
+            for ns in &namespaces {
+                let found = Api::<Namespace>::all(client.clone())
+                    .get_opt(ns)
+                    .await
+                    .with_context(|| format!("unable to read namespace {ns:?}"))?;
+                if found.is_none() {
+                    bail!("namespace {ns:?} not found");
+                }
             }
+            Ok(())
+        };
+        bounded(until, timeout, "checking the namespaces", checks).await?;
+        for ns in &namespaces {
             let api: Api<NamespaceOffloading> = Api::namespaced(client.clone(), ns);
             let spinner = ctx
                 .printer
                 .spinner(format!("Disabling offloading of namespace {ns:?}"));
-            match api.delete(NAME, &DeleteParams::background()).await {
-                Ok(_) => spinner.success(format!("Offloading of namespace {ns:?} disabled")),
-                Err(kube::Error::Api(s)) if s.code == 404 => {
-                    spinner.success(format!("Namespace {ns:?} is not offloaded: nothing to do"));
-                    continue;
+            let what = format!("disabling offloading of namespace {ns:?}");
+            let delete = async {
+                match api.delete(NAME, &DeleteParams::background()).await {
+                    Ok(_) => Ok(true),
+                    Err(kube::Error::Api(s)) if s.code == 404 => Ok(false),
+                    Err(e) => Err(anyhow::Error::new(e)),
                 }
-                Err(e) => {
-                    return Err(anyhow::Error::new(e))
-                        .with_context(|| format!("Unable to unoffload namespace {ns:?}"));
-                }
+            };
+            let deleted = bounded(until, timeout, &what, delete)
+                .await
+                .with_context(|| format!("Unable to unoffload namespace {ns:?}"))?;
+            if !deleted {
+                spinner.success(format!("Namespace {ns:?} is not offloaded: nothing to do"));
+                continue;
             }
+            spinner.success(format!("Offloading of namespace {ns:?} disabled"));
             if wait {
                 await_gone(ctx, api, ns, until, timeout).await?;
             }
