@@ -26,7 +26,7 @@ use std::time::Duration;
 use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
 };
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret, Service};
 use kube::api::{ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, ResourceExt};
@@ -116,36 +116,60 @@ async fn refused(api: &Api<ShadowPod>, shadow: &ShadowPod) -> String {
     }
 }
 
-/// Waits until both configurations carry the CA.
+/// Waits until both configurations carry the CA stored in the certificate Secret.
 async fn await_webhooks(client: &Client) {
-    let has_bundle = |hooks: Vec<Option<&k8s_openapi::ByteString>>| {
-        !hooks.is_empty() && hooks.iter().all(|b| b.is_some_and(|b| !b.0.is_empty()))
+    // The CA the controller manager stored, once, in the Liqo namespace.
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), install::LIQO);
+    let stored = until(
+        &secrets,
+        "liqo-webhook-certs",
+        "the webhook certificate Secret",
+        |s| s.is_some(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.type_.as_deref(), Some("kubernetes.io/tls"));
+    let data = stored.data.unwrap();
+    assert!(data.contains_key("tls.crt") && data.contains_key("tls.key"));
+    let ca = data["ca.crt"].clone();
+    let carries_ca = |hooks: Vec<Option<&k8s_openapi::ByteString>>| {
+        !hooks.is_empty() && hooks.iter().all(|b| *b == Some(&ca))
     };
     let mutating: Api<MutatingWebhookConfiguration> = Api::all(client.clone());
-    until(&mutating, "liqo-webhook", "mutating caBundle", |c| {
-        c.is_some_and(|c| {
-            has_bundle(
-                c.webhooks
-                    .iter()
-                    .flatten()
-                    .map(|w| w.client_config.ca_bundle.as_ref())
-                    .collect(),
-            )
-        })
-    })
+    until(
+        &mutating,
+        "liqo-webhook",
+        "the CA in every mutating webhook",
+        |c| {
+            c.is_some_and(|c| {
+                carries_ca(
+                    c.webhooks
+                        .iter()
+                        .flatten()
+                        .map(|w| w.client_config.ca_bundle.as_ref())
+                        .collect(),
+                )
+            })
+        },
+    )
     .await;
     let validating: Api<ValidatingWebhookConfiguration> = Api::all(client.clone());
-    until(&validating, "liqo-webhook", "validating caBundle", |c| {
-        c.is_some_and(|c| {
-            has_bundle(
-                c.webhooks
-                    .iter()
-                    .flatten()
-                    .map(|w| w.client_config.ca_bundle.as_ref())
-                    .collect(),
-            )
-        })
-    })
+    until(
+        &validating,
+        "liqo-webhook",
+        "the CA in every validating webhook",
+        |c| {
+            c.is_some_and(|c| {
+                carries_ca(
+                    c.webhooks
+                        .iter()
+                        .flatten()
+                        .map(|w| w.client_config.ca_bundle.as_ref())
+                        .collect(),
+                )
+            })
+        },
+    )
     .await;
 }
 
