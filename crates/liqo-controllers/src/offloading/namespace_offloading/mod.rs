@@ -10,7 +10,8 @@
 //! manager owns only its key and the controllers of different namespaces never remove each
 //! other's entries.
 
-pub mod plan;
+pub mod selection;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,7 +33,7 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::context::Context;
-pub use plan::{Remote, phase, remote_namespace_name};
+use selection::remote_namespace_name;
 
 /// Controller name (metrics, logs).
 pub const NAME: &str = "namespaceoffloading";
@@ -126,19 +127,19 @@ async fn ensure(ctx: &Context, nso: &NamespaceOffloading) -> Result<Action, Reco
     // 1. The finalizer before any write outside this object.
     reconcile::add_finalizer(&ctx.client, nso, finalizer::NAMESPACE_OFFLOADING).await?;
     // 2. The pod webhook acts on labelled namespaces only.
-    ensure_scheduling_label(ctx, &ns, plan::scheduling_enabled(&nso.spec)).await?;
+    ensure_scheduling_label(ctx, &ns, selection::scheduling_enabled(&nso.spec)).await?;
     // 3. The entries of the selected providers, and none in the others.
     let remote_name = remote_namespace_name(&ns, &ctx.cluster_id, &nso.spec);
     let selected = observe_selected(ctx, nso).await?;
     let mut maps = Vec::new();
     for map in list_maps(ctx).await? {
-        let wanted = plan::map_cluster(&map)
+        let wanted = status::map_cluster(&map)
             .filter(|c| selected.contains(*c))
             .map(|_| remote_name.as_str());
         maps.push(set_entry(ctx, map, &ns, wanted).await?);
     }
     // 4. Status.
-    let observed = plan::Observed {
+    let observed = status::Observed {
         ns: &ns,
         remote_name,
         terminating: false,
@@ -148,7 +149,7 @@ async fn ensure(ctx: &Context, nso: &NamespaceOffloading) -> Result<Action, Reco
         previous: nso.status.as_ref(),
         now: Time(Timestamp::now()),
     };
-    write_status(ctx, nso, plan::status(&observed)).await?;
+    write_status(ctx, nso, status::status(&observed)).await?;
     Ok(Action::requeue(RESYNC))
 }
 
@@ -164,7 +165,7 @@ async fn teardown(ctx: &Context, nso: &NamespaceOffloading) -> Result<Action, Re
         maps.push(set_entry(ctx, map, &ns, None).await?);
     }
     let selected = Default::default();
-    let observed = plan::Observed {
+    let observed = status::Observed {
         ns: &ns,
         remote_name: remote_namespace_name(&ns, &ctx.cluster_id, &nso.spec),
         terminating: true,
@@ -174,8 +175,8 @@ async fn teardown(ctx: &Context, nso: &NamespaceOffloading) -> Result<Action, Re
         previous: nso.status.as_ref(),
         now: Time(Timestamp::now()),
     };
-    if !plan::released(&maps, &ns) {
-        write_status(ctx, nso, plan::status(&observed)).await?;
+    if !status::released(&maps, &ns) {
+        write_status(ctx, nso, status::status(&observed)).await?;
         // The providers' status updates of the maps (watched) move this on.
         return Ok(Action::requeue(RESYNC));
     }
@@ -234,7 +235,7 @@ async fn observe_selected(
         .into_iter()
         .map(|n| (n.name_any(), n.metadata.labels.unwrap_or_default()))
         .collect();
-    Ok(plan::selected_clusters(
+    Ok(selection::selected_clusters(
         &nso.spec,
         vns.items.iter().map(|vn| (vn, nodes.get(&vn.name_any()))),
     ))
