@@ -3,7 +3,8 @@
 //! Running pods on the provider, Running pods on the consumer with the provider's status; a
 //! pod deleted on the consumer goes on the provider; a remote pod deleted on the provider
 //! comes back and the consumer's restart count goes up; deleting the Deployment and the
-//! mapping leaves nothing on either cluster.
+//! mapping leaves nothing on either cluster. The ConfigMap and Secret the pods read are
+//! reflected (the remote process answers with their values), changes and deletions follow.
 
 mod common;
 #[path = "common/converge.rs"]
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector;
@@ -85,6 +86,17 @@ where
     })
 }
 
+/// `GET /` of the demo server at `ip`:8080.
+fn http_get(ip: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the demo pod");
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(conn, "GET / HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+}
+
 fn pod_summary(p: &Pod) -> String {
     let st = p.status.clone().unwrap_or_default();
     let restarts: Vec<i32> = st
@@ -141,11 +153,16 @@ fn deployment(replicas: i32) -> Deployment {
                         "command": ["/usr/local/bin/liqo-demo"],
                         "env": [
                             {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                            {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
                             {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                            {"name": "DEMO_MESSAGE", "valueFrom": {"configMapKeyRef": {"name": "web", "key": "message"}}},
+                            {"name": "DEMO_SECRET_FILE", "value": "/etc/demo/token"},
                         ],
+                        "volumeMounts": [{"name": "secret", "mountPath": "/etc/demo"}],
                         "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080},
                             "periodSeconds": 1},
                     }],
+                    "volumes": [{"name": "secret", "secret": {"secretName": "web"}}],
                 },
             },
         },
@@ -226,7 +243,58 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
         .unwrap();
     assert_eq!(twin.labels()[label::REMOTE_CLUSTER_ID], SPEC.c_id);
 
-    // 2. Two replicas bound to the virtual node run on the provider, and read Running here.
+    // 2. The ConfigMap and Secret the pods read, reflected into the twin.
+    let pp = PostParams::default();
+    let cm: ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": NS}, "data": {"message": "hello from the consumer"}}))
+    .unwrap();
+    let secret: Secret = serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": NS}, "stringData": {"token": "s3cr3t"}}))
+    .unwrap();
+    Api::<ConfigMap>::namespaced(c.clone(), NS)
+        .create(&pp, &cm)
+        .await
+        .unwrap();
+    Api::<Secret>::namespaced(c.clone(), NS)
+        .create(&pp, &secret)
+        .await
+        .unwrap();
+    let remote_cms: Api<ConfigMap> = Api::namespaced(p.clone(), &remote_ns);
+    let message = |want: &'static str| {
+        move |cms: &[std::sync::Arc<ConfigMap>]| {
+            cms.iter().any(|c| {
+                c.name_any() == "web"
+                    && c.data
+                        .as_ref()
+                        .and_then(|d| d.get("message"))
+                        .map(String::as_str)
+                        == Some(want)
+            })
+        }
+    };
+    until_list(
+        remote_cms.clone(),
+        watcher::Config::default(),
+        "ConfigMap web reflected",
+        |c| format!("{} {:?}", c.name_any(), c.data),
+        message("hello from the consumer"),
+    )
+    .await;
+    let remote_secret = Api::<Secret>::namespaced(p.clone(), &remote_ns)
+        .get("web")
+        .await
+        .unwrap();
+    assert_eq!(remote_secret.data.unwrap()["token"].0, b"s3cr3t");
+    assert!(
+        remote_cms
+            .get_opt("kube-root-ca.crt")
+            .await
+            .unwrap()
+            .is_some_and(|c| c.labels().get(label::MANAGED_BY).is_none()),
+        "the provider keeps its own kube-root-ca.crt"
+    );
+
+    // 3. Two replicas bound to the virtual node run on the provider, and read Running here.
     let local_pods: Api<Pod> = Api::namespaced(c.clone(), NS);
     let remote_pods: Api<Pod> = Api::namespaced(p.clone(), &remote_ns);
     Api::<Deployment>::namespaced(c.clone(), NS)
@@ -286,9 +354,37 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
         assert_eq!(shadow.labels()[label::OFFLOADING_ORIGIN], SPEC.c_id);
         assert_eq!(shadow.labels()[label::OFFLOADING_DESTINATION], SPEC.p_id);
         assert_eq!(twin.labels()["app"], "web");
+        // The remote process answers with the consumer's pod name, ConfigMap and Secret.
+        let ip = st.pod_ip.clone().unwrap();
+        let answer = tokio::task::spawn_blocking(move || http_get(&ip))
+            .await
+            .unwrap();
+        for part in [
+            format!("\"pod\":\"{name}\""),
+            format!("\"namespace\":\"{remote_ns}\""),
+            "\"message\":\"hello from the consumer\"".to_owned(),
+            "\"secret\":\"s3cr3t\"".to_owned(),
+        ] {
+            assert!(answer.contains(&part), "missing {part} in {answer}");
+        }
     }
 
-    // 3. A remote pod deleted on the provider comes back; the consumer counts a restart.
+    // A ConfigMap change reaches the twin.
+    let change = json!({"data": {"message": "changed"}});
+    Api::<ConfigMap>::namespaced(c.clone(), NS)
+        .patch("web", &PatchParams::default(), &Patch::Merge(&change))
+        .await
+        .unwrap();
+    until_list(
+        remote_cms.clone(),
+        watcher::Config::default(),
+        "the ConfigMap change reflected",
+        |c| format!("{} {:?}", c.name_any(), c.data),
+        message("changed"),
+    )
+    .await;
+
+    // 4. A remote pod deleted on the provider comes back; the consumer counts a restart.
     let victim = local[0].name_any();
     let old_uid = remote_by_name[&victim].uid();
     remote_pods
@@ -318,7 +414,7 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
     )
     .await;
 
-    // 4. A pod deleted on the consumer goes on the provider; its replacement runs there.
+    // 5. A pod deleted on the consumer goes on the provider; its replacement runs there.
     local_pods
         .delete(&victim, &DeleteParams::default())
         .await
@@ -347,7 +443,21 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
     )
     .await;
 
-    // 5. Teardown: the Deployment's pods go on both sides, then the mapping and the twin.
+    // 6. The ConfigMap deleted on the consumer goes on the provider.
+    Api::<ConfigMap>::namespaced(c.clone(), NS)
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap();
+    until_list(
+        remote_cms.clone(),
+        watcher::Config::default(),
+        "the ConfigMap copy deleted",
+        |c| c.name_any(),
+        |cms| cms.iter().all(|c| c.name_any() != "web"),
+    )
+    .await;
+
+    // 7. Teardown: the Deployment's pods go on both sides, then the mapping and the twin.
     Api::<Deployment>::namespaced(c.clone(), NS)
         .delete("web", &DeleteParams::foreground())
         .await

@@ -287,7 +287,7 @@ async fn a_container_runs_with_the_pods_environment_and_a_loopback_pod_ip() {
         .unwrap();
     let message = last.message.unwrap();
     assert!(message.contains("/nonexistent-agent/etcd"), "{message}");
-    assert!(pod.status.unwrap().pod_ip.unwrap().starts_with("127."));
+    assert!(pod.status.unwrap().pod_ip.unwrap().starts_with("198.1"));
     pods.delete("agent", &Default::default()).await.unwrap();
     let uid = created.uid().unwrap();
     within(

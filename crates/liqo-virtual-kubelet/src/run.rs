@@ -128,6 +128,12 @@ fn reflection_config(args: &Args, vn: &VirtualNode) -> reflection::Config {
         ips: IpTranslation::new(&args.remote_pod_cidr, &args.remote_pod_cidr_remap),
         host_ip: args.node_ip.clone(),
         pod_workers: usize::try_from(args.reflection.pod_workers).unwrap_or(1),
+        copy_workers: usize::try_from(
+            args.reflection
+                .configmap_workers
+                .max(args.reflection.secret_workers),
+        )
+        .unwrap_or(1),
     }
 }
 

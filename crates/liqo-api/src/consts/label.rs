@@ -163,6 +163,8 @@ pub const REMOTE_UNAVAILABLE: &str = "liqo.io/remote-unavailable";
 pub const MANAGED_BY: &str = "liqo.io/managed-by";
 /// [`MANAGED_BY`] of pods created from a ShadowPod.
 pub const MANAGED_BY_SHADOWPOD: &str = "shadowpod";
+/// [`MANAGED_BY`] of the copies the virtual kubelet reflects into a twin namespace.
+pub const MANAGED_BY_REFLECTION: &str = "reflection";
 /// On ShadowPods in the provider: the user (slice identity CN) that created them.
 pub const CREATOR_USER: &str = "liqo.io/creator-user";
 /// On virtual Nodes: `true` iff the provider offers storage classes.

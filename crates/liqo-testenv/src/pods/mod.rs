@@ -1,6 +1,7 @@
 //! Pods bound to the test node: containers whose image is this project's run as local
 //! processes; any other image is reported as not available, never pretended to run.
 
+mod address;
 mod env;
 mod probe;
 mod status;

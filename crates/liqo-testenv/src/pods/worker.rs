@@ -1,6 +1,5 @@
 //! One pod: its processes, restarts, readiness and status.
 
-use std::hash::{Hash, Hasher};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,7 +12,7 @@ use kube::{Api, Client, ResourceExt};
 use tokio::sync::{mpsc, watch};
 
 use super::status::{ContainerPhase, ContainerReport, render_status};
-use super::{PodsConfig, Stop, env, probe, volumes};
+use super::{PodsConfig, Stop, address, env, probe, volumes};
 use crate::net::NodeNetwork;
 use crate::process::{self, Lifetime, Proc};
 
@@ -99,7 +98,7 @@ pub(crate) async fn run(
     let netns = cfg.network.clone().filter(|_| is_gateway(&pod));
     let (pod_ip, host_ip) = match &netns {
         Some(net) => (net.node_ip.to_string(), net.node_ip.to_string()),
-        None => (pod_ip(&uid), "127.0.0.1".to_string()),
+        None => (address::pod_ip(&uid), "127.0.0.1".to_string()),
     };
     let mut w = Worker {
         pod_ip,
@@ -119,7 +118,15 @@ pub(crate) async fn run(
         last_status: None,
         volumes: std::collections::BTreeMap::new(),
     };
-    let runnable = w.check_runnable();
+    let own_address = w.netns.is_none();
+    let mut runnable = w.check_runnable();
+    if runnable
+        && own_address
+        && let Err(message) = address::add(&w.pod_ip).await
+    {
+        w.set_waiting_all("CreatePodSandboxError", &message);
+        runnable = false;
+    }
     if runnable {
         if let Err(message) = w.prepare().await {
             w.set_waiting_all("CreateContainerConfigError", &message);
@@ -153,6 +160,9 @@ pub(crate) async fn run(
         w.write_status().await;
     };
     w.stop_all();
+    if own_address {
+        address::remove(&w.pod_ip).await;
+    }
     if reason == Stop::PodDeleted {
         let api: Api<Pod> =
             Api::namespaced(w.client.clone(), &w.pod.namespace().unwrap_or_default());
@@ -172,15 +182,6 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
 /// Whether `pod` is a Liqo gateway pod (they run in the node's network namespace).
 fn is_gateway(pod: &Pod) -> bool {
     pod.labels().get(super::COMPONENT_LABEL).map(String::as_str) == Some(super::GATEWAY_COMPONENT)
-}
-
-/// A loopback address per pod: every 127/8 address is local, so pods of all test clusters on
-/// this machine bind their own ports without clashing, as pods in their own network would.
-fn pod_ip(uid: &str) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    uid.hash(&mut hasher);
-    let b = hasher.finish().to_be_bytes();
-    format!("127.{}.{}.{}", 1 + b[0] % 254, b[1], 1 + b[2] % 254)
 }
 
 impl Worker {
@@ -572,15 +573,6 @@ current-context: in-cluster
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pod_ips_are_loopback_and_stable() {
-        let a = pod_ip("0b9f6c1e-aaaa-4bbb-8ccc-000000000001");
-        assert_eq!(a, pod_ip("0b9f6c1e-aaaa-4bbb-8ccc-000000000001"));
-        assert_ne!(a, pod_ip("0b9f6c1e-aaaa-4bbb-8ccc-000000000002"));
-        assert!(a.starts_with("127."));
-        assert!(a.parse::<std::net::Ipv4Addr>().is_ok());
-    }
 
     #[test]
     fn netns_wrapping_keeps_the_mount_wrapper_inside() {

@@ -3,10 +3,11 @@
 //! (`Accepted` entries); a keyed queue with workers reconciles each object; every watch is
 //! event-driven, with a periodic resync of everything as a safety net.
 //!
-//! Reflected so far: pods (as ShadowPods, status back). ConfigMaps, Secrets, Services,
+//! Reflected so far: pods (as ShadowPods, status back), ConfigMaps and Secrets. Services,
 //! EndpointSlices, Events and ServiceAccount tokens are not reflected yet.
 
 pub mod mapping;
+pub mod objects;
 pub mod pods;
 pub mod queue;
 pub mod remote;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::watcher::{self, Event};
@@ -25,6 +26,7 @@ use liqo_api::offloading::NamespaceMap;
 use tokio::sync::watch;
 
 use self::mapping::{IpTranslation, Mappings};
+use self::objects::CopyReflector;
 use self::pods::PodReflector;
 use self::pods::translate::Offload;
 use self::queue::{Key, Queue};
@@ -47,6 +49,8 @@ pub struct Config {
     pub host_ip: String,
     /// Pod workers.
     pub pod_workers: usize,
+    /// Workers of each copied kind (ConfigMaps, Secrets).
+    pub copy_workers: usize,
 }
 
 /// Reflects until the future is dropped.
@@ -68,6 +72,11 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
         (mappings_tx, twins.clone()),
         (queue.clone(), local_pods.clone()),
     );
+    let configmaps =
+        CopyReflector::<ConfigMap>::new(local.clone(), remote.clone(), mappings.clone())
+            .run(config.copy_workers);
+    let secrets = CopyReflector::<Secret>::new(local.clone(), remote.clone(), mappings.clone())
+        .run(config.copy_workers);
     let reflector = Arc::new(PodReflector {
         local,
         remote,
@@ -83,7 +92,7 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
         async move { pods::reconcile(&r, key).await }
     });
     let resync = resync(queue.clone(), local_pods);
-    tokio::join!(pod_events, namespaces, workers, resync);
+    tokio::join!(pod_events, namespaces, workers, resync, configmaps, secrets);
 }
 
 async fn watch_local(
@@ -176,5 +185,18 @@ async fn resync(queue: Queue, local_pods: Store<Pod>) {
         for p in local_pods.state() {
             queue.add(Key::new(p.namespace().unwrap_or_default(), p.name_any()));
         }
+    }
+}
+
+/// The error with the API server's reason (its `Display` names only the action).
+pub(crate) fn render(e: &liqo_kube::reconcile::ReconcileError) -> String {
+    match e {
+        liqo_kube::reconcile::ReconcileError::Api { action, source } => {
+            format!(
+                "failed to {action}: {}",
+                liqo_kube::api_error::render(source)
+            )
+        }
+        other => other.to_string(),
     }
 }

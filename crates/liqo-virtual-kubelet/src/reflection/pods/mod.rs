@@ -101,7 +101,7 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
     if !unavailable && !deleting && shadow.as_deref().is_none_or(|s| differs(s, &desired)) {
         liqo_kube::reconcile::apply(&r.remote.client(), &desired, field_manager::VIRTUAL_KUBELET)
             .await
-            .map_err(|e| render(&e))?;
+            .map_err(|e| super::render(&e))?;
     }
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
     let status = match (twin.pod(remote_ns, &name), shadow.as_deref()) {
@@ -230,17 +230,7 @@ fn ignore_gone(e: ReconcileError) -> Result {
     if e.status_code() == Some(404) {
         Ok(())
     } else {
-        Err(render(&e))
-    }
-}
-
-/// The error with the API server's reason (its `Display` names only the action).
-fn render(e: &ReconcileError) -> String {
-    match e {
-        ReconcileError::Api { action, source } => {
-            format!("failed to {action}: {}", liqo_kube::api_error::render(source))
-        }
-        other => other.to_string(),
+        Err(super::render(&e))
     }
 }
 
