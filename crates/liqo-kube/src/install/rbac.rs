@@ -69,6 +69,8 @@ fn controller_manager_rules() -> Vec<PolicyRule> {
         ),
         // The VirtualNode controller drains virtual Nodes through Evictions (PDBs honoured).
         rule(&[""], &["pods/eviction"], &["create"]),
+        // The pod-status controller marks pods of an unavailable virtual Node not Ready.
+        rule(&[""], &["pods/status"], &["get", "patch"]),
         rule(&["apps"], &["deployments"], ALL_VERBS),
         rule(&["discovery.k8s.io"], &["endpointslices"], ALL_VERBS),
         // The provider lists its StorageClasses for the slices when storage is enabled.
