@@ -30,6 +30,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::vn_creator::run(ctx.clone()),
         offloading::virtual_node::run(ctx.clone()),
         offloading::shadow_pod::run(ctx.clone()),
+        offloading::shadow_endpointslice::run(ctx.clone()),
         offloading::namespace_map::run(ctx.clone()),
         // The pod-status controller joins once it is tested on real clusters (issue 12).
         offloading::namespace_offloading::run(ctx.clone()),
