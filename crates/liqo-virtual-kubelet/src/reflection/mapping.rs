@@ -63,6 +63,22 @@ impl IpTranslation {
         }
         ip.to_owned()
     }
+
+    /// The inverse of [`IpTranslation::translate`]: a consumer-view address of a provider pod
+    /// back to the provider's own (an address in a remapped CIDR moves to the same offset in
+    /// its remote CIDR; others, and non-IPv4 text, are returned as is).
+    pub fn untranslate(&self, ip: &str) -> String {
+        let Ok(addr) = ip.parse::<Ipv4Addr>() else {
+            return ip.to_owned();
+        };
+        for (remote, remapped) in &self.pairs {
+            if remapped.contains_ip(addr) {
+                let host = u32::from(addr) ^ u32::from(remapped.addr());
+                return Ipv4Addr::from(u32::from(remote.addr()) | host).to_string();
+            }
+        }
+        ip.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -125,5 +141,19 @@ mod tests {
         assert_eq!(same.translate("10.244.3.7"), "10.244.3.7");
         let none = IpTranslation::new(&["10.244.0.0/16".into()], &[]);
         assert_eq!(none.translate("10.244.3.7"), "10.244.3.7");
+        assert_eq!(same.untranslate("10.244.3.7"), "10.244.3.7");
+        assert_eq!(none.untranslate("10.244.3.7"), "10.244.3.7");
+    }
+
+    #[test]
+    fn untranslate_inverts_translate() {
+        let t = IpTranslation::new(&["10.244.0.0/16".into()], &["10.71.0.0/16".into()]);
+        assert_eq!(t.untranslate("10.71.3.7"), "10.244.3.7");
+        for ip in ["10.244.0.1", "10.244.255.254", "192.168.1.1"] {
+            assert_eq!(t.untranslate(&t.translate(ip)), ip);
+        }
+        // Outside the remapped CIDR (a consumer-local address) or not IPv4: unchanged.
+        assert_eq!(t.untranslate("10.243.0.5"), "10.243.0.5");
+        assert_eq!(t.untranslate("fd00::1"), "fd00::1");
     }
 }

@@ -3,20 +3,23 @@
 //! (`Accepted` entries); a keyed queue with workers reconciles each object; every watch is
 //! event-driven, with a periodic resync of everything as a safety net.
 //!
-//! Reflected so far: pods (as ShadowPods, status back), ConfigMaps and Secrets. Services,
-//! EndpointSlices, Events and ServiceAccount tokens are not reflected yet.
+//! Reflected so far: pods (as ShadowPods, status back), ConfigMaps, Secrets, Services and
+//! their EndpointSlices (as ShadowEndpointSlices). Events and ServiceAccount tokens are not
+//! reflected yet.
 
+pub mod endpointslices;
 pub mod mapping;
 pub mod objects;
 pub mod pods;
 pub mod queue;
 pub mod remote;
+pub mod services;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::watcher::{self, Event};
@@ -49,7 +52,7 @@ pub struct Config {
     pub host_ip: String,
     /// Pod workers.
     pub pod_workers: usize,
-    /// Workers of each copied kind (ConfigMaps, Secrets).
+    /// Workers of each copied kind (ConfigMaps, Secrets, Services, EndpointSlices).
     pub copy_workers: usize,
 }
 
@@ -77,6 +80,15 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
             .run(config.copy_workers);
     let secrets = CopyReflector::<Secret>::new(local.clone(), remote.clone(), mappings.clone())
         .run(config.copy_workers);
+    let services = CopyReflector::<Service>::new(local.clone(), remote.clone(), mappings.clone())
+        .run(config.copy_workers);
+    let slices = endpointslices::run(
+        local.clone(),
+        remote.clone(),
+        mappings.clone(),
+        (node.clone(), config.ips.clone()),
+        config.copy_workers,
+    );
     let reflector = Arc::new(PodReflector {
         local,
         remote,
@@ -92,7 +104,9 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
         async move { pods::reconcile(&r, key).await }
     });
     let resync = resync(queue.clone(), local_pods);
-    tokio::join!(pod_events, namespaces, workers, resync, configmaps, secrets);
+    tokio::join!(
+        pod_events, namespaces, workers, resync, configmaps, secrets, services, slices
+    );
 }
 
 async fn watch_local(
