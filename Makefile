@@ -61,12 +61,14 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 ## demo: two local clusters on a test network, Liqo installed on both, `liqoctl peer` (network,
-## authentication, a ResourceSlice that becomes a Ready virtual node), `liqoctl info`, then
-## `liqoctl unpeer` and teardown. Each command is printed before it runs.
+## authentication, a ResourceSlice that becomes a Ready virtual node), `liqoctl offload
+## namespace demo`, a Deployment of the demo app that runs on the provider through the virtual
+## node, `liqoctl info`, then the app removed, `unoffload`, `unpeer` and teardown. Each command
+## is printed before it runs; the first that fails stops the demo.
 demo: deps k8s
 	cargo build -q --workspace --bins
 	@target/debug/testenv down --dir $(DEMO_DIR)
-	@export PATH=$(ROOT)/target/debug:$(BIN_DIR):$$PATH; \
+	@set -e; export PATH=$(ROOT)/target/debug:$(BIN_DIR):$$PATH; \
 	run() { printf '\n$$ %s\n' "$$*"; "$$@"; }; \
 	trap 'run testenv down --dir $(DEMO_DIR)' EXIT; \
 	mkdir -p $(DEMO_DIR) && cd $(DEMO_DIR); \
@@ -75,7 +77,15 @@ demo: deps k8s
 	run liqoctl --kubeconfig beta/kubeconfig install --pod-cidr 10.244.0.0/16; \
 	run liqoctl --kubeconfig alpha/kubeconfig peer --remote-kubeconfig beta/kubeconfig; \
 	run kubectl --kubeconfig alpha/kubeconfig get nodes; \
+	run kubectl --kubeconfig alpha/kubeconfig create namespace demo; \
+	run liqoctl --kubeconfig alpha/kubeconfig offload namespace demo --pod-offloading-strategy Remote; \
+	run kubectl --kubeconfig alpha/kubeconfig apply -f $(ROOT)/scripts/demo/web.yaml; \
+	run kubectl --kubeconfig alpha/kubeconfig -n demo rollout status deployment/web --timeout=90s; \
+	run kubectl --kubeconfig alpha/kubeconfig -n demo get pods -o wide; \
+	run kubectl --kubeconfig beta/kubeconfig get pods --all-namespaces -l app=web -o wide; \
 	run liqoctl --kubeconfig alpha/kubeconfig info; \
+	run kubectl --kubeconfig alpha/kubeconfig -n demo delete deployment web --wait; \
+	run liqoctl --kubeconfig alpha/kubeconfig unoffload namespace demo --skip-confirm; \
 	run liqoctl --kubeconfig alpha/kubeconfig unpeer --remote-kubeconfig beta/kubeconfig --delete-namespaces --skip-confirm; \
 	run kubectl --kubeconfig alpha/kubeconfig get nodes
 

@@ -1,9 +1,9 @@
-//! The pod path on two real peered clusters (spec offloading.md §7): a namespace mapped to
-//! the provider, a Deployment of the demo workload bound to the virtual node → ShadowPods and
-//! Running pods on the provider, Running pods on the consumer with the provider's status; a
-//! pod deleted on the consumer goes on the provider; a remote pod deleted on the provider
-//! comes back and the consumer's restart count goes up; deleting the Deployment and the
-//! mapping leaves nothing on either cluster. The ConfigMap and Secret the pods read are
+//! The pod path on two real peered clusters (spec offloading.md §7): `liqoctl offload
+//! namespace` (remote-only pods), a Deployment of the demo workload placed by the pod webhook
+//! on the virtual node → ShadowPods and Running pods on the provider, Running pods on the
+//! consumer with the provider's status; a pod deleted on the consumer goes on the provider; a
+//! remote pod deleted on the provider comes back and the consumer's restart count goes up;
+//! `unpeer` drains the pods back to the consumer's node and leaves nothing on the provider. The ConfigMap and Secret the pods read are
 //! reflected (the remote process answers with their values), changes and deletions follow.
 
 mod common;
@@ -28,9 +28,9 @@ use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector;
 use kube::runtime::watcher;
-use kube::{Api, Client, Resource, ResourceExt};
+use kube::{Api, Resource, ResourceExt};
 use liqo_api::consts::label;
-use liqo_api::offloading::{MappingPhase, NamespaceMap, ShadowPod};
+use liqo_api::offloading::{NamespaceOffloading, ShadowPod};
 use peer_pair::{Pair, Spec};
 use serde_json::json;
 
@@ -134,7 +134,7 @@ fn restarts(p: &Pod) -> i32 {
         .map_or(0, |c| c.restart_count)
 }
 
-/// The demo workload, bound to virtual nodes (the pod webhook's toleration, a selector).
+/// The demo workload; the pod webhook places it (toleration, affinity per strategy).
 fn deployment(replicas: i32) -> Deployment {
     serde_json::from_value(json!({
         "metadata": {"name": "web", "namespace": NS},
@@ -144,9 +144,6 @@ fn deployment(replicas: i32) -> Deployment {
             "template": {
                 "metadata": {"labels": {"app": "web"}},
                 "spec": {
-                    "nodeSelector": {label::TYPE: label::TYPE_VIRTUAL_NODE},
-                    "tolerations": [{"key": "virtual-node.liqo.io/not-allowed",
-                        "operator": "Exists", "effect": "NoExecute"}],
                     "terminationGracePeriodSeconds": 2,
                     "containers": [{
                         "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
@@ -170,73 +167,56 @@ fn deployment(replicas: i32) -> Deployment {
     .unwrap()
 }
 
-/// Maps (or, with `None`, unmaps) [`NS`] in the provider's NamespaceMap, as the
-/// NamespaceOffloading controller does, and returns the map's namespace/name.
-async fn map_namespace(c: &Client, remote: Option<&str>) -> (String, String) {
-    let maps: Api<NamespaceMap> = Api::all(c.clone());
-    let lp = ListParams::default().labels(&format!("{}={}", label::REMOTE_CLUSTER_ID, SPEC.p_id));
-    let map = maps
-        .list(&lp)
-        .await
-        .unwrap()
-        .items
-        .pop()
-        .expect("the provider's NamespaceMap");
-    let (ns, name) = (map.namespace().unwrap(), map.name_any());
-    let desired = match remote {
-        Some(r) => json!({NS: r}),
-        None => json!({}),
-    };
-    let body = json!({
-        "apiVersion": "offloading.liqo.io/v1beta1", "kind": "NamespaceMap",
-        "metadata": {"name": name, "namespace": ns},
-        "spec": {"desiredMapping": desired},
+/// liqoctl on the consumer: `verb` then `args`.
+async fn on_consumer(verb: &[&str], args: &[&str]) -> std::process::Output {
+    let kc = common::kubeconfig(peer_pair::env().cluster(SPEC.c).kubeconfig());
+    let mut all: Vec<&str> = vec![&kc];
+    all.extend(verb);
+    all.extend(args);
+    flows::run(&all).await
+}
+
+/// Whether `pod` was placed by the pod webhook for remote-only offloading.
+fn placed_remotely(pod: &Pod) -> bool {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let tolerated = spec.tolerations.iter().flatten().any(|t| {
+        t.key.as_deref() == Some("virtual-node.liqo.io/not-allowed")
+            && t.effect.as_deref() == Some("NoExecute")
     });
-    Api::<NamespaceMap>::namespaced(c.clone(), &ns)
-        .patch(
-            &name,
-            &PatchParams::apply("pod-path-test").force(),
-            &Patch::Apply(&body),
-        )
-        .await
-        .unwrap();
-    (ns, name)
+    let required = spec.affinity.and_then(|a| {
+        a.node_affinity?
+            .required_during_scheduling_ignored_during_execution
+    });
+    let to_virtual_nodes = required.is_some_and(|r| {
+        r.node_selector_terms.iter().all(|t| {
+            t.match_expressions.iter().flatten().any(|e| {
+                e.key == label::TYPE
+                    && e.operator == "In"
+                    && e.values.as_deref() == Some(&[label::TYPE_VIRTUAL_NODE.to_owned()][..])
+            })
+        })
+    });
+    tolerated && to_virtual_nodes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_back() {
+async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_home_on_unpeer() {
     let pair = Pair::lock(&SPEC).await;
     let (c, p) = pair.clients();
     flows::ok("peer", &pair.peer(&[]).await);
     let remote_ns = format!("{NS}-{}", SPEC.c_id);
 
-    // 1. The namespace, mapped: the provider accepts it and makes the twin.
+    // 1. `offload namespace` with remote-only pods: the provider accepts the namespace and
+    // makes its twin.
     let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NS}})).unwrap();
     let _ = Api::<Namespace>::all(c.clone())
         .create(&PostParams::default(), &ns)
         .await;
-    let (map_ns, map_name) = map_namespace(&c, Some(&remote_ns)).await;
-    let accepted = |m: Option<&NamespaceMap>| {
-        m.and_then(|m| {
-            m.status
-                .as_ref()?
-                .current_mapping
-                .as_ref()?
-                .get(NS)
-                .cloned()
-        })
-        .is_some_and(|st| st.phase == Some(MappingPhase::Accepted))
-    };
-    flows::within(
-        "the NamespaceMap entry Accepted on the consumer",
-        kube::runtime::wait::await_condition(
-            Api::<NamespaceMap>::namespaced(c.clone(), &map_ns),
-            &map_name,
-            accepted,
-        ),
-    )
-    .await
-    .unwrap();
+    let offload = [NS, "--pod-offloading-strategy=Remote", "--timeout=60s"];
+    flows::ok(
+        "offload namespace",
+        &on_consumer(&["offload", "namespace"], &offload).await,
+    );
     let twin = Api::<Namespace>::all(p.clone())
         .get(&remote_ns)
         .await
@@ -280,11 +260,23 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
         message("hello from the consumer"),
     )
     .await;
-    let remote_secret = Api::<Secret>::namespaced(p.clone(), &remote_ns)
-        .get("web")
-        .await
-        .unwrap();
-    assert_eq!(remote_secret.data.unwrap()["token"].0, b"s3cr3t");
+    until_list(
+        Api::<Secret>::namespaced(p.clone(), &remote_ns),
+        watcher::Config::default(),
+        "Secret web reflected with its data",
+        |s| s.name_any(),
+        |secrets| {
+            secrets.iter().any(|s| {
+                s.name_any() == "web"
+                    && s.data
+                        .as_ref()
+                        .and_then(|d| d.get("token"))
+                        .map(|b| &b.0[..])
+                        == Some(&b"s3cr3t"[..])
+            })
+        },
+    )
+    .await;
     assert!(
         remote_cms
             .get_opt("kube-root-ca.crt")
@@ -347,6 +339,10 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
             "{name}: hostIP is the VK's pod IP {vk_ips:?}"
         );
         assert_eq!(pod.labels()[label::SHADOW_POD], "true");
+        assert!(
+            placed_remotely(pod),
+            "{name}: the pod webhook's toleration and affinity"
+        );
         let shadow = Api::<ShadowPod>::namespaced(p.clone(), &remote_ns)
             .get(&name)
             .await
@@ -443,8 +439,10 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
     )
     .await;
 
-    // 6. The ConfigMap deleted on the consumer goes on the provider.
-    Api::<ConfigMap>::namespaced(c.clone(), NS)
+    // 6. The ConfigMap deleted on the consumer goes on the provider (then comes back: the
+    // pods that return home below read it).
+    let local_cms: Api<ConfigMap> = Api::namespaced(c.clone(), NS);
+    local_cms
         .delete("web", &DeleteParams::default())
         .await
         .unwrap();
@@ -456,29 +454,49 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
         |cms| cms.iter().all(|c| c.name_any() != "web"),
     )
     .await;
+    local_cms.create(&pp, &cm).await.unwrap();
 
-    // 7. Teardown: the Deployment's pods go on both sides, then the mapping and the twin.
-    Api::<Deployment>::namespaced(c.clone(), NS)
-        .delete("web", &DeleteParams::foreground())
+    // 7. `unpeer` drains: with the namespace switched to local pods, the evicted pods come
+    // back on the consumer's own node, and nothing is left on the provider.
+    let offloadings: Api<NamespaceOffloading> = Api::namespaced(c.clone(), NS);
+    let local_only = json!({"spec": {"podOffloadingStrategy": "Local"}});
+    offloadings
+        .patch(
+            "offloading",
+            &PatchParams::default(),
+            &Patch::Merge(&local_only),
+        )
         .await
         .unwrap();
+    let unlabelled = |n: Option<&Namespace>| {
+        n.is_some_and(|n| !n.labels().contains_key("liqo.io/scheduling-enabled"))
+    };
+    flows::within(
+        "the scheduling label removed from namespace demo",
+        kube::runtime::wait::await_condition(Api::<Namespace>::all(c.clone()), NS, unlabelled),
+    )
+    .await
+    .unwrap();
+    flows::ok(
+        "unpeer",
+        &pair
+            .liqoctl(SPEC.c, SPEC.p, &["unpeer", "--timeout=90s"])
+            .await,
+    );
     until_list(
         local_pods.clone(),
         app.clone(),
-        "no consumer pod left",
+        "2 pods Running again on the consumer's own node",
         pod_summary,
-        <[_]>::is_empty,
+        |ps| {
+            ps.len() == 2
+                && ps.iter().all(|p| {
+                    running(p)
+                        && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(SPEC.p_id)
+                })
+        },
     )
     .await;
-    until_list(
-        Api::<ShadowPod>::namespaced(p.clone(), &remote_ns),
-        watcher::Config::default(),
-        "no ShadowPod left",
-        |s| s.name_any(),
-        <[_]>::is_empty,
-    )
-    .await;
-    map_namespace(&c, None).await;
     let gone = |n: Option<&Namespace>| n.is_none();
     flows::within(
         "the twin namespace deleted on the provider",
@@ -486,6 +504,21 @@ async fn a_deployment_in_a_mapped_namespace_runs_on_the_provider_and_reports_bac
     )
     .await
     .unwrap();
+    assert!(
+        Api::<ShadowPod>::all(p.clone())
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty(),
+        "no ShadowPod left on the provider"
+    );
+
+    // Cleanup: the namespace, unoffloaded and deleted.
+    flows::ok(
+        "unoffload namespace",
+        &on_consumer(&["unoffload", "namespace"], &[NS, "--skip-confirm"]).await,
+    );
     Api::<Namespace>::all(c.clone())
         .delete(NS, &DeleteParams::default())
         .await

@@ -113,6 +113,8 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
             let previous = translate::recorded_restarts(pod);
             let restarts = translate::restarts(previous.as_ref(), &uid, pod.status.as_ref());
             if previous.as_ref() != Some(&restarts) {
+                tracing::info!(pod = %Key::new(pod.namespace().unwrap_or_default(), &name), remote_uid = %uid,
+                    previous = ?previous.as_ref().map(|p| &p.uid), base = ?restarts.base, "remote pod changed");
                 let record = serde_json::to_string(&restarts).map_err(|e| e.to_string())?;
                 patch_metadata(
                     r,
