@@ -32,7 +32,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::shadow_pod::run(ctx.clone()),
         offloading::shadow_endpointslice::run(ctx.clone()),
         offloading::namespace_map::run(ctx.clone()),
-        // The pod-status controller joins once it is tested on real clusters (issue 12).
+        offloading::pod_status::run(ctx.clone()),
         offloading::namespace_offloading::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayServer>(ctx.clone()),
