@@ -195,19 +195,24 @@ async fn reconcile(pod: Arc<Pod>, state: Arc<State>) -> Result<Action, Reconcile
     if plan.is_noop() {
         return Ok(Action::requeue(RESYNC));
     }
-    let api: Api<Pod> = Api::namespaced(
-        state.ctx.client.clone(),
-        &pod.namespace().unwrap_or_default(),
-    );
+    match write(&state.ctx, &pod, &node_name, &plan).await {
+        // Deleted meanwhile: nothing left to report on.
+        Err(e) if e.status_code() == Some(404) => Ok(Action::await_change()),
+        result => result.map(|()| Action::requeue(RESYNC)),
+    }
+}
+
+async fn write(ctx: &Context, pod: &Pod, node: &str, plan: &Plan) -> Result<(), ReconcileError> {
+    let api: Api<Pod> = Api::namespaced(ctx.client.clone(), &pod.namespace().unwrap_or_default());
     if let Some(unavailable) = plan.label {
-        set_label(&api, &pod, unavailable).await?;
-        report(&state.ctx, &pod, &node_name, unavailable).await;
+        set_label(&api, pod, unavailable).await?;
+        report(ctx, pod, node, unavailable).await;
     }
     // 4. Then the conditions.
     if !plan.not_ready.is_empty() {
-        mark_not_ready(&api, &pod, &plan.not_ready).await?;
+        mark_not_ready(&api, pod, &plan.not_ready).await?;
     }
-    Ok(Action::requeue(RESYNC))
+    Ok(())
 }
 
 /// `Some(node)` for a virtual Node (`Some(None)` when it is gone), `None` for a Node that is
