@@ -92,7 +92,8 @@ demo: deps k8s
 ## bench: start-up time and memory of two test clusters; install, network connect and
 ## authenticate times; controller-manager and gateway memory; create resourceslice → virtual
 ## Node Ready (p50 of 5) and the virtual kubelet's memory; peer and unpeer (p50/p90 of 5) and
-## the API requests of one peer.
+## the API requests of one peer; 100 demo pods on the local node vs offloaded (time until all
+## Ready, ratio) and the virtual kubelet's memory at rest and with them.
 bench: deps k8s
 	cargo build -q --release -p liqo-testenv --bin testenv
 	bash scripts/bench-testenv.sh target/release/testenv
@@ -100,6 +101,7 @@ bench: deps k8s
 	bash scripts/bench-auth.sh target/debug/testenv target/debug/liqoctl
 	bash scripts/bench-offload.sh target/debug/testenv target/debug/liqoctl $(BIN_DIR)/kubectl
 	bash scripts/bench-peer.sh target/debug/testenv target/debug/liqoctl
+	bash scripts/bench-pods.sh target/debug/testenv target/debug/liqoctl $(BIN_DIR)/kubectl
 
 WG_MOD_DIR := scripts/wireguard-go
 WG_LATEST  := $(BIN_DIR)/wireguard-go-latest

@@ -16,22 +16,20 @@ mod flows;
 #[path = "common/peer_pair.rs"]
 #[allow(dead_code)]
 mod peer_pair;
+#[path = "common/pods.rs"]
+mod pods;
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
-use kube::runtime::WatchStreamExt;
-use kube::runtime::reflector;
 use kube::runtime::watcher;
-use kube::{Api, Resource, ResourceExt};
+use kube::{Api, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::offloading::{NamespaceOffloading, ShadowPod};
 use peer_pair::{Pair, Spec};
+use pods::{http_get, pod_summary, running, until_list};
 use serde_json::json;
 
 const SPEC: Spec = Spec {
@@ -41,90 +39,6 @@ const SPEC: Spec = Spec {
     p_id: "pp-p-id",
 };
 const NS: &str = "demo";
-const WAIT: Duration = Duration::from_secs(90);
-
-/// Waits (watching) until `done` holds for the objects `api` lists with `lp`; on timeout,
-/// panics with `what` and a summary of the last list seen.
-async fn until_list<K>(
-    api: Api<K>,
-    lp: watcher::Config,
-    what: &str,
-    summary: impl Fn(&K) -> String,
-    done: impl Fn(&[std::sync::Arc<K>]) -> bool,
-) -> Vec<std::sync::Arc<K>>
-where
-    K: Resource<DynamicType = ()> + Clone + Debug + serde::de::DeserializeOwned + Send + Sync,
-    K: 'static,
-{
-    let (store, writer) = reflector::store();
-    // Each event wakes the check (a permit is kept when nobody waits: no lost wake-up).
-    let changed = std::sync::Arc::new(tokio::sync::Notify::new());
-    let notify = changed.clone();
-    let driver = tokio::spawn(async move {
-        let stream = reflector::reflector(writer, watcher::watcher(api, lp).default_backoff());
-        let mut stream = std::pin::pin!(stream);
-        while stream.next().await.is_some() {
-            notify.notify_one();
-        }
-    });
-    let waited = tokio::time::timeout(WAIT, async {
-        store.wait_until_ready().await.expect("store");
-        loop {
-            let woken = changed.notified();
-            let state = store.state();
-            if done(&state) {
-                return state;
-            }
-            woken.await;
-        }
-    })
-    .await;
-    driver.abort();
-    waited.unwrap_or_else(|_| {
-        let last: Vec<String> = store.state().iter().map(|o| summary(o)).collect();
-        panic!("timed out after {WAIT:?} waiting for {what}; last seen: {last:#?}")
-    })
-}
-
-/// `GET /` of the demo server at `ip`:8080.
-fn http_get(ip: &str) -> String {
-    use std::io::{Read, Write};
-    let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the demo pod");
-    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(conn, "GET / HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
-    answer
-}
-
-fn pod_summary(p: &Pod) -> String {
-    let st = p.status.clone().unwrap_or_default();
-    let restarts: Vec<i32> = st
-        .container_statuses
-        .iter()
-        .flatten()
-        .map(|c| c.restart_count)
-        .collect();
-    format!(
-        "{} node={:?} phase={:?} ip={:?} host={:?} restarts={restarts:?} deleting={}",
-        p.name_any(),
-        p.spec.as_ref().and_then(|s| s.node_name.clone()),
-        st.phase,
-        st.pod_ip,
-        st.host_ip,
-        p.metadata.deletion_timestamp.is_some()
-    )
-}
-
-fn running(p: &Pod) -> bool {
-    let st = p.status.clone().unwrap_or_default();
-    st.phase.as_deref() == Some("Running")
-        && st
-            .conditions
-            .iter()
-            .flatten()
-            .any(|c| c.type_ == "Ready" && c.status == "True")
-}
 
 fn restarts(p: &Pod) -> i32 {
     p.status

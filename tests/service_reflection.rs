@@ -17,24 +17,24 @@ mod flows;
 #[path = "common/peer_pair.rs"]
 #[allow(dead_code)]
 mod peer_pair;
+#[path = "common/pods.rs"]
+#[allow(dead_code)]
+mod pods;
 
 use std::collections::BTreeSet;
-use std::fmt::Debug;
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
-use kube::runtime::reflector;
 use kube::runtime::watcher;
-use kube::runtime::{WatchStreamExt, wait::await_condition};
-use kube::{Api, Client, Resource, ResourceExt};
+use kube::runtime::wait::await_condition;
+use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::offloading::{MappingPhase, NamespaceMap, ShadowEndpointSlice, ShadowPod};
 use peer_pair::{Pair, Spec};
+use pods::{http_get, running, until_list};
 use serde_json::json;
 
 const SPEC: Spec = Spec {
@@ -44,71 +44,7 @@ const SPEC: Spec = Spec {
     p_id: "sr-p-id",
 };
 const NS: &str = "shop";
-const WAIT: Duration = Duration::from_secs(60);
 const SERVICE_NAME: &str = "kubernetes.io/service-name";
-
-/// Waits (watching) until `done` holds for what `api` lists with `config`; on timeout, panics
-/// with `what` and the last list, summarised.
-async fn until_list<K>(
-    api: Api<K>,
-    config: watcher::Config,
-    what: &str,
-    summary: impl Fn(&K) -> String,
-    done: impl Fn(&[Arc<K>]) -> bool,
-) -> Vec<Arc<K>>
-where
-    K: Resource<DynamicType = ()> + Clone + Debug + serde::de::DeserializeOwned + Send + Sync,
-    K: 'static,
-{
-    let (store, writer) = reflector::store();
-    let changed = Arc::new(tokio::sync::Notify::new());
-    let notify = changed.clone();
-    let driver = tokio::spawn(async move {
-        let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
-        let mut stream = std::pin::pin!(stream);
-        while stream.next().await.is_some() {
-            notify.notify_one();
-        }
-    });
-    let waited = tokio::time::timeout(WAIT, async {
-        store.wait_until_ready().await.expect("store");
-        loop {
-            let woken = changed.notified();
-            let state = store.state();
-            if done(&state) {
-                return state;
-            }
-            woken.await;
-        }
-    })
-    .await;
-    driver.abort();
-    waited.unwrap_or_else(|_| {
-        let last: Vec<String> = store.state().iter().map(|o| summary(o)).collect();
-        panic!("timed out after {WAIT:?} waiting for {what}; last seen: {last:#?}")
-    })
-}
-
-/// `GET /` of the demo server at `ip`:8080.
-fn http_get(ip: &str) -> String {
-    use std::io::{Read, Write};
-    let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the endpoint");
-    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(conn, "GET / HTTP/1.1\r\nHost: web\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
-    answer
-}
-
-fn ready(p: &Pod) -> bool {
-    let st = p.status.clone().unwrap_or_default();
-    st.phase.as_deref() == Some("Running")
-        && st
-            .conditions
-            .iter()
-            .flatten()
-            .any(|c| c.type_ == "Ready" && c.status == "True")
-}
 
 fn pod_ips(pods: &[Arc<Pod>]) -> BTreeSet<String> {
     pods.iter()
@@ -268,7 +204,7 @@ async fn a_service_and_its_endpoints_are_reflected_to_the_provider() {
                 p.status.as_ref().map(|s| &s.pod_ip)
             )
         },
-        |ps| ps.len() == 2 && ps.iter().all(|p| ready(p)),
+        |ps| ps.len() == 2 && ps.iter().all(|p| running(p)),
     )
     .await;
     let ips = pod_ips(&remote_pods);

@@ -67,6 +67,19 @@ impl PodsConfig {
     }
 }
 
+/// The delete that ends `pod` as a kubelet does (grace 0), only for this very pod: a pod
+/// of the same name created meanwhile (a controller replacing it) is not touched.
+pub(crate) fn finish_deletion(pod: &Pod) -> DeleteParams {
+    DeleteParams {
+        grace_period_seconds: Some(0),
+        preconditions: Some(kube::api::Preconditions {
+            uid: pod.uid(),
+            resource_version: None,
+        }),
+        ..DeleteParams::default()
+    }
+}
+
 /// Why a pod's worker stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
@@ -117,9 +130,7 @@ pub async fn run(client: Client, cfg: PodsConfig, shutdown: impl std::future::Fu
                 None => {
                     let api: Api<Pod> =
                         Api::namespaced(client.clone(), &pod.namespace().unwrap_or_default());
-                    let _ = api
-                        .delete(&pod.name_any(), &DeleteParams::default().grace_period(0))
-                        .await;
+                    let _ = api.delete(&pod.name_any(), &finish_deletion(&pod)).await;
                 }
             }
             continue;

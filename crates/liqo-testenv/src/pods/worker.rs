@@ -7,7 +7,7 @@ use std::time::Duration;
 use k8s_openapi::api::authentication::v1::{BoundObjectReference, TokenRequest, TokenRequestSpec};
 use k8s_openapi::api::core::v1::{Container, Pod, ServiceAccount};
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use tokio::sync::{mpsc, watch};
 
@@ -167,7 +167,7 @@ pub(crate) async fn run(
         let api: Api<Pod> =
             Api::namespaced(w.client.clone(), &w.pod.namespace().unwrap_or_default());
         let _ = api
-            .delete(&w.pod.name_any(), &DeleteParams::default().grace_period(0))
+            .delete(&w.pod.name_any(), &super::finish_deletion(&w.pod))
             .await;
     }
 }

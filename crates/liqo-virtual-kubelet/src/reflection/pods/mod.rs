@@ -111,7 +111,12 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
             };
             let uid = remote_pod.uid().unwrap_or_default();
             let previous = translate::recorded_restarts(pod);
-            let restarts = translate::restarts(previous.as_ref(), &uid, pod.status.as_ref());
+            let restarts = translate::restarts(
+                previous.as_ref(),
+                &uid,
+                pod.spec.as_ref(),
+                pod.status.as_ref(),
+            );
             if previous.as_ref() != Some(&restarts) {
                 tracing::info!(pod = %Key::new(pod.namespace().unwrap_or_default(), &name), remote_uid = %uid,
                     previous = ?previous.as_ref().map(|p| &p.uid), base = ?restarts.base, "remote pod changed");

@@ -140,26 +140,49 @@ pub struct Restarts {
 }
 
 /// The record for remote pod `uid`: unchanged for the same pod; for a re-created one, each
-/// container starts from its last local count plus one (the re-creation is a restart).
-pub fn restarts(previous: Option<&Restarts>, uid: &str, local: Option<&PodStatus>) -> Restarts {
-    match previous {
-        Some(p) if p.uid == uid => p.clone(),
-        None => Restarts {
+/// container of `spec` starts from its last count plus one (the re-creation is a restart).
+/// The last count is the local one, or the previous base when the local status lost it (a
+/// Pending twin reflected in between has no container statuses): a quick series of
+/// re-creations still counts each.
+pub fn restarts(
+    previous: Option<&Restarts>,
+    uid: &str,
+    spec: Option<&PodSpec>,
+    local: Option<&PodStatus>,
+) -> Restarts {
+    let Some(p) = previous else {
+        return Restarts {
             uid: uid.to_owned(),
             base: BTreeMap::new(),
-        },
-        Some(_) => {
-            let base = local
-                .and_then(|s| s.container_statuses.as_ref())
-                .into_iter()
-                .flatten()
-                .map(|c| (c.name.clone(), c.restart_count.saturating_add(1)))
-                .collect();
-            Restarts {
-                uid: uid.to_owned(),
-                base,
-            }
-        }
+        };
+    };
+    if p.uid == uid {
+        return p.clone();
+    }
+    let counts: BTreeMap<&str, i32> = local
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|c| (c.name.as_str(), c.restart_count))
+        .collect();
+    let names = spec
+        .into_iter()
+        .flat_map(|s| s.containers.iter().map(|c| c.name.as_str()))
+        .chain(counts.keys().copied())
+        .chain(p.base.keys().map(String::as_str));
+    let base = names
+        .map(|name| {
+            let last = counts
+                .get(name)
+                .copied()
+                .unwrap_or(0)
+                .max(p.base.get(name).copied().unwrap_or(0));
+            (name.to_owned(), last.saturating_add(1))
+        })
+        .collect();
+    Restarts {
+        uid: uid.to_owned(),
+        base,
     }
 }
 

@@ -137,7 +137,8 @@ fn an_unavailable_remote_never_reads_ready() {
 
 #[test]
 fn restart_counts_grow_across_remote_recreations() {
-    let first = restarts(None, "u1", None);
+    let spec = local_pod().spec;
+    let first = restarts(None, "u1", spec.as_ref(), None);
     assert_eq!(
         first,
         Restarts {
@@ -145,15 +146,32 @@ fn restart_counts_grow_across_remote_recreations() {
             base: BTreeMap::new()
         }
     );
-    assert_eq!(restarts(Some(&first), "u1", None), first);
+    assert_eq!(restarts(Some(&first), "u1", spec.as_ref(), None), first);
     let local: PodStatus = serde_json::from_value(json!({
         "containerStatuses": [{"name": "main", "image": "img", "imageID": "", "ready": true,
             "restartCount": 2}],
     }))
     .unwrap();
-    let second = restarts(Some(&first), "u2", Some(&local));
+    let second = restarts(Some(&first), "u2", spec.as_ref(), Some(&local));
     assert_eq!(second.uid, "u2");
     assert_eq!(second.base["main"], 3);
+}
+
+#[test]
+fn quick_recreations_each_count_even_without_local_container_statuses() {
+    // u1 → u2 → u3 → u4 faster than the twin's status arrives: the local status has no
+    // container statuses, each re-creation still adds one.
+    let spec = local_pod().spec;
+    let mut record = restarts(None, "u1", spec.as_ref(), None);
+    for uid in ["u2", "u3", "u4"] {
+        record = restarts(
+            Some(&record),
+            uid,
+            spec.as_ref(),
+            Some(&PodStatus::default()),
+        );
+    }
+    assert_eq!(record.base["main"], 3);
 }
 
 #[test]

@@ -1,0 +1,99 @@
+//! Waiting on lists and talking to demo pods, for the two-cluster pod tests (tests/pod_path.rs,
+//! tests/service_reflection.rs). Included with `#[path = "common/pods.rs"] mod pods;`.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::WatchStreamExt;
+use kube::runtime::{reflector, watcher};
+use kube::{Api, Resource, ResourceExt};
+
+/// Bound on every [`until_list`].
+pub const WAIT: Duration = Duration::from_secs(90);
+
+/// Waits (watching) until `done` holds for the objects `api` lists with `lp`; on timeout,
+/// panics with `what` and a summary of the last list seen.
+pub async fn until_list<K>(
+    api: Api<K>,
+    lp: watcher::Config,
+    what: &str,
+    summary: impl Fn(&K) -> String,
+    done: impl Fn(&[Arc<K>]) -> bool,
+) -> Vec<Arc<K>>
+where
+    K: Resource<DynamicType = ()> + Clone + Debug + serde::de::DeserializeOwned + Send + Sync,
+    K: 'static,
+{
+    let (store, writer) = reflector::store();
+    // Each event wakes the check (a permit is kept when nobody waits: no lost wake-up).
+    let changed = Arc::new(tokio::sync::Notify::new());
+    let notify = changed.clone();
+    let driver = tokio::spawn(async move {
+        let stream = reflector::reflector(writer, watcher::watcher(api, lp).default_backoff());
+        let mut stream = std::pin::pin!(stream);
+        while stream.next().await.is_some() {
+            notify.notify_one();
+        }
+    });
+    let waited = tokio::time::timeout(WAIT, async {
+        store.wait_until_ready().await.expect("store");
+        loop {
+            let woken = changed.notified();
+            let state = store.state();
+            if done(&state) {
+                return state;
+            }
+            woken.await;
+        }
+    })
+    .await;
+    driver.abort();
+    waited.unwrap_or_else(|_| {
+        let last: Vec<String> = store.state().iter().map(|o| summary(o)).collect();
+        panic!("timed out after {WAIT:?} waiting for {what}; last seen: {last:#?}")
+    })
+}
+
+/// `GET /` of the demo server at `ip`:8080.
+pub fn http_get(ip: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the demo pod");
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(conn, "GET / HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+pub fn pod_summary(p: &Pod) -> String {
+    let st = p.status.clone().unwrap_or_default();
+    let restarts: Vec<i32> = st
+        .container_statuses
+        .iter()
+        .flatten()
+        .map(|c| c.restart_count)
+        .collect();
+    let record = p.annotations().get("offloading.liqo.io/remote-restarts");
+    format!(
+        "{} node={:?} phase={:?} ip={:?} host={:?} restarts={restarts:?} record={record:?} deleting={}",
+        p.name_any(),
+        p.spec.as_ref().and_then(|s| s.node_name.clone()),
+        st.phase,
+        st.pod_ip,
+        st.host_ip,
+        p.metadata.deletion_timestamp.is_some()
+    )
+}
+
+pub fn running(p: &Pod) -> bool {
+    let st = p.status.clone().unwrap_or_default();
+    st.phase.as_deref() == Some("Running")
+        && st
+            .conditions
+            .iter()
+            .flatten()
+            .any(|c| c.type_ == "Ready" && c.status == "True")
+}
