@@ -12,6 +12,8 @@
 //! - deleting the first: its entries go, it stays Terminating behind its finalizer until the
 //!   providers release the namespace, then it is gone, label removed, other entries kept.
 
+#[path = "common/in_process.rs"]
+mod in_process;
 #[allow(dead_code)]
 #[path = "common/objects.rs"]
 mod objects;
@@ -28,9 +30,7 @@ use liqo_api::consts::{finalizer, label};
 use liqo_api::offloading::{
     NamespaceMap, NamespaceOffloading, OffloadingPhase, RemoteNamespaceCondition,
 };
-use liqo_controllers::context::{Context, Metrics};
 use liqo_controllers::offloading::namespace_offloading;
-use liqo_controllers::offloading::settings::Settings;
 use liqo_testenv::Env;
 use serde_json::{Value, json};
 
@@ -48,29 +48,9 @@ async fn until<K: until::Watched>(
     until::object(api, name, what, WAIT, done).await
 }
 
-/// Starts the cluster with Liqo's CRDs, and the controller in this process.
+/// Starts the cluster and the controller in this process.
 async fn start() -> (Env, Client) {
-    let env = Env::builder()
-        .cluster(CLUSTER)
-        .start_blocking()
-        .expect("cluster starts");
-    let client = env.cluster(CLUSTER).client();
-    for crd in liqo_kube::install::render_crds().unwrap() {
-        crd.apply(&client, "test").await.unwrap();
-        let name = crd.object.metadata.name.clone().unwrap();
-        liqo_kube::install::await_crd_established(&client, &name, WAIT)
-            .await
-            .unwrap();
-    }
-    let mut registry = prometheus_client::registry::Registry::default();
-    let ctx = Context::new(
-        client.clone(),
-        LOCAL_ID.into(),
-        "liqo".into(),
-        Metrics::register(&mut registry),
-        None,
-        Settings::default(),
-    );
+    let (env, client, ctx) = in_process::start(CLUSTER, LOCAL_ID, true).await;
     tokio::spawn(namespace_offloading::run(ctx));
     (env, client)
 }

@@ -9,6 +9,8 @@
 //! - `vn-a` Ready again: the label goes (the conditions are the virtual kubelet's to restore);
 //! - `vn-a` deleted: its offloaded pods are marked unavailable again.
 
+#[path = "common/in_process.rs"]
+mod in_process;
 #[path = "common/until.rs"]
 mod until;
 
@@ -19,9 +21,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::label;
-use liqo_controllers::context::{Context, Metrics};
 use liqo_controllers::offloading::pod_status;
-use liqo_controllers::offloading::settings::Settings;
 use liqo_testenv::Env;
 use serde_json::json;
 
@@ -44,20 +44,7 @@ async fn until<K: until::Watched>(
 
 /// Starts the cluster and the controller in this process.
 async fn start() -> (Env, Client) {
-    let env = Env::builder()
-        .cluster(CLUSTER)
-        .start_blocking()
-        .expect("cluster starts");
-    let client = env.cluster(CLUSTER).client();
-    let mut registry = prometheus_client::registry::Registry::default();
-    let ctx = Context::new(
-        client.clone(),
-        "consumer-id".into(),
-        "liqo".into(),
-        Metrics::register(&mut registry),
-        None,
-        Settings::default(),
-    );
+    let (env, client, ctx) = in_process::start(CLUSTER, "consumer-id", false).await;
     tokio::spawn(pod_status::run(ctx));
     (env, client)
 }

@@ -5,6 +5,8 @@
 //! template change follows; the slice deleted by hand comes back; deleting the
 //! ShadowEndpointSlice removes the slice (garbage collection).
 
+#[path = "common/in_process.rs"]
+mod in_process;
 #[allow(dead_code)]
 #[path = "common/objects.rs"]
 mod objects;
@@ -17,8 +19,6 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{DeleteParams, Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::offloading::ShadowEndpointSlice;
-use liqo_controllers::context::{Context, Metrics};
-use liqo_controllers::offloading::settings::Settings;
 use liqo_controllers::offloading::shadow_endpointslice::{self, MANAGED_BY, MANAGED_BY_VALUE};
 use liqo_testenv::Env;
 use serde_json::json;
@@ -37,29 +37,9 @@ async fn until<K: until::Watched>(
     until::object(api, name, what, WAIT, done).await
 }
 
-/// Starts the cluster with Liqo's CRDs, and the controller in this process.
+/// Starts the cluster and the controller in this process.
 async fn start() -> (Env, Client) {
-    let env = Env::builder()
-        .cluster(CLUSTER)
-        .start_blocking()
-        .expect("cluster starts");
-    let client = env.cluster(CLUSTER).client();
-    for crd in liqo_kube::install::render_crds().unwrap() {
-        crd.apply(&client, "test").await.unwrap();
-        let name = crd.object.metadata.name.clone().unwrap();
-        liqo_kube::install::await_crd_established(&client, &name, WAIT)
-            .await
-            .unwrap();
-    }
-    let mut registry = prometheus_client::registry::Registry::default();
-    let ctx = Context::new(
-        client.clone(),
-        "provider-id".into(),
-        "liqo".into(),
-        Metrics::register(&mut registry),
-        None,
-        Settings::default(),
-    );
+    let (env, client, ctx) = in_process::start(CLUSTER, "provider-id", true).await;
     tokio::spawn(shadow_endpointslice::run(ctx));
     (env, client)
 }
