@@ -3,6 +3,7 @@
 //! on the virtual node → ShadowPods and Running pods on the provider, Running pods on the
 //! consumer with the provider's status; a pod deleted on the consumer goes on the provider; a
 //! remote pod deleted on the provider comes back and the consumer's restart count goes up;
+//! a cordoned slice refuses a new pod on the provider and the consumer pod says why;
 //! `unpeer` drains the pods back to the consumer's node and leaves nothing on the provider. The ConfigMap and Secret the pods read are
 //! reflected (the remote process answers with their values), changes and deletions follow.
 
@@ -23,9 +24,11 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
+use k8s_openapi::api::events::v1::Event;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
+use liqo_api::authentication::ResourceSlice;
 use liqo_api::consts::label;
 use liqo_api::offloading::{NamespaceOffloading, ShadowPod};
 use peer_pair::{Pair, Spec};
@@ -353,7 +356,63 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     )
     .await;
 
-    // 6. The ConfigMap deleted on the consumer goes on the provider (then comes back: the
+    // 6. Quota: with the consumer's slice cordoned on the provider, a new pod is refused there
+    // and its consumer pod says why (a Warning Event); uncordoned, it runs.
+    let slices = Api::<ResourceSlice>::namespaced(p.clone(), &flows::tenant_ns(SPEC.c_id));
+    let slice = slices.list(&ListParams::default()).await.unwrap().items;
+    let slice = slice
+        .first()
+        .expect("the consumer's slice on the provider")
+        .name_any();
+    let cordon = |verb: &'static str| {
+        let (slice, kc) = (
+            slice.clone(),
+            common::kubeconfig(peer_pair::env().cluster(SPEC.p).kubeconfig()),
+        );
+        async move {
+            let args = [
+                kc.as_str(),
+                verb,
+                "resourceslice",
+                &slice,
+                "--remote-cluster-id",
+                SPEC.c_id,
+                "--skip-confirm",
+            ];
+            flows::ok(verb, &flows::run(&args).await);
+        }
+    };
+    cordon("cordon").await;
+    let deployments: Api<Deployment> = Api::namespaced(c.clone(), NS);
+    let three = json!({"spec": {"replicas": 3}});
+    deployments
+        .patch("web", &PatchParams::default(), &Patch::Merge(&three))
+        .await
+        .unwrap();
+    until_list(
+        Api::<Event>::namespaced(c.clone(), NS),
+        watcher::Config::default(),
+        "a Warning OffloadingRefused (cordoned) on the new consumer pod",
+        |e| format!("{:?} {:?}", e.reason, e.note),
+        |events| {
+            events.iter().any(|e| {
+                e.reason.as_deref() == Some("OffloadingRefused")
+                    && e.note.as_deref().is_some_and(|n| n.contains("cordoned"))
+            })
+        },
+    )
+    .await;
+    cordon("uncordon").await;
+    until_list(
+        local_pods.clone(),
+        app.clone(),
+        "3 consumer pods Running once uncordoned",
+        pod_summary,
+        |ps| ps.len() == 3 && ps.iter().all(|p| running(p)),
+    )
+    .await;
+
+    // 7. The ConfigMap deleted on the consumer goes on the provider (then comes back: the
     // pods that return home below read it).
     let local_cms: Api<ConfigMap> = Api::namespaced(c.clone(), NS);
     local_cms
@@ -370,7 +429,7 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     .await;
     local_cms.create(&pp, &cm).await.unwrap();
 
-    // 7. `unpeer` drains: with the namespace switched to local pods, the evicted pods come
+    // 8. `unpeer` drains: with the namespace switched to local pods, the evicted pods come
     // back on the consumer's own node, and nothing is left on the provider.
     let offloadings: Api<NamespaceOffloading> = Api::namespaced(c.clone(), NS);
     let local_only = json!({"spec": {"podOffloadingStrategy": "Local"}});
@@ -400,10 +459,10 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     until_list(
         local_pods.clone(),
         app.clone(),
-        "2 pods Running again on the consumer's own node",
+        "3 pods Running again on the consumer's own node",
         pod_summary,
         |ps| {
-            ps.len() == 2
+            ps.len() == 3
                 && ps.iter().all(|p| {
                     running(p)
                         && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(SPEC.p_id)

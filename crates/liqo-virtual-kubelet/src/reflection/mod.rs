@@ -21,6 +21,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service};
 use kube::runtime::WatchStreamExt;
+use kube::runtime::events::{Recorder, Reporter};
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, ResourceExt};
@@ -89,7 +90,13 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
         (node.clone(), config.ips.clone()),
         config.copy_workers,
     );
+    let reporter = Reporter {
+        controller: "virtual-kubelet".into(),
+        instance: Some(node.clone()),
+    };
+    let events = Recorder::new(local.clone(), reporter);
     let reflector = Arc::new(PodReflector {
+        events,
         local,
         remote,
         local_pods: local_pods.clone(),

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{DeleteParams, Patch, PatchParams, Preconditions};
+use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::reflector::{ObjectRef, Store};
-use kube::{Api, Client, ResourceExt};
+use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::{field_manager, label};
 use liqo_api::offloading::ShadowPod;
 use liqo_kube::reconcile::ReconcileError;
@@ -40,6 +41,8 @@ pub struct PodReflector {
     pub ips: IpTranslation,
     /// The local pods' `hostIP`.
     pub host_ip: String,
+    /// Events on local pods.
+    pub events: Recorder,
 }
 
 impl std::fmt::Debug for PodReflector {
@@ -99,9 +102,20 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
         .as_ref()
         .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
     if !unavailable && !deleting && shadow.as_deref().is_none_or(|s| differs(s, &desired)) {
-        liqo_kube::reconcile::apply(&r.remote.client(), &desired, field_manager::VIRTUAL_KUBELET)
-            .await
-            .map_err(|e| super::render(&e))?;
+        if let Err(e) = liqo_kube::reconcile::apply(
+            &r.remote.client(),
+            &desired,
+            field_manager::VIRTUAL_KUBELET,
+        )
+        .await
+        {
+            // A refusal of the provider's admission (quota, origin) is the user's business:
+            // said on the local pod, which stays Pending while it is retried.
+            if matches!(e.status_code(), Some(400..=499)) {
+                refused(r, pod, &e).await;
+            }
+            return Err(super::render(&e));
+        }
     }
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
     let status = match (twin.pod(remote_ns, &name), shadow.as_deref()) {
@@ -145,6 +159,27 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
         .await
         .map(|_| ())
         .or_else(ignore_gone)
+}
+
+/// A Warning Event on `pod` saying the provider refused its ShadowPod, and why.
+async fn refused(r: &PodReflector, pod: &Pod, e: &ReconcileError) {
+    let why = match e {
+        ReconcileError::Api {
+            source: kube::Error::Api(status),
+            ..
+        } => status.message.clone(),
+        other => other.to_string(),
+    };
+    let event = Event {
+        type_: EventType::Warning,
+        reason: "OffloadingRefused".into(),
+        note: Some(format!("the provider refused the pod: {why}")),
+        action: "Offload".into(),
+        secondary: None,
+    };
+    if let Err(e) = r.events.publish(&event, &pod.object_ref(&())).await {
+        tracing::debug!(error = %e, "event not recorded");
+    }
 }
 
 /// Whether `current` lacks any label, annotation or spec of `desired` (what the provider's
