@@ -9,7 +9,6 @@
 
 mod common;
 #[path = "common/converge.rs"]
-#[allow(dead_code)]
 mod converge;
 #[path = "common/flows.rs"]
 #[allow(dead_code)]

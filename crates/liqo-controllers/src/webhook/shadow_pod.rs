@@ -172,10 +172,7 @@ fn limits(c: &Container) -> Option<&Resources> {
 }
 
 /// Per resource, the sum over every container of `pods` (in nano-units).
-fn total<'a>(
-    pods: impl Iterator<Item = &'a PodSpec>,
-    of: ResourcesOf,
-) -> BTreeMap<String, i128> {
+fn total<'a>(pods: impl Iterator<Item = &'a PodSpec>, of: ResourcesOf) -> BTreeMap<String, i128> {
     let mut sums = BTreeMap::new();
     for container in pods.flat_map(|p| &p.containers) {
         for (resource, value) in of(container).into_iter().flatten() {

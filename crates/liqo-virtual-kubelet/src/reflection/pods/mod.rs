@@ -101,21 +101,23 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
     let deleting = shadow
         .as_ref()
         .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
-    if !unavailable && !deleting && shadow.as_deref().is_none_or(|s| differs(s, &desired)) {
-        if let Err(e) = liqo_kube::reconcile::apply(
+    let stale = shadow.as_deref().is_none_or(|s| differs(s, &desired));
+    if !unavailable
+        && !deleting
+        && stale
+        && let Err(e) = liqo_kube::reconcile::apply(
             &r.remote.client(),
             &desired,
             field_manager::VIRTUAL_KUBELET,
         )
         .await
-        {
-            // A refusal of the provider's admission (quota, origin) is the user's business:
-            // said on the local pod, which stays Pending while it is retried.
-            if matches!(e.status_code(), Some(400..=499)) {
-                refused(r, pod, &e).await;
-            }
-            return Err(super::render(&e));
+    {
+        // A refusal of the provider's admission (quota, origin) is the user's business: said
+        // on the local pod, which stays Pending while it is retried.
+        if matches!(e.status_code(), Some(400..=499)) {
+            refused(r, pod, &e).await;
         }
+        return Err(super::render(&e));
     }
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
     let status = match (twin.pod(remote_ns, &name), shadow.as_deref()) {
