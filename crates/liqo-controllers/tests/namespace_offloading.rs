@@ -273,4 +273,23 @@ async fn namespace_offloading_lifecycle() {
     assert_eq!(left.get("app-b").map(String::as_str), Some("app-b"));
     let left = desired(m2.get_opt("p2").await.unwrap().as_ref());
     assert_eq!(left.get("app-c").map(String::as_str), Some("chosen"));
+
+    // --- Deleting the others empties both maps: removing the last entry of a map (created
+    // with `spec: {}`, as the VirtualNode controller does) must leave a valid spec. ---
+    for api in [&b, &c] {
+        api.delete("offloading", &DeleteParams::default())
+            .await
+            .unwrap();
+    }
+    for (api, p) in [(&m1, "p1"), (&m2, "p2")] {
+        until(api, p, "an empty desiredMapping", |m| desired(m).is_empty()).await;
+    }
+    provider_reports(&client, "p1", "app-b", None).await;
+    provider_reports(&client, "p2", "app-c", None).await;
+    for api in [&b, &c] {
+        until(api, "offloading", "NamespaceOffloading gone", |n| {
+            n.is_none()
+        })
+        .await;
+    }
 }

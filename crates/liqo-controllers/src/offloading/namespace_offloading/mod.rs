@@ -273,35 +273,32 @@ async fn set_entry(
         "set the entry of {ns} in NamespaceMap {}/{name}",
         map.namespace().unwrap_or_default()
     );
-    // The resourceVersion makes the apply fail (409, retried) rather than re-create a map
+    // The resourceVersion makes the write fail (409, retried) rather than re-create a map
     // deleted since it was listed.
-    let mut body = json!({
+    let rv = map.resource_version();
+    let Some(remote) = wanted else {
+        // Removal by merge patch: an apply that releases the last field of `spec` leaves
+        // `spec: null`, which the CRD refuses; and the entry goes whoever else owns it, since
+        // only this namespace's offloading decides about it.
+        let patch = json!({
+            "metadata": {"resourceVersion": rv},
+            "spec": {"desiredMapping": {ns: null}},
+        });
+        return api
+            .patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .api(what);
+    };
+    let body = json!({
         "apiVersion": NamespaceMap::api_version(&()),
         "kind": NamespaceMap::kind(&()),
-        "metadata": {"name": name, "namespace": map.namespace(), "resourceVersion": map.resource_version()},
+        "metadata": {"name": name, "namespace": map.namespace(), "resourceVersion": rv},
+        "spec": {"desiredMapping": {ns: remote}},
     });
-    if let Some(remote) = wanted {
-        body["spec"] = json!({"desiredMapping": {ns: remote}});
-    }
     let params = PatchParams::apply(&entry_manager(ns)).force();
-    let applied = api
-        .patch(&name, &params, &Patch::Apply(&body))
+    api.patch(&name, &params, &Patch::Apply(&body))
         .await
-        .api(&what)?;
-    let still = applied
-        .spec
-        .desired_mapping
-        .as_ref()
-        .is_some_and(|m| m.contains_key(ns));
-    if wanted.is_some() || !still {
-        return Ok(applied);
-    }
-    // Someone else (an older controller, a hand edit) also owns the entry: it goes anyway,
-    // since only this namespace's offloading decides about it.
-    let patch = json!({"spec": {"desiredMapping": {ns: null}}});
-    api.patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
-        .await
-        .api(what)
+        .api(&what)
 }
 
 /// Writes the status when it changed, with an Event when the phase did.
