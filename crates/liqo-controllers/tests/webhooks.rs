@@ -4,13 +4,9 @@
 //! the virtual-node affinity, other pods are untouched; ShadowPods are refused without or
 //! with a wrong origin, without a Quota, while cordoned and beyond a Hard Quota, stamped with
 //! the requesting user, and a ShadowPod that ended frees its share (liqo#3137).
-//!
-//! One stand-in for the pod network: testenv gives control-plane pods 127/8 addresses, which
-//! Endpoints may not hold (the API server rejects loopback endpoint IPs), so the installed
-//! Service's endpoints stay empty. The test turns the Service selector-less and points its
-//! Endpoints at a forwarder on a non-loopback host address that relays to the controller
-//! manager's pod IP; the API server still resolves the Service, dials the endpoint and
-//! verifies the serving certificate for `liqo-webhook.liqo.svc` against the caBundle.
+//! The API server resolves the Service's endpoint (the controller manager's pod, whose testenv
+//! address Endpoints accept), dials it and verifies the serving certificate for
+//! `liqo-webhook.liqo.svc` against the caBundle.
 
 #[path = "common/install.rs"]
 mod install;
@@ -20,19 +16,17 @@ mod objects;
 #[path = "common/until.rs"]
 mod until;
 
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
 };
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret, Service};
-use kube::api::{ListParams, Patch, PatchParams, PostParams};
+use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, ResourceExt};
 use liqo_api::offloading::{ShadowPod, ShadowPodPhase};
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
 
 const CLUSTER: &str = "whk";
 const OFFLOADED: &str = "whk-remote";
@@ -173,91 +167,22 @@ async fn await_webhooks(client: &Client) {
     .await;
 }
 
-/// A host address the API server can dial that Endpoints accept (not loopback): the source
-/// address of the default route, else the first global address `ip` lists.
-fn host_address() -> IpAddr {
-    let routed = std::net::UdpSocket::bind("0.0.0.0:0")
-        .and_then(|s| s.connect("192.0.2.254:9").map(|()| s))
-        .and_then(|s| s.local_addr())
-        .map(|a| a.ip())
-        .ok()
-        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
-    routed.unwrap_or_else(|| {
-        let out = std::process::Command::new("ip")
-            .args(["-4", "-o", "addr", "show", "scope", "global"])
-            .output()
-            .expect("ip runs");
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        text.split_whitespace()
-            .skip_while(|w| *w != "inet")
-            .nth(1)
-            .and_then(|cidr| cidr.split('/').next()?.parse().ok())
-            .expect("the host has a global IPv4 address")
-    })
-}
-
-/// Relays `listener`'s connections to `target` (the pod network testenv lacks).
-async fn forward(listener: TcpListener, target: SocketAddr) {
-    loop {
-        let Ok((mut inbound, _)) = listener.accept().await else {
-            continue;
-        };
-        tokio::spawn(async move {
-            if let Ok(mut outbound) = TcpStream::connect(target).await {
-                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-            }
-        });
-    }
-}
-
-/// Makes the webhook Service reachable from the API server (see the module comment).
-async fn route_service_to_the_controller_manager(client: &Client) {
-    let pods: Api<Pod> = Api::namespaced(client.clone(), install::LIQO);
-    let selector = liqo_kube::install::CONTROLLER_MANAGER_SELECTOR;
-    let manager = pods
-        .list(&ListParams::default().labels(selector))
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some())
-        .expect("a controller-manager pod with an IP");
-    let pod_ip: IpAddr = manager.status.unwrap().pod_ip.unwrap().parse().unwrap();
-    let listener = TcpListener::bind((host_address(), 0)).await.unwrap();
-    let relay = listener.local_addr().unwrap();
-    tokio::spawn(forward(listener, SocketAddr::new(pod_ip, 9443)));
-
-    let services: Api<Service> = Api::namespaced(client.clone(), install::LIQO);
-    services
-        .patch(
-            "liqo-webhook",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"spec": {"selector": null}})),
-        )
-        .await
-        .unwrap();
+/// Waits until the webhook Service has a ready endpoint (the controller manager's pod): the
+/// API server reaches the webhooks as in a real cluster, through the Service.
+async fn await_service_endpoints(client: &Client) {
     let endpoints: Api<Endpoints> = Api::namespaced(client.clone(), install::LIQO);
-    let manual: Endpoints = serde_json::from_value(json!({
-        "metadata": {"name": "liqo-webhook", "namespace": install::LIQO},
-        "subsets": [{"addresses": [{"ip": relay.ip().to_string()}],
-            "ports": [{"name": "https", "port": relay.port()}]}],
-    }))
-    .unwrap();
-    endpoints
-        .delete("liqo-webhook", &Default::default())
-        .await
-        .ok();
     until(
         &endpoints,
         "liqo-webhook",
-        "the managed Endpoints gone",
-        |e| e.is_none(),
+        "a ready endpoint of Service liqo-webhook",
+        |e| {
+            e.and_then(|e| e.subsets.as_ref()).is_some_and(|s| {
+                s.iter()
+                    .any(|s| s.addresses.as_ref().is_some_and(|a| !a.is_empty()))
+            })
+        },
     )
     .await;
-    endpoints
-        .create(&PostParams::default(), &manual)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -265,7 +190,7 @@ async fn admission_webhooks() {
     let env = install::start_installed(CLUSTER, CLUSTER);
     let client = env.cluster(CLUSTER).client();
     await_webhooks(&client).await;
-    route_service_to_the_controller_manager(&client).await;
+    await_service_endpoints(&client).await;
 
     pods_are_steered_in_scheduling_enabled_namespaces_only(&client).await;
     let consumer = client_as(env.cluster(CLUSTER).kubeconfig(), USER).await;
