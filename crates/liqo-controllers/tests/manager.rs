@@ -102,6 +102,8 @@ fn spawn(env: &Env, identity: &str, probes: u16, metrics: u16) -> Manager {
         .arg(format!("--identity={identity}"))
         .arg(format!("--health-probe-bind-address=127.0.0.1:{probes}"))
         .arg(format!("--metrics-bind-address=127.0.0.1:{metrics}"))
+        // Replicas share this host: each takes a port of its own for the webhooks.
+        .args(["--webhook-host=127.0.0.1", "--webhook-port=0"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
