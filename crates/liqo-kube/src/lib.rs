@@ -16,6 +16,7 @@ pub mod leader;
 pub mod logging;
 pub mod network;
 pub mod offloading;
+pub mod quantity;
 pub mod reconcile;
 pub mod serve;
 pub mod tenant_namespace;

@@ -4,7 +4,6 @@
 
 pub mod certs;
 pub mod pod;
-pub mod quantity;
 pub mod review;
 pub mod shadow_pod;
 

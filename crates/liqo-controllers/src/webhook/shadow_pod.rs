@@ -12,8 +12,8 @@ use liqo_api::consts::label;
 use liqo_api::offloading::{LimitsEnforcement, Quota, QuotaSpec, ShadowPod, ShadowPodPhase};
 use serde_json::json;
 
-use super::quantity;
 use super::review::{AdmissionRequest, AdmissionResponse, add, pointer_segment};
+use liqo_kube::quantity;
 
 /// The mutating hook: `liqo.io/creator-user=<requesting user>`.
 pub fn mutate(request: &AdmissionRequest) -> AdmissionResponse {

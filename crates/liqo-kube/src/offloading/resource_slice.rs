@@ -129,24 +129,8 @@ pub fn check_quantity(value: &str, integer: bool) -> Result<(), String> {
         let s = s.strip_prefix(['+', '-']).unwrap_or(s);
         !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
     };
-    let suffix_ok = matches!(
-        suffix,
-        "" | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
-            | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-    ) || exponent_ok(suffix);
+    // The units a quantity may carry, or a decimal exponent (any size is syntax, not value).
+    let suffix_ok = crate::quantity::suffix_exponents(suffix).is_some() || exponent_ok(suffix);
     if !suffix_ok {
         return Err(format!(
             "unit {suffix:?} is not one of m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei"

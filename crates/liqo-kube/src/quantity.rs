@@ -1,5 +1,5 @@
-//! Kubernetes quantities as exact integers of nano-units, enough to add requests up and
-//! compare them with a Quota (pure).
+//! Kubernetes quantities (pure): their units, and their value as exact integers of
+//! nano-units, enough to add requests up and compare them with a Quota.
 
 /// `text` (`100m`, `1.5Gi`, `2e3`, `128974848`) in nano-units, rounded up; `None` when it is
 /// not a quantity.
@@ -31,8 +31,9 @@ pub fn nanos(text: &str) -> Option<i128> {
     Some(if negative { -value } else { value })
 }
 
-/// The decimal and binary exponents of a suffix (`Ki` = 2^10, `k` = 10^3, `e3` = 10^3).
-fn suffix_exponents(suffix: &str) -> Option<(i32, u32)> {
+/// The decimal and binary exponents of a suffix (`Ki` = 2^10, `k` = 10^3, `e3` = 10^3);
+/// `None` for an unknown unit or an exponent beyond ±18.
+pub fn suffix_exponents(suffix: &str) -> Option<(i32, u32)> {
     let binary = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
     if let Some(i) = binary.iter().position(|s| *s == suffix) {
         return Some((0, 10 * (u32::try_from(i).ok()? + 1)));
