@@ -20,7 +20,7 @@ use tokio::sync::watch;
 use self::translate::{Offload, RESTARTS_ANNOTATION, StatusView};
 use super::mapping::{IpTranslation, Mappings};
 use super::queue::Key;
-use super::remote::{Twin, Twins};
+use super::remote::Twins;
 use crate::remote::Remote;
 
 /// Everything a pod reconcile reads.
@@ -74,17 +74,30 @@ pub async fn reconcile(r: &PodReflector, key: Key) -> Result {
         return Ok(());
     };
     let shadow = twin.shadow(&remote_ns, &key.name);
+    let remote = RemoteSide {
+        ns: &remote_ns,
+        shadow: shadow.as_deref(),
+        pod: twin.pod(&remote_ns, &key.name),
+    };
     match local {
-        None => delete_shadow(r, &remote_ns, shadow.as_deref()).await,
+        None => delete_shadow(r, &remote).await,
         Some(pod) if pod.metadata.deletion_timestamp.is_some() => {
-            finish_deletion(r, &pod, &twin, &remote_ns).await
+            finish_deletion(r, &pod, &remote).await
         }
-        Some(pod) => sync(r, &pod, &twin, &remote_ns).await,
+        Some(pod) => sync(r, &pod, &remote).await,
     }
 }
 
+/// The remote side of one local pod, read once per reconcile from the twin's caches.
+struct RemoteSide<'a> {
+    ns: &'a str,
+    shadow: Option<&'a ShadowPod>,
+    pod: Option<Arc<Pod>>,
+}
+
 /// A live local pod: labelled as offloaded, its ShadowPod up to date, its status mirrored.
-async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Result {
+async fn sync(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
+    let remote_ns = remote.ns;
     let name = pod.name_any();
     // 1. Mark the local pod (the pod-status controller selects on it).
     if pod.labels().get(label::SHADOW_POD).map(String::as_str) != Some(label::TRUE) {
@@ -96,12 +109,12 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
         .get(label::REMOTE_UNAVAILABLE)
         .map(String::as_str)
         == Some(label::TRUE);
-    let shadow = twin.shadow(remote_ns, &name);
+    let shadow = remote.shadow;
     let desired = translate::shadow_pod(pod, remote_ns, &r.offload);
     let deleting = shadow
         .as_ref()
         .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
-    let stale = shadow.as_deref().is_none_or(|s| differs(s, &desired));
+    let stale = shadow.is_none_or(|s| differs(s, &desired));
     if !unavailable
         && !deleting
         && stale
@@ -120,7 +133,7 @@ async fn sync(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Resu
         return Err(super::render(&e));
     }
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
-    let status = match (twin.pod(remote_ns, &name), shadow.as_deref()) {
+    let status = match (remote.pod.as_deref(), shadow) {
         (Some(remote_pod), _) => {
             let Some(remote_status) = remote_pod.status.as_ref() else {
                 return Ok(());
@@ -200,20 +213,19 @@ fn differs(current: &ShadowPod, desired: &ShadowPod) -> bool {
 
 /// A deleting local pod: its ShadowPod goes (garbage collection takes the remote pod); once
 /// both are gone, the local pod is removed for good.
-async fn finish_deletion(r: &PodReflector, pod: &Pod, twin: &Twin, remote_ns: &str) -> Result {
-    let name = pod.name_any();
-    let shadow = twin.shadow(remote_ns, &name);
-    if shadow.is_some() {
-        return delete_shadow(r, remote_ns, shadow.as_deref()).await;
+async fn finish_deletion(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
+    if remote.shadow.is_some() {
+        return delete_shadow(r, remote).await;
     }
-    if twin.pod(remote_ns, &name).is_some() {
+    if remote.pod.is_some() {
         return Ok(()); // the remote pod's deletion re-queues this pod
     }
     delete_local(r, pod).await
 }
 
-async fn delete_shadow(r: &PodReflector, remote_ns: &str, shadow: Option<&ShadowPod>) -> Result {
-    let Some(shadow) = shadow else {
+async fn delete_shadow(r: &PodReflector, remote: &RemoteSide<'_>) -> Result {
+    let remote_ns = remote.ns;
+    let Some(shadow) = remote.shadow else {
         return Ok(());
     };
     if shadow.metadata.deletion_timestamp.is_some() {
