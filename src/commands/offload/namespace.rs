@@ -20,7 +20,10 @@ use super::selector::parse_term;
 use crate::commands::generate::{Format, print_object};
 use crate::ctx::Ctx;
 use crate::exit::{ExitStatus, Reported};
+use crate::flags::RemoteClusterArgs;
 use crate::flags::{deadline, parse_timeout};
+use crate::journal;
+use crate::printer::Scope;
 
 /// The only name a NamespaceOffloading may have.
 pub const NAME: &str = "offloading";
@@ -182,6 +185,15 @@ impl OffloadNamespaceArgs {
             Ok(())
         };
         bounded(until, timeout, "checking the namespaces", checks).await?;
+        // A failure or an interrupt from here on says what this run created and how to undo it.
+        let mut undo = vec!["unoffload", "namespace"];
+        undo.extend(plan.namespaces.iter().map(String::as_str));
+        journal::begin(journal::Undo::new(
+            &ctx.global.local,
+            &RemoteClusterArgs::default(),
+            &undo,
+            &["--skip-confirm".to_owned()],
+        ));
         let mut status = ExitStatus::Success;
         for ns in &plan.namespaces {
             let api: Api<NamespaceOffloading> = Api::namespaced(client.clone(), ns);
@@ -295,7 +307,8 @@ async fn check_existing(
     Ok(())
 }
 
-/// Server-side apply of the spec; `Ok(true)` when the object was created or changed.
+/// Server-side apply of the spec (journaled when it created the object); `Ok(true)` when the
+/// object was created or changed.
 async fn apply(
     api: &Api<NamespaceOffloading>,
     ns: &str,
@@ -310,6 +323,9 @@ async fn apply(
     });
     let params = PatchParams::apply(field_manager::LIQOCTL).force();
     let after = api.patch(NAME, &params, &Patch::Apply(&body)).await?;
+    if before.is_none() {
+        journal::created(Scope::Local, &after);
+    }
     Ok(before != Some(after.resource_version()))
 }
 
