@@ -217,6 +217,12 @@ async fn offload_and_unoffload_namespace() {
         last state: no phase yet (is the Liqo controller manager running?)";
     assert!(err.contains(expected), "{err}");
     // What the failed run made, and the command that undoes it.
-    assert!(err.contains("(local) NamespaceOffloading demo/offloading"), "{err}");
-    assert!(err.contains("unoffload namespace demo --skip-confirm"), "{err}");
+    assert!(
+        err.contains("(local) NamespaceOffloading demo/offloading"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unoffload namespace demo --skip-confirm"),
+        "{err}"
+    );
 }
