@@ -1,0 +1,191 @@
+//! The kubelet's HTTPS API as the API server calls it for `kubectl logs`: the routes, who may
+//! call them (a client certificate of the cluster's client CA, or a bearer token checked with a
+//! TokenReview, then a SubjectAccessReview on the Node — upstream's virtual kubelet accepts
+//! anyone), and a [`Backend`] that produces the bytes: the virtual kubelet forwards to the
+//! provider's pod, testenv's node agent reads its container logs.
+
+pub mod auth;
+mod logs;
+pub mod server;
+pub mod tls;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use tokio::net::TcpListener;
+
+pub use logs::{LogOptions, LogRequest};
+use server::Body;
+use tls::{PeerCertificates, ServeError, TlsOptions};
+
+/// The port kubelets serve on.
+pub const KUBELET_PORT: u16 = 10250;
+
+/// A container log as it is produced; ends when the log does (or never, when followed).
+pub type LogStream = BoxStream<'static, std::io::Result<Bytes>>;
+
+/// Why a request was not served: the status and a one-line message for the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What went wrong, naming the object at fault.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal with `status` and `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    fn into_response(self) -> Response<Body> {
+        let mut response = Response::new(server::full(format!("{}\n", self.message)));
+        *response.status_mut() = self.status;
+        response
+    }
+}
+
+/// What serves the containers' side of the API.
+pub trait Backend: Send + Sync + 'static {
+    /// The log of one container, from its start (or as `request.options` narrow it).
+    fn logs(&self, request: LogRequest) -> BoxFuture<'static, Result<LogStream, Refusal>>;
+}
+
+/// Serves the kubelet API of node `auth.node_name()` on `listener` until the task is aborted.
+/// `tls` should carry a client verifier that accepts the cluster's client CA and lets
+/// certificate-less clients through to token authentication
+/// ([`auth::client_verifier`]).
+///
+/// # Errors
+/// [`ServeError`] when the TLS material is unusable.
+pub fn serve<B: Backend>(
+    listener: TcpListener,
+    tls: &TlsOptions,
+    auth: auth::Authenticator,
+    backend: B,
+) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let (auth, backend) = (Arc::new(auth), Arc::new(backend));
+    server::serve(listener, tls, move |req, certs| {
+        let (auth, backend) = (auth.clone(), backend.clone());
+        async move {
+            match handle(&auth, backend.as_ref(), req, certs).await {
+                Ok(response) => response,
+                Err(refusal) => refusal.into_response(),
+            }
+        }
+    })
+}
+
+/// Authenticates, routes, authorises and serves one request.
+async fn handle<B: Backend>(
+    auth: &auth::Authenticator,
+    backend: &B,
+    req: Request<Incoming>,
+    certs: Option<PeerCertificates>,
+) -> Result<Response<Body>, Refusal> {
+    let user = auth.authenticate(req.headers(), certs.as_ref()).await?;
+    let route = Route::parse(req.method(), req.uri())?;
+    auth.authorize(&user, route.verb(), route.subresource())
+        .await?;
+    match route {
+        Route::ContainerLogs(request) => {
+            let stream = backend.logs(request).await?;
+            Ok(logs::response(stream))
+        }
+        Route::Healthz => Ok(Response::new(server::full("ok"))),
+    }
+}
+
+/// The paths served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    /// `GET /containerLogs/{namespace}/{pod}/{container}`.
+    ContainerLogs(LogRequest),
+    /// `GET /healthz`.
+    Healthz,
+}
+
+impl Route {
+    fn parse(method: &hyper::Method, uri: &hyper::Uri) -> Result<Self, Refusal> {
+        let segments: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+        let not_found = || Refusal::new(StatusCode::NOT_FOUND, format!("{} not found", uri.path()));
+        if method != hyper::Method::GET {
+            return Err(Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} {} is not served", uri.path()),
+            ));
+        }
+        match segments.as_slice() {
+            ["containerLogs", namespace, pod, container] => Ok(Self::ContainerLogs(
+                LogRequest::parse(namespace, pod, container, uri.query().unwrap_or(""))?,
+            )),
+            ["healthz"] => Ok(Self::Healthz),
+            _ => Err(not_found()),
+        }
+    }
+
+    /// The SubjectAccessReview verb: the kubelet maps GET to `get`.
+    fn verb(&self) -> &'static str {
+        "get"
+    }
+
+    /// The Node subresource checked, as the kubelet maps paths (`/healthz` → `healthz`,
+    /// everything else here → `proxy`).
+    fn subresource(&self) -> &'static str {
+        match self {
+            Self::ContainerLogs(_) => "proxy",
+            Self::Healthz => "healthz",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(method: &str, uri: &str) -> Result<Route, Refusal> {
+        Route::parse(&method.parse().unwrap(), &uri.parse().unwrap())
+    }
+
+    #[test]
+    fn container_logs_paths_and_options_are_parsed() {
+        let Route::ContainerLogs(req) = parse(
+            "GET",
+            "/containerLogs/demo/web-1/web?follow=true&tailLines=10&limitBytes=500",
+        )
+        .unwrap() else {
+            panic!("not a log route")
+        };
+        assert_eq!(
+            (
+                req.namespace.as_str(),
+                req.pod.as_str(),
+                req.container.as_str()
+            ),
+            ("demo", "web-1", "web")
+        );
+        assert!(req.options.follow);
+        assert_eq!(req.options.tail_lines, Some(10));
+        assert_eq!(req.options.limit_bytes, Some(500));
+        assert_eq!(parse("GET", "/healthz").unwrap().subresource(), "healthz");
+    }
+
+    #[test]
+    fn other_paths_and_methods_are_refused_with_their_cause() {
+        let missing = parse("GET", "/containerLogs/demo/web-1").unwrap_err();
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let post = parse("POST", "/containerLogs/demo/web-1/web").unwrap_err();
+        assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+        let bad = parse("GET", "/containerLogs/demo/web-1/web?tailLines=many").unwrap_err();
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.message.contains("tailLines"), "{}", bad.message);
+    }
+}

@@ -1,0 +1,80 @@
+//! The rustls side of an HTTPS server: certificate chain, key and optional client-certificate
+//! verification, HTTP/1.1 only, ring as the provider.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::danger::ClientCertVerifier;
+use tokio_rustls::rustls::{self, ServerConfig};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The certificate PEM holds no certificate.
+    #[error("the serving certificate PEM holds no certificate")]
+    NoCertificate,
+    /// The key PEM holds no usable private key.
+    #[error("the serving key PEM holds no private key")]
+    NoKey,
+    /// rustls refused the certificate/key pair.
+    #[error("invalid TLS configuration")]
+    Tls(#[source] rustls::Error),
+    /// The address could not be bound.
+    #[error("failed to listen on {0}")]
+    Bind(SocketAddr, #[source] std::io::Error),
+}
+
+/// The server's certificate chain and key (PEM); never printed.
+#[derive(Clone)]
+pub struct TlsOptions {
+    /// The serving certificate, then any intermediates.
+    pub cert_chain_pem: String,
+    /// Its private key (PKCS#8, SEC1 or PKCS#1).
+    pub key_pem: String,
+    /// Verifies client certificates when set (else none are asked for).
+    pub client_verifier: Option<Arc<dyn ClientCertVerifier>>,
+}
+
+impl std::fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsOptions")
+            .field("client_verifier", &self.client_verifier.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The client's certificate chain, as an extension of each request on a connection where the
+/// client presented one.
+#[derive(Debug, Clone)]
+pub struct PeerCertificates(pub Vec<CertificateDer<'static>>);
+
+/// The rustls configuration of `tls`: HTTP/1.1 only (ALPN), ring as the provider.
+///
+/// # Errors
+/// [`ServeError`] for unreadable PEM or a mismatched pair.
+pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, ServeError> {
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(tls.cert_chain_pem.as_bytes())
+            .filter_map(Result::ok)
+            .collect();
+    if chain.is_empty() {
+        return Err(ServeError::NoCertificate);
+    }
+    let key =
+        PrivateKeyDer::from_pem_slice(tls.key_pem.as_bytes()).map_err(|_| ServeError::NoKey)?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(ServeError::Tls)?;
+    let builder = match &tls.client_verifier {
+        Some(verifier) => builder.with_client_cert_verifier(verifier.clone()),
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder
+        .with_single_cert(chain, key)
+        .map_err(ServeError::Tls)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
