@@ -34,6 +34,7 @@ pub async fn run_controllers(ctx: Arc<context::Context>) {
         offloading::namespace_map::run(ctx.clone()),
         offloading::pod_status::run(ctx.clone()),
         offloading::namespace_offloading::run(ctx.clone()),
+        offloading::kubelet_serving::run(ctx.clone()),
         networking::configuration::run(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayServer>(ctx.clone()),
         networking::gateway::run::<liqo_api::networking::GatewayClient>(ctx.clone()),

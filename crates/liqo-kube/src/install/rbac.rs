@@ -13,6 +13,9 @@ pub const REMOTE_CLUSTERWIDE: &str = "liqo-virtual-kubelet-remote-clusterwide";
 /// ClusterRole bound to each virtual kubelet's ServiceAccount (`liqo-node-<vn>`).
 pub const VIRTUAL_KUBELET_LOCAL: &str = name::VIRTUAL_KUBELET_LOCAL_CLUSTER_ROLE;
 
+/// The signer of kubelet serving certificates.
+const KUBELET_SERVING_SIGNER: &str = "kubernetes.io/kubelet-serving";
+
 const ALL_VERBS: &[&str] = &[
     "create",
     "delete",
@@ -35,7 +38,8 @@ fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
 }
 
 /// The controller manager's own permissions. It binds the consumer roles, so it also holds
-/// `bind`/`escalate` on roles, and approves client CSRs for the kube-apiserver-client signer.
+/// `bind`/`escalate` on roles, approves client CSRs for the kube-apiserver-client signer and the
+/// virtual kubelets' serving CSRs for the kubelet-serving signer.
 fn controller_manager_rules() -> Vec<PolicyRule> {
     let liqo_groups = [
         "core.liqo.io",
@@ -46,6 +50,9 @@ fn controller_manager_rules() -> Vec<PolicyRule> {
     ];
     let mut signer = rule(&["certificates.k8s.io"], &["signers"], &["approve", "sign"]);
     signer.resource_names = Some(vec![name::CSR_SIGNER.to_string()]);
+    // The virtual kubelets' serving certificates: approved here, signed by the cluster.
+    let mut kubelet_serving = rule(&["certificates.k8s.io"], &["signers"], &["approve"]);
+    kubelet_serving.resource_names = Some(vec![KUBELET_SERVING_SIGNER.to_string()]);
     vec![
         rule(&liqo_groups, &["*"], ALL_VERBS),
         rule(
@@ -100,6 +107,7 @@ fn controller_manager_rules() -> Vec<PolicyRule> {
             ALL_VERBS,
         ),
         signer,
+        kubelet_serving,
         rule(&["authentication.k8s.io"], &["tokenreviews"], &["create"]),
         rule(
             &["authorization.k8s.io"],
