@@ -5,6 +5,8 @@
 //! provider's pod, testenv's node agent reads its container logs.
 
 pub mod auth;
+pub mod certificates;
+mod exec;
 mod logs;
 pub mod server;
 pub mod tls;
@@ -18,10 +20,14 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use tokio::net::TcpListener;
 
+pub use exec::{ExecRequest, ExecSession, Exit};
 pub use logs::{LogOptions, LogRequest};
 use server::Body;
 use tls::{PeerCertificates, ServeError, TlsOptions};
 
+/// The Node feature (`status.declaredFeatures`) under which the API server forwards
+/// `kubectl exec|attach|port-forward` WebSockets to the kubelet as they are.
+pub const WEBSOCKET_FEATURE: &str = "ExtendWebSocketsToKubelet";
 /// The port kubelets serve on.
 pub const KUBELET_PORT: u16 = 10250;
 
@@ -57,6 +63,17 @@ impl Refusal {
 pub trait Backend: Send + Sync + 'static {
     /// The log of one container, from its start (or as `request.options` narrow it).
     fn logs(&self, request: LogRequest) -> BoxFuture<'static, Result<LogStream, Refusal>>;
+
+    /// Starts `request.command` in the container, with the streams it asks for.
+    fn exec(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
+        let _ = request;
+        Box::pin(async {
+            Err(Refusal::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "exec is not served by this node",
+            ))
+        })
+    }
 }
 
 /// Serves the kubelet API of node `auth.node_name()` on `listener` until the task is aborted.
@@ -93,12 +110,22 @@ async fn handle<B: Backend>(
 ) -> Result<Response<Body>, Refusal> {
     let user = auth.authenticate(req.headers(), certs.as_ref()).await?;
     let route = Route::parse(req.method(), req.uri())?;
-    auth.authorize(&user, route.verb(), route.subresource())
+    auth.authorize(&user, verb(req.method()), route.subresource())
         .await?;
     match route {
         Route::ContainerLogs(request) => {
             let stream = backend.logs(request).await?;
             Ok(logs::response(stream))
+        }
+        Route::Exec(request) => {
+            let protocol = exec::negotiate(&req)?;
+            // After the upgrade, a failure is the session's Status: refused before it,
+            // kubectl would retry over SPDY and report that instead of the cause.
+            let session = backend
+                .exec(request)
+                .await
+                .unwrap_or_else(|refusal| ExecSession::failed(refusal.message));
+            Ok(exec::upgrade(req, protocol, session))
         }
         Route::Healthz => Ok(Response::new(server::full("ok"))),
     }
@@ -109,39 +136,54 @@ async fn handle<B: Backend>(
 enum Route {
     /// `GET /containerLogs/{namespace}/{pod}/{container}`.
     ContainerLogs(LogRequest),
+    /// `GET|POST /exec/{namespace}/{pod}/{container}?command=…`, upgraded to a WebSocket.
+    Exec(ExecRequest),
     /// `GET /healthz`.
     Healthz,
+}
+
+/// The SubjectAccessReview verb, as the kubelet maps methods.
+fn verb(method: &hyper::Method) -> &'static str {
+    if method == hyper::Method::POST {
+        "create"
+    } else {
+        "get"
+    }
 }
 
 impl Route {
     fn parse(method: &hyper::Method, uri: &hyper::Uri) -> Result<Self, Refusal> {
         let segments: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
         let not_found = || Refusal::new(StatusCode::NOT_FOUND, format!("{} not found", uri.path()));
-        if method != hyper::Method::GET {
+        let query = uri.query().unwrap_or("");
+        let route = match segments.as_slice() {
+            ["containerLogs", namespace, pod, container] => {
+                Self::ContainerLogs(LogRequest::parse(namespace, pod, container, query)?)
+            }
+            ["exec", namespace, pod, container] => {
+                Self::Exec(ExecRequest::parse(namespace, pod, container, query)?)
+            }
+            ["healthz"] => Self::Healthz,
+            _ => return Err(not_found()),
+        };
+        let allowed = match route {
+            Self::Exec(_) => method == hyper::Method::GET || method == hyper::Method::POST,
+            _ => method == hyper::Method::GET,
+        };
+        if !allowed {
             return Err(Refusal::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 format!("{method} {} is not served", uri.path()),
             ));
         }
-        match segments.as_slice() {
-            ["containerLogs", namespace, pod, container] => Ok(Self::ContainerLogs(
-                LogRequest::parse(namespace, pod, container, uri.query().unwrap_or(""))?,
-            )),
-            ["healthz"] => Ok(Self::Healthz),
-            _ => Err(not_found()),
-        }
-    }
-
-    /// The SubjectAccessReview verb: the kubelet maps GET to `get`.
-    fn verb(&self) -> &'static str {
-        "get"
+        Ok(route)
     }
 
     /// The Node subresource checked, as the kubelet maps paths (`/healthz` → `healthz`,
     /// everything else here → `proxy`).
     fn subresource(&self) -> &'static str {
         match self {
-            Self::ContainerLogs(_) => "proxy",
+            Self::ContainerLogs(_) | Self::Exec(_) => "proxy",
             Self::Healthz => "healthz",
         }
     }

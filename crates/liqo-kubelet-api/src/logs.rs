@@ -53,8 +53,14 @@ impl LogRequest {
         query: &str,
     ) -> Result<Self, Refusal> {
         let mut options = LogOptions::default();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, "true"));
+        // Decoded: `sinceTime` arrives with its colons percent-encoded.
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let value = if value.is_empty() {
+                "true"
+            } else {
+                value.as_ref()
+            };
+            let key = key.as_ref();
             let bad = || {
                 Refusal::new(
                     StatusCode::BAD_REQUEST,

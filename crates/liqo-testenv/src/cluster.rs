@@ -308,6 +308,17 @@ impl Cluster {
             None,
         )?;
         let sched = write_kubeconfig("scheduler.kubeconfig", "system:kube-scheduler", None)?;
+        // The API server's client certificate towards kubelets (`kubectl logs|exec`). In
+        // system:masters, as kubeadm's once was, so the kubelets' SubjectAccessReviews allow it
+        // without a binding created after start-up.
+        let kubelet_client = pki.client(Subject {
+            user: "kube-apiserver-kubelet-client",
+            group: Some("system:masters"),
+        })?;
+        let kubelet_client_crt = dir.join("pki").join("apiserver-kubelet-client.crt");
+        let kubelet_client_key = dir.join("pki").join("apiserver-kubelet-client.key");
+        crate::pki::write_file(&kubelet_client_crt, &kubelet_client.cert_pem)?;
+        crate::pki::write_file(&kubelet_client_key, &kubelet_client.key_pem)?;
 
         let name = config.name.as_str();
         let log = |c: &str| dir.join("logs").join(format!("{c}.log"));
@@ -355,6 +366,12 @@ impl Cluster {
             // the host process reaches pod IPs; the ClusterIP lives only in node namespaces.
             "--enable-aggregator-routing=true".into(),
             "--profiling=false".into(),
+            // Kubelets (testenv's node agent, virtual kubelets) serve with certificates of the
+            // kubelet-serving signer, which the controller manager signs with the cluster CA.
+            format!("--kubelet-client-certificate={}", p(&kubelet_client_crt)),
+            format!("--kubelet-client-key={}", p(&kubelet_client_key)),
+            format!("--kubelet-certificate-authority={}", p(&paths.ca_crt)),
+            "--kubelet-preferred-address-types=InternalIP".into(),
         ];
         let mut kcm_args = vec![
             format!("--kubeconfig={}", p(&kcm)),

@@ -341,6 +341,7 @@ fn agent_config(cluster: &Cluster, bin_dir: &Path) -> NodeAgentConfig {
         capacity: cfg.node.clone(),
         pods: Some(pods_placeholder(cluster.dir(), bin_dir)),
         network: cluster.node_network(),
+        kubelet_port: None,
     }
 }
 
@@ -354,6 +355,7 @@ fn pods_placeholder(cluster_dir: &Path, bin_dir: &Path) -> PodsConfig {
         server: String::new(),
         ca_pem: String::new(),
         network: None,
+        exec: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ mod cluster;
 mod env;
 mod error;
 mod kubeconfig;
+mod kubelet;
 pub mod net;
 pub mod node;
 pub mod pki;

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
-use k8s_openapi::api::core::v1::{Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo};
+use k8s_openapi::api::core::v1::{
+    DaemonEndpoint, Node, NodeAddress, NodeCondition, NodeDaemonEndpoints, NodeStatus,
+    NodeSystemInfo,
+};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, OwnerReference, Time};
 use k8s_openapi::jiff::Timestamp;
@@ -63,6 +66,8 @@ pub struct NodeAgentConfig {
     /// InternalIP, where gateway pods run, and the agent acts as the cloud LoadBalancer
     /// controller and kube-proxy's NodePort forwarding.
     pub network: Option<NodeNetwork>,
+    /// The kubelet API's port, once [`run`] serves it (reported in the Node's status).
+    pub kubelet_port: Option<u16>,
 }
 
 /// Builds the Node object the agent registers (pure).
@@ -151,6 +156,15 @@ pub fn render_node_status(cfg: &NodeAgentConfig, now: Timestamp) -> NodeStatus {
                 address: cfg.node_name.clone(),
             },
         ]),
+        // The API server then proxies `kubectl exec`'s WebSocket as is (no SPDY translation).
+        declared_features: cfg
+            .kubelet_port
+            .map(|_| vec![liqo_kubelet_api::WEBSOCKET_FEATURE.to_string()]),
+        daemon_endpoints: cfg.kubelet_port.map(|port| NodeDaemonEndpoints {
+            kubelet_endpoint: Some(DaemonEndpoint {
+                port: i32::from(port),
+            }),
+        }),
         node_info: Some(NodeSystemInfo {
             architecture: "amd64".into(),
             operating_system: "linux".into(),
@@ -175,6 +189,13 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), Error> {
     use futures::FutureExt;
+    let mut cfg = cfg;
+    // Before registering: the Node says where its kubelet API is from its first status on.
+    let kubelet = match &cfg.pods {
+        Some(pods) => Some(crate::kubelet::start(&client, pods, cfg.network.as_ref()).await?),
+        None => None,
+    };
+    cfg.kubelet_port = kubelet.as_ref().map(|k| k.port);
     let node = register(&client, &cfg).await?;
     let shutdown = shutdown.shared();
     let pods = match cfg.pods.clone() {
@@ -190,6 +211,9 @@ pub async fn run(
     };
     let heartbeat = heartbeat(&client, &cfg, &node, shutdown);
     tokio::join!(pods, services, heartbeat);
+    if let Some(kubelet) = kubelet {
+        kubelet.task.abort();
+    }
     Ok(())
 }
 
@@ -312,6 +336,7 @@ mod tests {
             },
             pods: None,
             network: None,
+            kubelet_port: None,
         };
         let status = render_node_status(&cfg, Timestamp::UNIX_EPOCH);
         let ready = status

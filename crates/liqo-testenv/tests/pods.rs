@@ -373,3 +373,145 @@ async fn secret_and_config_map_volumes_are_mounted_read_only_for_the_container_o
         "volume contents leaked to the host: {on_host:?}"
     );
 }
+
+/// The real kubectl of the test binaries on the test cluster.
+fn kubectl(args: &[&str]) -> tokio::process::Command {
+    let bins = liqo_testenv::Binaries::locate(&liqo_testenv::Binaries::default_dir()).unwrap();
+    let mut cmd = tokio::process::Command::new(bins.kubectl);
+    cmd.arg("--kubeconfig")
+        .arg(ENV.cluster("pods").kubeconfig())
+        .args(args)
+        .kill_on_drop(true);
+    cmd
+}
+
+#[tokio::test]
+async fn kubectl_logs_and_exec_reach_the_containers() {
+    use tokio::io::AsyncBufReadExt;
+    let (pods, created) = create(json!({
+        "metadata": {"name": "logger"},
+        "spec": {"terminationGracePeriodSeconds": 1, "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+            "command": ["/usr/local/bin/sh"],
+            "args": ["-c", "echo first; sleep 2; echo second; exec sleep 3600"]}]}
+    }))
+    .await;
+    let running = |p: Option<&Pod>| {
+        p.and_then(container_status)
+            .is_some_and(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
+    };
+    within(
+        "the container to run",
+        await_condition(pods.clone(), "logger", running),
+    )
+    .await
+    .unwrap();
+
+    // Follow: "second" is written 2 s after "first", while kubectl is already streaming.
+    let mut child = kubectl(&["logs", "-f", "logger"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    within("first and second in the followed log", async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            seen.push(line);
+            if seen.iter().any(|l| l == "second") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert_eq!(seen, ["first", "second"], "the whole log, in order");
+    let _ = child.kill().await;
+
+    let tail = kubectl(&["logs", "--tail=1", "logger"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        tail.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tail.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&tail.stdout), "second\n");
+    // A container the pod does not have: the API server refuses before asking the node.
+    let other = kubectl(&["logs", "logger", "-c", "nope"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!other.status.success());
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("nope"),
+        "{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+
+    // exec: the container's environment, both output streams and the exit code.
+    let exec = kubectl(&[
+        "exec",
+        "logger",
+        "--",
+        "sh",
+        "-c",
+        "echo out $HOSTNAME; echo err >&2; exit 3",
+    ])
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&exec.stdout), "out logger\n");
+    assert!(
+        String::from_utf8_lossy(&exec.stderr).starts_with("err\n"),
+        "{}",
+        String::from_utf8_lossy(&exec.stderr)
+    );
+    assert_eq!(
+        exec.status.code(),
+        Some(3),
+        "kubectl exits with the command's code: {}",
+        String::from_utf8_lossy(&exec.stderr)
+    );
+    // stdin reaches the command, and its end ends `cat`.
+    let mut cat = kubectl(&["exec", "-i", "logger", "--", "sh", "-c", "cat; echo done"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = cat.stdin.take().unwrap();
+        stdin.write_all(b"hello\n").await.unwrap();
+    }
+    let cat = within("exec -i to end", cat.wait_with_output())
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&cat.stdout),
+        "hello\ndone\n",
+        "{}",
+        String::from_utf8_lossy(&cat.stderr)
+    );
+    assert!(cat.status.success());
+    // A binary the image does not have is named.
+    let missing = kubectl(&["exec", "logger", "--", "nginx"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("nginx"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+
+    pods.delete("logger", &Default::default()).await.unwrap();
+    let uid = created.uid().unwrap();
+    within(
+        "the pod to be removed",
+        await_condition(pods, "logger", conditions::is_deleted(&uid)),
+    )
+    .await
+    .unwrap();
+}

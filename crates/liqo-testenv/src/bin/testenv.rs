@@ -145,6 +145,7 @@ async fn run(cli: Cli) -> Result<()> {
                 server: String::new(),
                 ca_pem: String::new(),
                 network: None,
+                exec: Default::default(),
             };
             let capacity = NodeCapacity { cpu, memory, pods };
             let cfg = NodeAgentConfig {
@@ -153,6 +154,7 @@ async fn run(cli: Cli) -> Result<()> {
                 capacity,
                 pods: Some(pods_config),
                 network,
+                kubelet_port: None,
             };
             let shutdown = async {
                 let mut term =

@@ -3,6 +3,7 @@
 
 mod address;
 mod env;
+mod exec;
 mod probe;
 mod status;
 mod volumes;
@@ -19,6 +20,7 @@ use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, ResourceExt};
 use tokio::sync::watch;
 
+pub use exec::ExecRegistry;
 pub use status::{ContainerPhase, ContainerReport};
 pub use worker::PROJECT_IMAGE_REPOSITORY;
 
@@ -47,6 +49,8 @@ pub struct PodsConfig {
     pub ca_pem: String,
     /// The node's place on the test network, when the environment has one.
     pub network: Option<crate::net::NodeNetwork>,
+    /// The running containers, for `kubectl exec`.
+    pub exec: ExecRegistry,
 }
 
 impl PodsConfig {

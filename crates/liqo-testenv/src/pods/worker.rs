@@ -160,6 +160,9 @@ pub(crate) async fn run(
         w.write_status().await;
     };
     w.stop_all();
+    w.cfg
+        .exec
+        .unregister_pod(&w.pod.namespace().unwrap_or_default(), &w.pod.name_any());
     if own_address {
         address::remove(&w.pod_ip).await;
     }
@@ -329,8 +332,18 @@ impl Worker {
             self.dir.join("kubeconfig").display().to_string(),
         ));
         environment.push(("HOSTNAME".into(), self.pod.name_any()));
-        let (program, args) =
-            volumes::wrap(&program, &args, &volumes::mounts(&spec, &self.volumes));
+        let mounts = volumes::mounts(&spec, &self.volumes);
+        self.cfg.exec.register(
+            &self.pod.namespace().unwrap_or_default(),
+            &self.pod.name_any(),
+            &spec.name,
+            super::exec::Launch {
+                environment: environment.clone(),
+                mounts: mounts.clone(),
+                netns: self.netns.as_ref().map(|n| n.netns.clone()),
+            },
+        );
+        let (program, args) = volumes::wrap(&program, &args, &mounts);
         let (program, args) = match &self.netns {
             Some(net) => in_netns(&net.netns, &program, args),
             None => (program, args),
@@ -533,7 +546,7 @@ fn binary(bin_dir: &Path, container: &Container) -> Result<PathBuf, String> {
 
 /// Wraps `program args` to run in network namespace `netns` (`ip netns exec` execs in place,
 /// so the pid stays the container's; a mount wrapper inside it composes).
-fn in_netns(netns: &str, program: &Path, args: Vec<String>) -> (PathBuf, Vec<String>) {
+pub(crate) fn in_netns(netns: &str, program: &Path, args: Vec<String>) -> (PathBuf, Vec<String>) {
     let mut wrapped = vec![
         "netns".to_string(),
         "exec".into(),
