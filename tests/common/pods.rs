@@ -59,10 +59,15 @@ where
 
 /// `GET /` of the demo server at `ip`:8080.
 pub fn http_get(ip: &str) -> String {
+    http_get_path(ip, "/")
+}
+
+/// `GET path` of the demo server at `ip`:8080.
+pub fn http_get_path(ip: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the demo pod");
     conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(conn, "GET / HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).unwrap();
     answer
@@ -96,4 +101,72 @@ pub fn running(p: &Pod) -> bool {
             .iter()
             .flatten()
             .any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+/// The real kubectl of the test binaries on `kubeconfig`: `args` → stdout (panics naming
+/// stderr on failure).
+pub async fn kubectl(kubeconfig: &std::path::Path, args: &[&str]) -> String {
+    let out = kubectl_command(kubeconfig, args).output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `kubectl args` on `kubeconfig`, not yet started (killed when dropped).
+pub fn kubectl_command(kubeconfig: &std::path::Path, args: &[&str]) -> tokio::process::Command {
+    let bins = liqo_testenv::Binaries::locate(&liqo_testenv::Binaries::default_dir()).unwrap();
+    let mut cmd = tokio::process::Command::new(bins.kubectl);
+    cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
+    cmd.kill_on_drop(true);
+    cmd
+}
+
+/// Lines of a running `kubectl logs -f`, as they come.
+pub struct FollowedLog {
+    _child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    seen: Vec<String>,
+}
+
+impl FollowedLog {
+    /// Starts `kubectl logs -f args` on `kubeconfig`.
+    pub fn start(kubeconfig: &std::path::Path, args: &[&str]) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut all = vec!["logs", "-f"];
+        all.extend(args);
+        let mut child = kubectl_command(kubeconfig, &all)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        Self {
+            _child: child,
+            lines: tokio::io::BufReader::new(stdout).lines(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads until a line contains `needle`, within `within`; panics with what was seen.
+    pub async fn until(&mut self, needle: &str, within: Duration) {
+        let found = tokio::time::timeout(within, async {
+            while let Some(line) = self.lines.next_line().await.unwrap() {
+                let hit = line.contains(needle);
+                self.seen.push(line);
+                if hit {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert!(
+            found == Ok(true),
+            "kubectl logs -f: no line with {needle:?} within {within:?} (ended: {}); seen: {:#?}",
+            found.is_ok(),
+            self.seen
+        );
+    }
 }

@@ -1,5 +1,5 @@
 //! The start-up sequence of spec offloading.md §6.1: leader election, the provider's client,
-//! the VirtualNode, reflection, then the Node. The kubelet API (step 6) is not served yet.
+//! the VirtualNode, reflection, the kubelet API, then the Node.
 
 use std::time::Duration;
 
@@ -10,9 +10,12 @@ use liqo_api::offloading::VirtualNode;
 use liqo_kube::leader::{Elector, LeaderError};
 
 use crate::args::Args;
+use crate::kubelet;
 use crate::node::registration::{FALLBACK_KUBELET_VERSION, NodeParams};
 use crate::node::{self, NodeConfig};
-use crate::reflection::{self, mapping::IpTranslation, pods::translate::Offload};
+use crate::reflection::{
+    self, mapping::IpTranslation, mapping::Mappings, pods::translate::Offload,
+};
 use crate::remote::Remote;
 
 /// Term of the leader-election Lease `<nodename>` in the tenant namespace (renewed every 5 s).
@@ -78,12 +81,25 @@ pub async fn run(
 
     // Step 5: reflection (one virtual node per provider here, so the VirtualNode's leader
     // Lease also gates it; upstream's second Lease matters only for several per provider).
+    let (mappings_tx, mappings) = tokio::sync::watch::channel(Mappings::new());
     let reflection = reflection::run(
         local.clone(),
         remote.clone(),
         reflection_config(&args, &virtual_node),
+        mappings_tx,
     );
     tokio::pin!(reflection);
+
+    // Step 6: the kubelet API (`kubectl logs`), its port bound before the Node advertises it.
+    let kubelet_api = kubelet::start(
+        local.clone(),
+        remote.clone(),
+        mappings,
+        kubelet_config(&args)?,
+    )
+    .await
+    .context("failed to start the kubelet API")?;
+    tokio::pin!(kubelet_api);
 
     // Step 7: the Node, or nothing to do but reflection.
     let node_loop = async {
@@ -101,6 +117,7 @@ pub async fn run(
             () = &mut shutdown => break,
             result = &mut node_loop => return result.context("the Node loop stopped"),
             () = &mut reflection => anyhow::bail!("reflection stopped"),
+            () = &mut kubelet_api => anyhow::bail!("the kubelet API stopped"),
             _ = renew.tick() => match elector.renew().await {
                 Ok(()) => renewed = tokio::time::Instant::now(),
                 Err(e @ LeaderError::Lost { .. }) => return Err(e).context("leadership lost"),
@@ -135,6 +152,18 @@ fn reflection_config(args: &Args, vn: &VirtualNode) -> reflection::Config {
         )
         .unwrap_or(1),
     }
+}
+
+fn kubelet_config(args: &Args) -> anyhow::Result<kubelet::Config> {
+    let node_ip = args
+        .node_ip
+        .parse()
+        .with_context(|| format!("--node-ip (POD_IP) {:?} is not an IP address", args.node_ip))?;
+    Ok(kubelet::Config {
+        node_name: args.nodename.clone(),
+        node_ip,
+        port: args.listen_port,
+    })
 }
 
 async fn node_config(args: &Args, local: &Client, virtual_node: (String, String)) -> NodeConfig {

@@ -57,8 +57,14 @@ pub struct Config {
     pub copy_workers: usize,
 }
 
-/// Reflects until the future is dropped.
-pub async fn run(local: Client, remote: Remote, config: Config) {
+/// Reflects until the future is dropped, publishing the accepted namespaces on `mappings_tx`
+/// (the kubelet API reads them too).
+pub async fn run(
+    local: Client,
+    remote: Remote,
+    config: Config,
+    mappings_tx: watch::Sender<Mappings>,
+) {
     let queue = Queue::default();
     let node = config.offload.node_name.clone();
     // Local pods bound to the virtual node, cached and queued on change.
@@ -67,7 +73,7 @@ pub async fn run(local: Client, remote: Remote, config: Config) {
     let bound = watcher::Config::default().fields(&format!("spec.nodeName={node}"));
     let pod_events = watch_local(pods_api, bound, writer, queue.clone());
     // The accepted namespaces.
-    let (mappings_tx, mappings) = watch::channel(Mappings::new());
+    let mappings = mappings_tx.subscribe();
     let twins = Twins::default();
     let namespaces = follow_namespace_maps(
         local.clone(),
