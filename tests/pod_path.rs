@@ -281,8 +281,8 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
         }
     }
 
-    // 3b. The kubelet API of the virtual node: `kubectl logs` is the provider pod's log.
-    kubectl_logs_reach_the_provider(&local[0], &vk_ips).await;
+    // 3b. The kubelet API of the virtual node: `kubectl logs|exec` reach the provider's pod.
+    kubectl_logs_and_exec_reach_the_provider(&local[0], &vk_ips).await;
 
     // A ConfigMap change reaches the twin.
     let change = json!({"data": {"message": "changed"}});
@@ -507,11 +507,12 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     pair.undo_and_check().await;
 }
 
-/// `kubectl logs` of an offloaded pod (the API server → the virtual kubelet's kubelet API →
-/// the provider's pod log): the request made above is there; `-f` still streams a request made
-/// 16 s later (upstream cuts follows short, liqo#2523); a caller without credentials is refused
-/// by the kubelet API itself (upstream serves anyone).
-async fn kubectl_logs_reach_the_provider(pod: &Pod, vk_ips: &[String]) {
+/// `kubectl logs` and `exec` of an offloaded pod (the API server → the virtual kubelet's kubelet
+/// API → the provider's pod): the request made above is in the log; `-f` still streams a request
+/// made 16 s later (upstream cuts follows short, liqo#2523); exec runs in the provider's pod with
+/// its exit code; a caller without credentials is refused by the kubelet API itself (upstream
+/// serves anyone).
+async fn kubectl_logs_and_exec_reach_the_provider(pod: &Pod, vk_ips: &[String]) {
     let kc = peer_pair::env().cluster(SPEC.c).kubeconfig().to_path_buf();
     let name = pod.name_any();
     let log = kubectl(&kc, &["logs", "-n", NS, &name]).await;
@@ -531,6 +532,62 @@ async fn kubectl_logs_reach_the_provider(pod: &Pod, vk_ips: &[String]) {
     followed
         .until("GET /after-16s", std::time::Duration::from_secs(10))
         .await;
+
+    // exec runs in the provider's pod: its namespace is the twin, its Secret is mounted; the
+    // exit code and stdin come through.
+    let whoami = kubectl(
+        &kc,
+        &[
+            "exec",
+            "-n",
+            NS,
+            &name,
+            "-c",
+            "demo",
+            "--",
+            "liqo-demo",
+            "whoami",
+        ],
+    )
+    .await;
+    let remote_ns = format!("{NS}-{}", SPEC.c_id);
+    for part in [
+        format!("\"pod\":\"{name}\""),
+        format!("\"namespace\":\"{remote_ns}\""),
+        "\"secret\":\"s3cr3t\"".to_owned(),
+    ] {
+        assert!(
+            whoami.contains(&part),
+            "missing {part} in exec output {whoami}"
+        );
+    }
+    let failing = pods::kubectl_command(
+        &kc,
+        &[
+            "exec",
+            "-n",
+            NS,
+            &name,
+            "--",
+            "liqo-demo",
+            "--port",
+            "not-a-port",
+        ],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(
+        failing.status.code(),
+        Some(2),
+        "the remote exit code: {}",
+        String::from_utf8_lossy(&failing.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&failing.stderr).contains("not-a-port"),
+        "{}",
+        String::from_utf8_lossy(&failing.stderr)
+    );
 
     let url = format!("https://{}:10250", vk_ips[0]);
     let mut config = kube::Config::new(url.parse().unwrap());

@@ -6,7 +6,8 @@
 //!
 //! Configuration, all optional, from the environment (Kubernetes style):
 //! `PORT` (8080), `POD_NAME` (else the host name), `POD_NAMESPACE`, `POD_IP`, `DEMO_MESSAGE`,
-//! `DEMO_SECRET_FILE` (`/etc/demo/secret`). `--port N` overrides `PORT`.
+//! `DEMO_SECRET_FILE` (`/etc/demo/secret`). `--port N` overrides `PORT`. `liqo-demo whoami`
+//! prints the answer once and exits (for `kubectl exec`).
 
 // Its logs are its stdout and stderr, as any container's: that is what `kubectl logs` shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -19,6 +20,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let vars: BTreeMap<String, String> = std::env::vars().collect();
+    // `liqo-demo whoami`: the answer of `GET /whoami`, once, for `kubectl exec`.
+    if std::env::args().nth(1).as_deref() == Some("whoami") {
+        let identity = http::Identity::from_env(&vars);
+        let secret = std::fs::read_to_string(&identity.secret_file).ok();
+        print!(
+            "{}",
+            http::respond("GET /whoami", &identity, secret.as_deref()).1
+        );
+        return ExitCode::SUCCESS;
+    }
     let port = match http::port(
         std::env::args().skip(1),
         vars.get("PORT").map(String::as_str),

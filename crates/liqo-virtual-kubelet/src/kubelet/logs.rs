@@ -1,4 +1,4 @@
-//! `kubectl logs` of an offloaded pod: the local pod must be bound to this virtual node and its
+//! The kubelet API's backend, the provider's pods. `kubectl logs` of an offloaded pod: the local pod must be bound to this virtual node and its
 //! namespace accepted by the provider; the log is the provider pod's, streamed as it comes
 //! (followed with no time limit, unlike upstream — liqo#2523).
 
@@ -10,7 +10,9 @@ use http::StatusCode;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::LogParams;
 use kube::{Api, Client};
-use liqo_kubelet_api::{Backend, LogOptions, LogRequest, LogStream, Refusal};
+use liqo_kubelet_api::{
+    Backend, ExecRequest, ExecSession, LogOptions, LogRequest, LogStream, Refusal,
+};
 use tokio::sync::watch;
 
 use crate::reflection::mapping::Mappings;
@@ -38,36 +40,48 @@ impl Backend for ProviderLogs {
         let this = self.clone();
         async move { this.open(request).await }.boxed()
     }
+
+    fn exec(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
+        let this = self.clone();
+        async move { super::exec::start(&this, request).await }.boxed()
+    }
 }
 
 impl ProviderLogs {
     async fn open(&self, req: LogRequest) -> Result<LogStream, Refusal> {
-        let remote_ns = self.twin_namespace(&req).await?;
+        let remote_ns = self.twin_namespace(&req.namespace, &req.pod).await?;
         let params = log_params(&req.container, &req.options)?;
         let pods: Api<Pod> = Api::namespaced(self.remote.client(), &remote_ns);
-        let reader = pods
-            .log_stream(&req.pod, &params)
-            .await
-            .map_err(|e| provider_refusal(&req, &remote_ns, &e))?;
+        let reader = pods.log_stream(&req.pod, &params).await.map_err(|e| {
+            let what = format!(
+                "the log of pod {remote_ns}/{} container {}",
+                req.pod, req.container
+            );
+            provider_refusal(&what, &e)
+        })?;
         Ok(chunks(reader))
     }
 
-    /// The provider namespace of the request's pod, once it is known to be this node's.
-    async fn twin_namespace(&self, req: &LogRequest) -> Result<String, Refusal> {
-        let local: Api<Pod> = Api::namespaced(self.local.clone(), &req.namespace);
+    /// The provider namespace of pod `namespace/name`, once it is known to be this node's.
+    pub(crate) async fn twin_namespace(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<String, Refusal> {
+        let local: Api<Pod> = Api::namespaced(self.local.clone(), namespace);
         let pod = local
-            .get_opt(&req.pod)
+            .get_opt(name)
             .await
             .map_err(|e| {
                 Refusal::new(
                     StatusCode::BAD_GATEWAY,
-                    format!("failed to read pod {}/{}: {e}", req.namespace, req.pod),
+                    format!("failed to read pod {namespace}/{name}: {e}"),
                 )
             })?
             .ok_or_else(|| {
                 Refusal::new(
                     StatusCode::NOT_FOUND,
-                    format!("pod {}/{} not found", req.namespace, req.pod),
+                    format!("pod {namespace}/{name} not found"),
                 )
             })?;
         let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
@@ -75,22 +89,22 @@ impl ProviderLogs {
             return Err(Refusal::new(
                 StatusCode::NOT_FOUND,
                 format!(
-                    "pod {}/{} is not bound to virtual node {}",
-                    req.namespace, req.pod, self.node_name
+                    "pod {namespace}/{name} is not bound to virtual node {}",
+                    self.node_name
                 ),
             ));
         }
         self.mappings
             .borrow()
-            .get(&req.namespace)
+            .get(namespace)
             .cloned()
             .ok_or_else(|| {
                 Refusal::new(
                     StatusCode::NOT_FOUND,
                     format!(
-                        "namespace {} has no namespace accepted by the provider of {} \
+                        "namespace {namespace} has no namespace accepted by the provider of {} \
                          (NamespaceMap entry missing or not Accepted)",
-                        req.namespace, self.node_name
+                        self.node_name
                     ),
                 )
             })
@@ -125,7 +139,7 @@ fn log_params(container: &str, options: &LogOptions) -> Result<LogParams, Refusa
 }
 
 /// The provider's answer, with its status, said as the provider's.
-fn provider_refusal(req: &LogRequest, remote_ns: &str, e: &kube::Error) -> Refusal {
+pub(crate) fn provider_refusal(what: &str, e: &kube::Error) -> Refusal {
     let status = match e {
         kube::Error::Api(s) => StatusCode::from_u16(s.code).unwrap_or(StatusCode::BAD_GATEWAY),
         _ => StatusCode::BAD_GATEWAY,
@@ -133,9 +147,7 @@ fn provider_refusal(req: &LogRequest, remote_ns: &str, e: &kube::Error) -> Refus
     Refusal::new(
         status,
         format!(
-            "provider refused the log of pod {remote_ns}/{} container {}: {}",
-            req.pod,
-            req.container,
+            "the provider refused {what}: {}",
             liqo_kube::api_error::render(e)
         ),
     )

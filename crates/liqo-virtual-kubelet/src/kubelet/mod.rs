@@ -1,9 +1,10 @@
 //! Step 6 of the start-up (spec offloading.md §6.1): the kubelet HTTPS API of the virtual node,
-//! so `kubectl logs` of an offloaded pod reaches the provider's pod. It listens at the pod IP on
+//! so `kubectl logs` and `kubectl exec` of an offloaded pod reach the provider's pod. It listens at the pod IP on
 //! `--listen-port`, serves a certificate of the consumer's kubelet-serving signer (a CSR the
 //! controller manager approves for virtual kubelets) and, unlike upstream, which serves anyone,
 //! authenticates and authorises every caller as a kubelet does.
 
+mod exec;
 mod logs;
 
 use std::net::{IpAddr, SocketAddr};

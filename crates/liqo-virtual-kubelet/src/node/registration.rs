@@ -165,6 +165,9 @@ pub fn status(params: &NodeParams, vn: &VirtualNode, conditions: Vec<NodeConditi
                 port: i32::from(params.listen_port),
             }),
         }),
+        // The API server then forwards `kubectl exec`'s WebSocket as is: the kubelet API
+        // serves no SPDY.
+        declared_features: Some(vec![liqo_kubelet_api::WEBSOCKET_FEATURE.to_string()]),
         node_info: Some(NodeSystemInfo {
             // Upstream quirk 9 (kept, see fixed_labels): the consumer's version and amd64.
             kubelet_version: params.kubelet_version.clone(),
