@@ -6,7 +6,8 @@
 //! - a CSR by an administrator (not a tenant ServiceAccount) is left untouched;
 //! - the virtual kubelet's CSR for its Node is approved and kube-controller-manager issues the
 //!   certificate;
-//! - its CSR for a Node of no VirtualNode is denied with the failed check and a Warning Event.
+//! - its CSR for a Node of no VirtualNode is denied with the failed check and a Warning Event;
+//! - its CSR naming an address that is not its pod's is denied.
 
 #[path = "common/events.rs"]
 mod events;
@@ -23,7 +24,7 @@ use k8s_openapi::api::authentication::v1::TokenRequest;
 use k8s_openapi::api::certificates::v1::{
     CertificateSigningRequest, CertificateSigningRequestSpec,
 };
-use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, Pod, ServiceAccount};
 use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
 use kube::api::PostParams;
 use kube::config::{AuthInfo, KubeConfigOptions, Kubeconfig};
@@ -144,15 +145,38 @@ async fn virtual_kubelet(admin: &Client, kubeconfig: &Path) -> Client {
     .await
 }
 
-/// Creates CSR `name` for node `node` (CN `system:node:<node>`, O `system:nodes`, an IP SAN).
-async fn create_csr(client: &Client, name: &str, node: &str) -> CertificateSigningRequest {
+/// Runs a pod of the project image as the virtual kubelet's ServiceAccount; its IP once it runs.
+async fn vk_pod(admin: &Client) -> String {
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "vk", "namespace": TN},
+        "spec": {"serviceAccountName": VN, "terminationGracePeriodSeconds": 1,
+            "containers": [{"name": "vk", "image": "ghcr.io/liqoctl-rs/liqo:test",
+                "command": ["/usr/local/bin/liqo-demo"]}]},
+    }))
+    .unwrap();
+    let pods: Api<Pod> = Api::namespaced(admin.clone(), TN);
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    let running = until(&pods, "vk", "the virtual kubelet pod to run", |p| {
+        p.and_then(|p| p.status.as_ref()?.pod_ip.as_ref()).is_some()
+    })
+    .await;
+    running.status.unwrap().pod_ip.unwrap()
+}
+
+/// Creates CSR `name` for node `node` (CN `system:node:<node>`, O `system:nodes`, IP SAN `ip`).
+async fn create_csr(
+    client: &Client,
+    name: &str,
+    node: &str,
+    ip: &str,
+) -> CertificateSigningRequest {
     let mut params = CertificateParams::default();
     let cn = format!("system:node:{node}");
     params.distinguished_name.push(DnType::CommonName, cn);
     params
         .distinguished_name
         .push(DnType::OrganizationName, "system:nodes");
-    params.subject_alt_names = vec![SanType::IpAddress("10.0.0.7".parse().unwrap())];
+    params.subject_alt_names = vec![SanType::IpAddress(ip.parse().unwrap())];
     let key = KeyPair::generate().unwrap();
     let pem = params.serialize_request(&key).unwrap().pem().unwrap();
     let mut csr = CertificateSigningRequest {
@@ -216,12 +240,16 @@ async fn virtual_kubelet_serving_csrs_are_approved_or_denied() {
     );
     let csrs: Api<CertificateSigningRequest> = Api::all(admin.clone());
 
+    // The virtual kubelet's pod: a real process running as its ServiceAccount, whose address
+    // is the one SAN its CSR may name.
+    let vk_ip = vk_pod(&admin).await;
+
     // --- The admin's CSR first: still untouched once the later ones are decided. ---
-    let by_admin = create_csr(&admin, "by-admin", VN).await;
+    let by_admin = create_csr(&admin, "by-admin", VN, &vk_ip).await;
     tokio::spawn(kubelet_serving::run(ctx));
 
     // --- The virtual kubelet's CSR for its own Node: approved, then issued. ---
-    let valid = create_csr(&vk, "vk-serving", VN).await;
+    let valid = create_csr(&vk, "vk-serving", VN, &vk_ip).await;
     let requester = valid.spec.username.clone().unwrap_or_default();
     assert_eq!(requester, format!("system:serviceaccount:{TN}:{VN}"));
     let issued = until(&csrs, "vk-serving", "approved and issued", |c| {
@@ -240,7 +268,7 @@ async fn virtual_kubelet_serving_csrs_are_approved_or_denied() {
     assert_eq!(issued_cn(&certificate.0), format!("system:node:{VN}"));
 
     // --- A Node of no VirtualNode: denied, naming the check, with a Warning Event. ---
-    let stranger = create_csr(&vk, "vk-stranger", "elsewhere").await;
+    let stranger = create_csr(&vk, "vk-stranger", "elsewhere", &vk_ip).await;
     let denied = until(&csrs, "vk-stranger", "denied", |c| {
         c.is_some_and(|c| conditions(c).iter().any(|(t, ..)| t == "Denied"))
     })
@@ -256,7 +284,21 @@ async fn virtual_kubelet_serving_csrs_are_approved_or_denied() {
         .unwrap();
     assert!(note.contains(&expected), "{note}");
 
-    // The admin's CSR was there before both, and is still undecided.
+    // --- Its own Node, but an address that is not its pod's (the API server's): denied. ---
+    create_csr(&vk, "vk-foreign-ip", VN, "10.96.0.1").await;
+    let denied = until(&csrs, "vk-foreign-ip", "denied", |c| {
+        c.is_some_and(|c| conditions(c).iter().any(|(t, ..)| t == "Denied"))
+    })
+    .await;
+    let why = &conditions(&denied)[0].2;
+    assert!(
+        why.starts_with(&format!(
+            "IP SAN 10.96.0.1 is not an address of a pod of ServiceAccount {TN}/{VN}"
+        )),
+        "{why}"
+    );
+
+    // The admin's CSR was there before all three, and is still undecided.
     let untouched = csrs.get(&by_admin.name_any()).await.unwrap();
     assert_eq!(conditions(&untouched), []);
 }

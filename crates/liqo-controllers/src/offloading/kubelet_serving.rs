@@ -8,13 +8,18 @@
 //! touched. A tenant requester's CSR is approved when it asks for what kube-controller-manager
 //! signs for a kubelet (CN `system:node:<n>`, O `system:nodes`, IP/DNS SANs, serving usages)
 //! and `<n>` is a VirtualNode of the requester's namespace whose virtual kubelet runs as the
-//! requester; otherwise it is denied with the failed check as message, and a Warning Event.
+//! requester, its IP SANs are addresses of that ServiceAccount's pods (the virtual kubelet's)
+//! and its DNS SANs only the Node name — so a tenant's token cannot get the cluster CA to vouch
+//! for any other address; otherwise it is denied with the failed check as message, and a
+//! Warning Event.
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
-use kube::api::{Patch, PatchParams};
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{ListParams, Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::EventType;
 use kube::runtime::watcher;
@@ -60,6 +65,17 @@ pub struct Requester {
     pub service_account: String,
 }
 
+/// What a CSR asks for: the Node and its subject alternative names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Requested {
+    /// The Node (`system:node:<node>`).
+    pub node: String,
+    /// IP SANs.
+    pub ips: Vec<IpAddr>,
+    /// DNS SANs.
+    pub dns: Vec<String>,
+}
+
 /// What to do with a CSR.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -96,12 +112,12 @@ pub fn requester(csr: &CertificateSigningRequest) -> Option<Requester> {
     })
 }
 
-/// The Node name `csr` asks a serving certificate for, once its request and usages pass the
-/// kubelet-serving checks; else the failed check.
+/// The Node and SANs `csr` asks a serving certificate for, once its request and usages pass
+/// the kubelet-serving checks; else the failed check.
 ///
 /// # Errors
 /// The message naming the failed check.
-pub fn requested_node(csr: &CertificateSigningRequest) -> Result<String, String> {
+pub fn requested(csr: &CertificateSigningRequest) -> Result<Requested, String> {
     check_usages(csr.spec.usages.as_deref().unwrap_or_default())?;
     let (_, pem) = x509_parser::pem::parse_x509_pem(&csr.spec.request.0)
         .map_err(|e| format!("spec.request is not PEM: {e}"))?;
@@ -130,8 +146,12 @@ pub fn requested_node(csr: &CertificateSigningRequest) -> Result<String, String>
             "CN must be {NODE_CN_PREFIX}<node name>, not {common_names:?}"
         ));
     };
-    check_sans(request.requested_extensions().into_iter().flatten())?;
-    Ok(node.to_owned())
+    let (ips, dns) = check_sans(request.requested_extensions().into_iter().flatten())?;
+    Ok(Requested {
+        node: node.to_owned(),
+        ips,
+        dns,
+    })
 }
 
 /// An attribute's text; `?` when it is not a string (and so matches nothing expected).
@@ -153,15 +173,19 @@ fn check_usages(usages: &[String]) -> Result<(), String> {
     ))
 }
 
-/// Only IP and DNS SANs, at least one (the signer refuses a serving certificate without).
-fn check_sans<'a>(extensions: impl Iterator<Item = &'a ParsedExtension<'a>>) -> Result<(), String> {
-    let mut count = 0;
+/// Only IP and DNS SANs, at least one (the signer refuses a serving certificate without):
+/// `(IPs, DNS names)`.
+fn check_sans<'a>(
+    extensions: impl Iterator<Item = &'a ParsedExtension<'a>>,
+) -> Result<(Vec<IpAddr>, Vec<String>), String> {
+    let (mut ips, mut dns) = (Vec::new(), Vec::new());
     for extension in extensions {
         match extension {
             ParsedExtension::SubjectAlternativeName(san) => {
                 for general_name in &san.general_names {
                     match general_name {
-                        GeneralName::IPAddress(_) | GeneralName::DNSName(_) => count += 1,
+                        GeneralName::IPAddress(bytes) => ips.push(ip_of(bytes)?),
+                        GeneralName::DNSName(name) => dns.push((*name).to_owned()),
                         GeneralName::RFC822Name(e) => {
                             return Err(format!("email SAN {e} is not allowed"));
                         }
@@ -176,8 +200,44 @@ fn check_sans<'a>(extensions: impl Iterator<Item = &'a ParsedExtension<'a>>) -> 
             _ => {}
         }
     }
-    if count == 0 {
+    if ips.is_empty() && dns.is_empty() {
         return Err("no IP or DNS SAN".into());
+    }
+    Ok((ips, dns))
+}
+
+fn ip_of(bytes: &[u8]) -> Result<IpAddr, String> {
+    match bytes.len() {
+        4 => Ok(IpAddr::from(
+            <[u8; 4]>::try_from(bytes).expect("invariant: 4 bytes"),
+        )),
+        16 => Ok(IpAddr::from(
+            <[u8; 16]>::try_from(bytes).expect("invariant: 16 bytes"),
+        )),
+        n => Err(format!("an IP SAN of {n} bytes is no address")),
+    }
+}
+
+/// Every IP SAN is an address of the requester's pods and every DNS SAN is the Node name.
+///
+/// # Errors
+/// The first SAN that is neither, naming the requester.
+pub fn check_sans_belong(
+    requester: &Requester,
+    requested: &Requested,
+    pod_ips: &[IpAddr],
+) -> Result<(), String> {
+    let sa = format!("{}/{}", requester.namespace, requester.service_account);
+    if let Some(ip) = requested.ips.iter().find(|ip| !pod_ips.contains(ip)) {
+        return Err(format!(
+            "IP SAN {ip} is not an address of a pod of ServiceAccount {sa} (pods have {pod_ips:?})"
+        ));
+    }
+    if let Some(name) = requested.dns.iter().find(|n| **n != requested.node) {
+        return Err(format!(
+            "DNS SAN {name} is not the Node name {}",
+            requested.node
+        ));
     }
     Ok(())
 }
@@ -244,21 +304,51 @@ async fn reconcile(
     let Some(requester) = requester(&csr) else {
         return Ok(Action::await_change());
     };
-    // 2. The request itself, then the VirtualNode it names (read, not cached: no lag).
-    let decision = match requested_node(&csr) {
+    // 2. The request itself, then the VirtualNode it names and the requester's pods (read,
+    // not cached: no lag).
+    let decision = match requested(&csr) {
         Err(why) => Decision::Deny(why),
-        Ok(node) => {
+        Ok(wanted) => {
             let ns = &requester.namespace;
+            let node = &wanted.node;
             let vn = Api::<VirtualNode>::namespaced(ctx.client.clone(), ns)
-                .get_opt(&node)
+                .get_opt(node)
                 .await
                 .api(format!("read VirtualNode {ns}/{node}"))?;
-            check_virtual_node(&requester, &node, vn.as_ref())
+            match check_virtual_node(&requester, node, vn.as_ref()) {
+                Decision::Approve(message) => {
+                    let ips = pod_ips(&ctx, &requester).await?;
+                    match check_sans_belong(&requester, &wanted, &ips) {
+                        Ok(()) => Decision::Approve(message),
+                        Err(why) => Decision::Deny(why),
+                    }
+                }
+                deny => deny,
+            }
         }
     };
     // 3. Written once: a decided CSR is ignored from then on.
     write_decision(&ctx, &csr, &decision).await?;
     Ok(Action::await_change())
+}
+
+/// The addresses of the requester's running (not terminal) pods.
+async fn pod_ips(ctx: &Context, requester: &Requester) -> Result<Vec<IpAddr>, ReconcileError> {
+    let ns = &requester.namespace;
+    let sa = &requester.service_account;
+    let lp = ListParams::default().fields(&format!("spec.serviceAccountName={sa}"));
+    let pods = Api::<Pod>::namespaced(ctx.client.clone(), ns)
+        .list(&lp)
+        .await
+        .api(format!("list the pods of ServiceAccount {ns}/{sa}"))?;
+    Ok(pods
+        .items
+        .iter()
+        .filter_map(|p| p.status.as_ref())
+        .filter(|st| !matches!(st.phase.as_deref(), Some("Succeeded" | "Failed")))
+        .flat_map(|st| st.pod_ips.iter().flatten().map(|ip| ip.ip.clone()))
+        .filter_map(|ip| ip.parse().ok())
+        .collect())
 }
 
 /// Adds the Approved or Denied condition through the approval subresource, pinned to the read
@@ -326,8 +416,13 @@ mod tests {
         pem.into_bytes()
     }
 
+    /// The virtual kubelet pod's address.
+    fn vk_ip() -> IpAddr {
+        "10.0.0.7".parse().unwrap()
+    }
+
     fn ip() -> SanType {
-        SanType::IpAddress("10.0.0.7".parse().unwrap())
+        SanType::IpAddress(vk_ip())
     }
 
     fn csr(request: Vec<u8>, user: &str, usages: &[&str]) -> CertificateSigningRequest {
@@ -363,13 +458,22 @@ mod tests {
     /// What the reconcile decides, with `vns` the VirtualNodes of the cluster.
     fn decide(csr: &CertificateSigningRequest, vns: &[VirtualNode]) -> Option<Decision> {
         let requester = requester(csr)?;
-        Some(match requested_node(csr) {
+        Some(match requested(csr) {
             Err(why) => Decision::Deny(why),
-            Ok(node) => {
+            Ok(wanted) => {
+                let node = &wanted.node;
                 let vn = vns.iter().find(|vn| {
-                    vn.name_any() == node && vn.namespace().as_ref() == Some(&requester.namespace)
+                    vn.name_any() == *node && vn.namespace().as_ref() == Some(&requester.namespace)
                 });
-                check_virtual_node(&requester, &node, vn)
+                match check_virtual_node(&requester, node, vn) {
+                    Decision::Approve(m) => {
+                        match check_sans_belong(&requester, &wanted, &[vk_ip()]) {
+                            Ok(()) => Decision::Approve(m),
+                            Err(why) => Decision::Deny(why),
+                        }
+                    }
+                    deny => deny,
+                }
             }
         })
     }
@@ -493,5 +597,44 @@ mod tests {
         assert!(denial(&c).starts_with("usages"), "{}", denial(&c));
         c.spec.usages = Some(vec!["server auth".into()]);
         assert!(denial(&c).starts_with("usages"), "{}", denial(&c));
+    }
+}
+
+#[cfg(test)]
+mod san_tests {
+    use super::*;
+
+    #[test]
+    fn sans_must_be_the_requesters_pod_addresses_and_its_node_name() {
+        let requester = Requester {
+            namespace: "liqo-tenant-p".into(),
+            service_account: "liqo-p".into(),
+        };
+        let wanted = |ips: &[&str], dns: &[&str]| Requested {
+            node: "liqo-p".into(),
+            ips: ips.iter().map(|i| i.parse().unwrap()).collect(),
+            dns: dns.iter().map(ToString::to_string).collect(),
+        };
+        let pods: Vec<IpAddr> = vec!["198.18.0.9".parse().unwrap()];
+        assert!(
+            check_sans_belong(&requester, &wanted(&["198.18.0.9"], &["liqo-p"]), &pods).is_ok()
+        );
+        let why = check_sans_belong(&requester, &wanted(&["10.96.0.1"], &[]), &pods).unwrap_err();
+        assert!(
+            why.starts_with(
+                "IP SAN 10.96.0.1 is not an address of a pod of ServiceAccount liqo-tenant-p/liqo-p"
+            ),
+            "{why}"
+        );
+        let why = check_sans_belong(
+            &requester,
+            &wanted(&["198.18.0.9"], &["kubernetes.default"]),
+            &pods,
+        )
+        .unwrap_err();
+        assert_eq!(
+            why,
+            "DNS SAN kubernetes.default is not the Node name liqo-p"
+        );
     }
 }
