@@ -1,10 +1,11 @@
 //! The pod path on two real peered clusters (spec offloading.md §7): `liqoctl offload
 //! namespace` (remote-only pods), a Deployment of the demo workload placed by the pod webhook
 //! on the virtual node → ShadowPods and Running pods on the provider, Running pods on the
-//! consumer with the provider's status; a pod deleted on the consumer goes on the provider; a
-//! remote pod deleted on the provider comes back and the consumer's restart count goes up;
-//! a cordoned slice refuses a new pod on the provider and the consumer pod says why;
-//! `unpeer` drains the pods back to the consumer's node and leaves nothing on the provider. The ConfigMap and Secret the pods read are
+//! consumer with the provider's status and Events (its scheduler's `Scheduled`, copied once);
+//! a pod deleted on the consumer goes on the provider; a remote pod deleted on the provider
+//! comes back and the consumer's restart count goes up; a cordoned slice refuses a new pod on
+//! the provider and the consumer pod says why; `unpeer` drains the pods back to the consumer's
+//! node and leaves nothing on the provider. The ConfigMap and Secret the pods read are
 //! reflected (the remote process answers with their values), changes and deletions follow.
 
 mod common;
@@ -281,6 +282,9 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
         }
     }
 
+    // The provider scheduler's Event on each remote pod is copied onto its local pod.
+    provider_scheduled_events_reach_the_consumer_pods(&c, &local, &remote_by_name).await;
+
     // 3b. The kubelet API of the virtual node: `kubectl logs|exec` reach the provider's pod.
     kubectl_logs_and_exec_reach_the_provider(&local[0], &vk_ips).await;
 
@@ -505,6 +509,56 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     .await
     .unwrap();
     pair.undo_and_check().await;
+}
+
+/// Each local pod gets a `Scheduled` Event naming the twin namespace and the provider's node
+/// (the consumer's own one names the virtual node), once.
+async fn provider_scheduled_events_reach_the_consumer_pods(
+    c: &kube::Client,
+    local: &[std::sync::Arc<Pod>],
+    remote_by_name: &BTreeMap<String, &Pod>,
+) {
+    let remote_ns = format!("{NS}-{}", SPEC.c_id);
+    let wanted: Vec<(String, String)> = local
+        .iter()
+        .map(|pod| {
+            let name = pod.name_any();
+            let node = remote_by_name[&name]
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .expect("the remote pod is bound");
+            let note = format!(
+                "[provider {}] Successfully assigned {remote_ns}/{name} to {node}",
+                SPEC.p_id
+            );
+            (name, note)
+        })
+        .collect();
+    let copies = |events: &[std::sync::Arc<Event>], name: &str, note: &str| {
+        pods::notes_of(events, name, "Scheduled")
+            .iter()
+            .filter(|n| *n == note)
+            .count()
+    };
+    let events = until_list(
+        Api::<Event>::namespaced(c.clone(), NS),
+        watcher::Config::default(),
+        "the provider's Scheduled Event on each consumer pod",
+        pods::event_summary,
+        |events| wanted.iter().all(|(n, note)| copies(events, n, note) > 0),
+    )
+    .await;
+    let own = format!(" to {}", SPEC.p_id);
+    for (name, note) in &wanted {
+        assert_eq!(copies(&events, name, note), 1, "{name}: copied once");
+        assert!(
+            pods::notes_of(&events, name, "Scheduled")
+                .iter()
+                .any(|n| n.ends_with(&own)),
+            "{name}: the consumer's own Scheduled Event names the virtual node"
+        );
+    }
 }
 
 /// `kubectl logs` and `exec` of an offloaded pod (the API server → the virtual kubelet's kubelet

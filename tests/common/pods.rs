@@ -170,3 +170,24 @@ impl FollowedLog {
         );
     }
 }
+
+/// The notes of the Events with `reason` about pod `pod` among `events`.
+pub fn notes_of(
+    events: &[Arc<k8s_openapi::api::events::v1::Event>],
+    pod: &str,
+    reason: &str,
+) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| {
+            e.reason.as_deref() == Some(reason)
+                && e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(pod)
+        })
+        .map(|e| e.note.clone().unwrap_or_default())
+        .collect()
+}
+
+pub fn event_summary(e: &k8s_openapi::api::events::v1::Event) -> String {
+    let about = e.regarding.as_ref().and_then(|r| r.name.clone());
+    format!("{about:?} {:?} {:?}", e.reason, e.note)
+}

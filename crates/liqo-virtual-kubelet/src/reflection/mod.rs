@@ -4,10 +4,11 @@
 //! event-driven, with a periodic resync of everything as a safety net.
 //!
 //! Reflected so far: pods (as ShadowPods, status back), ConfigMaps, Secrets, Services and
-//! their EndpointSlices (as ShadowEndpointSlices). Events and ServiceAccount tokens are not
-//! reflected yet.
+//! their EndpointSlices (as ShadowEndpointSlices); the provider's Events of the remote pods come
+//! back onto the local pods (`events`). ServiceAccount tokens are not reflected yet.
 
 pub mod endpointslices;
+pub mod events;
 pub mod mapping;
 pub mod objects;
 pub mod pods;
@@ -101,6 +102,13 @@ pub async fn run(
         instance: Some(node.clone()),
     };
     let events = Recorder::new(local.clone(), reporter);
+    let provider_events = events::EventReflector::new(
+        local.clone(),
+        remote.clone(),
+        local_pods.clone(),
+        &config.offload,
+    )
+    .run(mappings.clone());
     let reflector = Arc::new(PodReflector {
         events,
         local,
@@ -118,7 +126,15 @@ pub async fn run(
     });
     let resync = resync(queue.clone(), local_pods);
     tokio::join!(
-        pod_events, namespaces, workers, resync, configmaps, secrets, services, slices
+        pod_events,
+        namespaces,
+        workers,
+        resync,
+        configmaps,
+        secrets,
+        services,
+        slices,
+        provider_events
     );
 }
 
