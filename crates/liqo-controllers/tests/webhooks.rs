@@ -97,6 +97,22 @@ fn origin() -> Value {
     json!({"offloading.liqo.io/origin": CONSUMER})
 }
 
+/// The refusal message of a merge patch that must fail.
+async fn refused_update(api: &Api<ShadowPod>, name: &str, patch: Value) -> String {
+    match api
+        .patch(name, &PatchParams::default(), &Patch::Merge(patch))
+        .await
+    {
+        Ok(updated) => panic!("the update of {name} was admitted: {updated:?}"),
+        Err(kube::Error::Api(e)) => {
+            assert_eq!(e.code, 403, "{e:?}");
+            assert!(e.message.contains("shadowpod.validate.liqo.io"), "{e:?}");
+            e.message
+        }
+        Err(e) => panic!("unexpected error: {e}"),
+    }
+}
+
 /// The refusal message of a create that must fail.
 async fn refused(api: &Api<ShadowPod>, shadow: &ShadowPod) -> String {
     match api.create(&PostParams::default(), shadow).await {
@@ -254,7 +270,7 @@ async fn shadow_pods_are_checked_against_origin_and_quota(admin: &Client, consum
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": {"name": "shadowpods", "namespace": TWIN},
             "rules": [{"apiGroups": ["offloading.liqo.io"], "resources": ["shadowpods"],
-                "verbs": ["create", "get", "list", "watch"]}],
+                "verbs": ["create", "get", "list", "watch", "patch", "update"]}],
         }),
     )
     .await
@@ -310,6 +326,29 @@ async fn shadow_pods_are_checked_against_origin_and_quota(admin: &Client, consum
     assert_eq!(first.labels()["liqo.io/creator-user"], USER);
     let message = refused(&api, &shadow("second", origin(), "600m")).await;
     assert!(message.contains("cpu quota exceeded"), "{message}");
+
+    // Updates: another user's name in the creator label is refused (it would charge their
+    // Quota), so is a pod spec beyond the Quota; other labels may change.
+    let relabel = |user: &str| json!({"metadata": {"labels": {"liqo.io/creator-user": user}}});
+    let message = refused_update(&api, "first", relabel("someone-else")).await;
+    assert!(
+        message.contains("label liqo.io/creator-user cannot be changed"),
+        "{message}"
+    );
+    let grow = json!({"spec": {"pod": {"containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+        "command": ["/usr/local/bin/liqo-demo", "--port", "18181"],
+        "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "2"}}}]}}});
+    let message = refused_update(&api, "first", grow).await;
+    assert!(message.contains("cpu quota exceeded"), "{message}");
+    let tagged = api
+        .patch(
+            "first",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"app": "web"}}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(tagged.labels()["app"], "web");
 
     // Once the first has ended, its share is free again.
     let admin_shadows: Api<ShadowPod> = Api::namespaced(admin.clone(), TWIN);

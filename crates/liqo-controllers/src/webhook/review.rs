@@ -31,6 +31,9 @@ pub struct AdmissionRequest {
     /// The object as it would be stored.
     #[serde(default)]
     pub object: Option<Value>,
+    /// The stored object an UPDATE changes.
+    #[serde(default)]
+    pub old_object: Option<Value>,
 }
 
 /// The requesting user.

@@ -1,7 +1,9 @@
 //! The provider's ShadowPod webhooks (offloading.md §7 step 8, §2.7): the mutating hook
 //! stamps the requesting user as `liqo.io/creator-user`; the validating hook checks the
 //! origin against the twin namespace and the request against the user's Quota (liqo#3137:
-//! ShadowPods that ended free their share).
+//! ShadowPods that ended free their share). Updates are checked too, where upstream checks
+//! creations only: the origin and creator labels cannot change (else a consumer could charge
+//! another user's Quota), and a changed pod spec is measured against the creator's Quota again.
 
 use std::collections::BTreeMap;
 
@@ -61,6 +63,24 @@ async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusa
         .clone()
         .and_then(|o| serde_json::from_value(o).ok())
         .ok_or_else(|| Refusal(400, "the request carries no ShadowPod".into()))?;
+    let mut user = request.user_info.username.clone();
+    if request.operation == "UPDATE" {
+        let old: ShadowPod = request
+            .old_object
+            .clone()
+            .and_then(|o| serde_json::from_value(o).ok())
+            .ok_or_else(|| Refusal(400, "the update carries no previous ShadowPod".into()))?;
+        check_update(&old, &shadow).map_err(forbidden)?;
+        if old.spec.pod == shadow.spec.pod {
+            return Ok(());
+        }
+        // The Quota charged is the creator's, whoever makes the change.
+        user = old
+            .labels()
+            .get(label::CREATOR_USER)
+            .cloned()
+            .unwrap_or(user);
+    }
     let namespace = request.namespace.clone().unwrap_or_default();
     let twin = Api::<Namespace>::all(client.clone())
         .get_opt(&namespace)
@@ -74,7 +94,7 @@ async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusa
         cluster.as_deref(),
     )?;
 
-    let user = &request.user_info.username;
+    let user = &user;
     let quotas = Api::<Quota>::all(client.clone())
         .list(&ListParams::default())
         .await
@@ -105,6 +125,21 @@ async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusa
         .filter_map(|s| s.spec.pod.clone())
         .collect();
     check_quota(&quota.spec, &shadow.spec.pod.unwrap_or_default(), &running).map_err(forbidden)
+}
+
+/// What an update may not change: the labels that say whose ShadowPod it is.
+fn check_update(old: &ShadowPod, new: &ShadowPod) -> Result<(), String> {
+    for key in [label::OFFLOADING_ORIGIN, label::CREATOR_USER] {
+        let (was, is) = (old.labels().get(key), new.labels().get(key));
+        if was != is {
+            return Err(format!(
+                "label {key} cannot be changed ({} → {})",
+                was.map_or("unset", String::as_str),
+                is.map_or("unset", String::as_str)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The origin label must be present and name the cluster the twin namespace belongs to.
@@ -202,6 +237,33 @@ mod tests {
     }
 
     #[test]
+    fn updates_keep_the_origin_and_the_creator() {
+        let with = |labels: Value| -> ShadowPod {
+            serde_json::from_value(json!({
+                "apiVersion": "offloading.liqo.io/v1beta1", "kind": "ShadowPod",
+                "metadata": {"name": "s", "labels": labels}, "spec": {}
+            }))
+            .unwrap()
+        };
+        let old = with(json!({"offloading.liqo.io/origin": "c", "liqo.io/creator-user": "u"}));
+        let relabelled = with(
+            json!({"offloading.liqo.io/origin": "c", "liqo.io/creator-user": "u", "app": "x"}),
+        );
+        assert!(check_update(&old, &relabelled).is_ok());
+        let stolen = with(json!({"offloading.liqo.io/origin": "c", "liqo.io/creator-user": "v"}));
+        assert_eq!(
+            check_update(&old, &stolen).unwrap_err(),
+            "label liqo.io/creator-user cannot be changed (u → v)"
+        );
+        let dropped = with(json!({"liqo.io/creator-user": "u"}));
+        assert!(
+            check_update(&old, &dropped)
+                .unwrap_err()
+                .contains("(c → unset)")
+        );
+    }
+
+    #[test]
     fn the_origin_must_match_the_twin_namespace() {
         let c = "cons".to_string();
         assert!(check_origin(Some(&c), Some("cons")).is_ok());
@@ -261,6 +323,7 @@ mod tests {
                 username: "cons-a1b2".into(),
             },
             object: Some(object),
+            old_object: None,
         };
         let with = mutate(&request(json!({"metadata": {"labels": {"app": "x"}}})));
         assert_eq!(

@@ -122,6 +122,8 @@ fn validating(namespace: &str) -> ValidatingWebhookConfiguration {
         "shadowpods",
     );
     shadow["namespaceSelector"] = shadow_pod_namespaces();
+    // Updates too (upstream: creations only): whose ShadowPod it is cannot be relabelled.
+    shadow["rules"][0]["operations"] = json!(["CREATE", "UPDATE"]);
     serde_json::from_value(json!({
         "metadata": meta(WEBHOOK_CONFIGURATION, None, &[]),
         "webhooks": [shadow],
