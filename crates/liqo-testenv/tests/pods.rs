@@ -85,6 +85,20 @@ fn container_status(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::ContainerS
     pod.status.as_ref()?.container_statuses.as_ref()?.first()
 }
 
+/// Waits until the pod's first container runs.
+async fn until_running(pods: &Api<Pod>, name: &str) {
+    let running = |p: Option<&Pod>| {
+        p.and_then(container_status)
+            .is_some_and(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
+    };
+    within(
+        "the container to run",
+        await_condition(pods.clone(), name, running),
+    )
+    .await
+    .unwrap();
+}
+
 async fn create(pod: serde_json::Value) -> (Api<Pod>, Pod) {
     let pods = Api::<Pod>::namespaced(ENV.cluster("pods").client(), "default");
     let pod: Pod = serde_json::from_value(pod).unwrap();
@@ -221,16 +235,7 @@ async fn a_deleted_pod_stops_its_running_process_and_goes_away() {
             "env": [{"name": name, "value": value}]}]}
     }))
     .await;
-    let running = |p: Option<&Pod>| {
-        p.and_then(container_status)
-            .is_some_and(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
-    };
-    within(
-        "the container to run",
-        await_condition(pods.clone(), "sleeper", running),
-    )
-    .await
-    .unwrap();
+    until_running(&pods, "sleeper").await;
     let pids = pids_with_env(&marker);
     assert_eq!(pids.len(), 1, "one process for the container: {pids:?}");
     let pid = pids[0];
@@ -395,16 +400,7 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
             "args": ["-c", "echo first; sleep 2; echo second; exec sleep 3600"]}]}
     }))
     .await;
-    let running = |p: Option<&Pod>| {
-        p.and_then(container_status)
-            .is_some_and(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
-    };
-    within(
-        "the container to run",
-        await_condition(pods.clone(), "logger", running),
-    )
-    .await
-    .unwrap();
+    until_running(&pods, "logger").await;
 
     // Follow: "second" is written 2 s after "first", while kubectl is already streaming.
     let mut child = kubectl(&["logs", "-f", "logger"])
