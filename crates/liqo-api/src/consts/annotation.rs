@@ -26,11 +26,16 @@ pub const OFFLOADING_PATCH_HASH: &str = "liqo.io/offloading-patch-hash";
 /// On a ForeignCluster: the peer is gone for good (`true`).
 pub const FOREIGN_CLUSTER_PERMANENTLY_UNREACHABLE: &str =
     "liqo.io/foreign-cluster-permanently-unreachable";
-/// On pods: the anti-affinity preset applied to their remote twin.
-pub const ANTI_AFFINITY_PRESET: &str = "liqo.io/anti-affinity-preset";
 /// On a ForeignCluster, written by `liqoctl peer`: the peer cluster's Liqo version when it
 /// was peered (upstream records none, so its users cannot see a skew: liqo#3143).
 pub const PEER_LIQO_VERSION: &str = "liqo.io/peer-liqo-version";
 /// On a ForeignCluster, written by `liqoctl peer`: this cluster's Liqo version when it was
 /// peered.
 pub const LOCAL_LIQO_VERSION: &str = "liqo.io/local-liqo-version";
+/// On a pod offloaded by a virtual kubelet: `propagate` (its own pod anti-affinity goes to the
+/// provider as is), `soft` or `hard` (pods sharing its labels preferred / required on
+/// different provider nodes).
+pub const ANTI_AFFINITY_PRESET: &str = "liqo.io/anti-affinity-preset";
+/// With a `soft`/`hard` preset: the comma-separated label keys the anti-affinity matches
+/// (else every label of the pod).
+pub const ANTI_AFFINITY_LABELS: &str = "liqo.io/anti-affinity-labels";

@@ -2,6 +2,7 @@
 //! node becomes a ShadowPod in its twin namespace; the remote pod's status comes back; a
 //! deletion on either side ends both.
 
+pub mod anti_affinity;
 pub mod translate;
 
 use std::sync::Arc;

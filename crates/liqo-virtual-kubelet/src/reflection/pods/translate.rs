@@ -70,7 +70,13 @@ pub fn shadow_pod(pod: &Pod, remote_ns: &str, offload: &Offload) -> ShadowPod {
         .filter(|(k, _)| k.as_str() != RESTARTS_ANNOTATION && !skip_annotations.contains(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let spec = pod.spec.clone().map(|s| remote_spec(s, patch));
+    let spec = pod.spec.clone().map(|s| {
+        let mut spec = remote_spec(s, patch);
+        if let Some(anti) = super::anti_affinity::remote_anti_affinity(pod) {
+            spec.affinity.get_or_insert_default().pod_anti_affinity = Some(anti);
+        }
+        spec
+    });
     ShadowPod {
         metadata: ObjectMeta {
             name: pod.metadata.name.clone(),

@@ -54,6 +54,39 @@ fn the_shadow_pod_carries_filtered_metadata_and_the_origin_labels() {
 }
 
 #[test]
+fn an_anti_affinity_preset_reaches_the_remote_spec_beside_the_patch() {
+    let mut pod = local_pod();
+    pod.annotations_mut()
+        .insert("liqo.io/anti-affinity-preset".into(), "hard".into());
+    let mut offload = offload();
+    offload.patch.affinity = serde_json::from_value(json!({"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}}))
+    .ok();
+    let affinity = shadow_pod(&pod, "demo-c", &offload)
+        .spec
+        .pod
+        .unwrap()
+        .affinity
+        .unwrap();
+    assert!(
+        affinity.node_affinity.is_some(),
+        "the patch's node affinity stays"
+    );
+    let anti = affinity.pod_anti_affinity.unwrap();
+    assert_eq!(
+        anti.required_during_scheduling_ignored_during_execution
+            .unwrap()[0]
+            .topology_key,
+        "kubernetes.io/hostname"
+    );
+    let plain = shadow_pod(&local_pod(), "demo-c", &self::offload())
+        .spec
+        .pod
+        .unwrap();
+    assert!(plain.affinity.and_then(|a| a.pod_anti_affinity).is_none());
+}
+
+#[test]
 fn the_remote_spec_is_unbound_placed_by_the_patch_and_without_local_credentials() {
     let spec = shadow_pod(&local_pod(), "demo-c", &offload())
         .spec
