@@ -128,6 +128,10 @@ async fn handle<B: Backend>(
             Ok(exec::upgrade(req, protocol, session))
         }
         Route::Healthz => Ok(Response::new(server::full("ok"))),
+        Route::NotServed(what) => Err(Refusal::new(
+            StatusCode::NOT_IMPLEMENTED,
+            format!("{what} is not served by this node yet (kubectl logs and exec are)"),
+        )),
     }
 }
 
@@ -140,6 +144,8 @@ enum Route {
     Exec(ExecRequest),
     /// `GET /healthz`.
     Healthz,
+    /// A kubelet route this server knows but does not serve (attach, port-forward).
+    NotServed(&'static str),
 }
 
 /// The SubjectAccessReview verb, as the kubelet maps methods.
@@ -164,10 +170,14 @@ impl Route {
                 Self::Exec(ExecRequest::parse(namespace, pod, container, query)?)
             }
             ["healthz"] => Self::Healthz,
+            ["attach", _, _, _] => Self::NotServed("attach"),
+            ["portForward", _, _] => Self::NotServed("port-forward"),
             _ => return Err(not_found()),
         };
         let allowed = match route {
-            Self::Exec(_) => method == hyper::Method::GET || method == hyper::Method::POST,
+            Self::Exec(_) | Self::NotServed(_) => {
+                method == hyper::Method::GET || method == hyper::Method::POST
+            }
             _ => method == hyper::Method::GET,
         };
         if !allowed {
@@ -183,7 +193,7 @@ impl Route {
     /// everything else here → `proxy`).
     fn subresource(&self) -> &'static str {
         match self {
-            Self::ContainerLogs(_) | Self::Exec(_) => "proxy",
+            Self::ContainerLogs(_) | Self::Exec(_) | Self::NotServed(_) => "proxy",
             Self::Healthz => "healthz",
         }
     }
@@ -226,6 +236,10 @@ mod tests {
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         let post = parse("POST", "/containerLogs/demo/web-1/web").unwrap_err();
         assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            parse("POST", "/portForward/demo/web-1").unwrap(),
+            Route::NotServed("port-forward")
+        );
         let bad = parse("GET", "/containerLogs/demo/web-1/web?tailLines=many").unwrap_err();
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.message.contains("tailLines"), "{}", bad.message);

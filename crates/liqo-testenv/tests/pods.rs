@@ -502,6 +502,15 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
         String::from_utf8_lossy(&missing.stderr)
     );
 
+    // attach is not served: said so, not a bare 404.
+    let attach = kubectl(&["attach", "logger"]).output().await.unwrap();
+    assert!(!attach.status.success());
+    assert!(
+        String::from_utf8_lossy(&attach.stderr).contains("attach is not served by this node yet"),
+        "{}",
+        String::from_utf8_lossy(&attach.stderr)
+    );
+
     pods.delete("logger", &Default::default()).await.unwrap();
     let uid = created.uid().unwrap();
     within(
