@@ -140,17 +140,18 @@ fn log_params(container: &str, options: &LogOptions) -> Result<LogParams, Refusa
 
 /// The provider's answer, with its status, said as the provider's.
 pub(crate) fn provider_refusal(what: &str, e: &kube::Error) -> Refusal {
-    let status = match e {
-        kube::Error::Api(s) => StatusCode::from_u16(s.code).unwrap_or(StatusCode::BAD_GATEWAY),
-        _ => StatusCode::BAD_GATEWAY,
-    };
-    Refusal::new(
-        status,
-        format!(
-            "the provider refused {what}: {}",
-            liqo_kube::api_error::render(e)
+    let cause = liqo_kube::api_error::render(e);
+    match e {
+        kube::Error::Api(s) => Refusal::new(
+            StatusCode::from_u16(s.code).unwrap_or(StatusCode::BAD_GATEWAY),
+            format!("the provider refused {what}: {cause}"),
         ),
-    )
+        // Not an answer: the provider's API server could not be reached (an outage).
+        _ => Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            format!("the provider's API server could not be reached for {what}: {cause}"),
+        ),
+    }
 }
 
 /// The reader's bytes as they arrive; one read error ends the stream after being passed on.
