@@ -181,6 +181,15 @@ async fn a_crashing_project_container_is_restarted_with_its_exit_code_and_log() 
         message.contains("no-such-command-hello"),
         "args expanded from env: {message}"
     );
+    // The last instance's output, as `kubectl logs --previous` reads it.
+    let previous = kubectl(&["logs", "--previous", "crasher"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&previous.stdout).contains("no-such-command-hello"),
+        "{previous:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Container logs as the node agent keeps them: one file per container,
-//! `<pods_dir>/<namespace>_<pod>_<uid>/<container>.log`, appended to across restarts. Follow
-//! waits on inotify for more; it ends when the client goes or the file is removed. The files
-//! carry no timestamps, so `timestamps`, `sinceSeconds` and `sinceTime` are not honoured, and
-//! `previous` is refused rather than answered with the wrong instance.
+//! `<pods_dir>/<namespace>_<pod>_<uid>/<container>.log`, the previous instance's beside it
+//! (`<container>.previous.log`). Follow waits on inotify for more; it ends when the client goes
+//! or the file is removed. The files carry no timestamps, so `timestamps`, `sinceSeconds` and
+//! `sinceTime` are not honoured.
 
 use std::path::{Path, PathBuf};
 
@@ -35,12 +35,6 @@ impl Backend for FileLogs {
 
 impl FileLogs {
     async fn open(&self, req: &LogRequest) -> Result<LogStream, Refusal> {
-        if req.options.previous {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "previous container instances' logs are not kept apart by the testenv node agent",
-            ));
-        }
         let path = self.locate(req)?;
         // Watch before reading, so nothing written between the last read and the wait is missed.
         let events = if req.options.follow {
@@ -90,9 +84,25 @@ impl FileLogs {
                     ),
                 )
             })?;
-        let path = newest.path().join(format!("{}.log", req.container));
-        if path.exists() {
-            Ok(path)
+        let current = newest.path().join(format!("{}.log", req.container));
+        if req.options.previous {
+            let previous = newest
+                .path()
+                .join(format!("{}.previous.log", req.container));
+            return if previous.exists() {
+                Ok(previous)
+            } else {
+                Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "previous terminated container {} in pod {}/{} not found",
+                        req.container, req.namespace, req.pod
+                    ),
+                ))
+            };
+        }
+        if current.exists() {
+            Ok(current)
         } else {
             Err(Refusal::new(
                 StatusCode::NOT_FOUND,

@@ -349,6 +349,8 @@ impl Worker {
             None => (program, args),
         };
         let log = self.dir.join(format!("{}.log", spec.name));
+        // The last instance's output stays readable (`kubectl logs --previous`).
+        let _ = std::fs::rename(&log, self.dir.join(format!("{}.previous.log", spec.name)));
         let cluster = self.cfg.cluster.clone();
         match process::spawn_with_env(
             &cluster,
