@@ -1,5 +1,7 @@
 //! A provider outage seen from the consumer's offloaded pods, on two real peered clusters
-//! (spec offloading.md §7, the pod-status controller): with the provider's API server frozen,
+//! (spec offloading.md §7, the pod-status controller). First, a pod bound to the virtual node
+//! with requests beyond the slice is refused by the provider's Quota and says so. Then, with
+//! the provider's API server frozen,
 //! the virtual node turns NotReady and the offloaded pod is labelled
 //! `liqo.io/remote-unavailable` with Ready False; once it is back, the pod is Ready again and
 //! unlabelled. Frozen once more, for good: `unpeer --force` deletes the offloaded pod with grace
@@ -17,7 +19,8 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
-use kube::api::PostParams;
+use k8s_openapi::api::events::v1::Event;
+use kube::api::{ListParams, PostParams};
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::consts::label;
@@ -46,7 +49,10 @@ fn env() -> Env {
     let flags = |(_, id, cidr): (&str, &str, &str)| {
         vec![format!("--cluster-id={id}"), format!("--pod-cidr={cidr}")]
     };
-    common::install_all(&env, vec![(C.0, flags(C)), (P.0, flags(P))]);
+    // The provider enforces its Quotas (the default, as upstream's, is None).
+    let mut provider = flags(P);
+    provider.push("--default-limits-enforcement=Soft".into());
+    common::install_all(&env, vec![(C.0, flags(C)), (P.0, provider)]);
     env
 }
 
@@ -82,6 +88,10 @@ fn deployment() -> Deployment {
         },
     }))
     .unwrap()
+}
+
+fn virtual_nodes_selector() -> String {
+    format!("{}={}", label::TYPE, label::TYPE_VIRTUAL_NODE)
 }
 
 fn unavailable(p: &Pod) -> bool {
@@ -135,6 +145,48 @@ async fn offloaded_pods_follow_a_provider_outage_and_force_unpeer_removes_them()
     .await;
     let offloaded = ready[0].uid().unwrap();
 
+    // 0. Requests beyond the slice, bound straight to the virtual node (the consumer's
+    // scheduler would keep such a pod Pending): the provider's Quota refuses its ShadowPod and
+    // the consumer pod says why.
+    let virtual_node = Api::<Node>::all(c.clone())
+        .list(&ListParams::default().labels(&virtual_nodes_selector()))
+        .await
+        .unwrap()
+        .items[0]
+        .name_any();
+    let greedy: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "greedy", "namespace": NS},
+        "spec": {"nodeName": virtual_node, "containers": [{"name": "demo",
+            "image": "ghcr.io/liqoctl-rs/liqo:test", "command": ["/usr/local/bin/liqo-demo"],
+            "resources": {"requests": {"cpu": "1000"}}}]},
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &greedy).await.unwrap();
+    until_list(
+        Api::<Event>::namespaced(c.clone(), NS),
+        watcher::Config::default(),
+        "a Warning OffloadingRefused (quota exceeded) on the greedy pod",
+        |e| {
+            format!(
+                "{:?} {:?} {:?}",
+                e.regarding.as_ref().and_then(|r| r.name.clone()),
+                e.reason,
+                e.note
+            )
+        },
+        |events| {
+            events.iter().any(|e| {
+                e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some("greedy")
+                    && e.reason.as_deref() == Some("OffloadingRefused")
+                    && e.note
+                        .as_deref()
+                        .is_some_and(|n| n.contains("quota exceeded"))
+            })
+        },
+    )
+    .await;
+    pods.delete("greedy", &Default::default()).await.unwrap();
+
     // 1. The provider's API server frozen: NotReady virtual node, pod labelled and not Ready.
     let provider = env.cluster(P.0);
     provider.pause_apiserver().unwrap();
@@ -187,11 +239,7 @@ async fn offloaded_pods_follow_a_provider_outage_and_force_unpeer_removes_them()
     )
     .await;
     let virtual_nodes = Api::<Node>::all(c.clone())
-        .list(&kube::api::ListParams::default().labels(&format!(
-            "{}={}",
-            label::TYPE,
-            label::TYPE_VIRTUAL_NODE
-        )))
+        .list(&ListParams::default().labels(&virtual_nodes_selector()))
         .await
         .unwrap();
     assert!(
