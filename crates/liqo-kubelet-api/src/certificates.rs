@@ -94,8 +94,9 @@ pub struct ServingRequest {
     pub node_name: String,
     /// The addresses the API server dials (IP SANs).
     pub ips: Vec<IpAddr>,
-    /// Approve the request with the caller's own rights (testenv's node agent, which is an
-    /// admin); otherwise an approver must (the controller manager's, for virtual kubelets).
+    /// Approve (and afterwards delete) the request with the caller's own rights (testenv's node
+    /// agent, which is an admin); otherwise an approver must (the controller manager's, for
+    /// virtual kubelets).
     pub self_approve: bool,
     /// How long to wait for the certificate.
     pub timeout: Duration,
@@ -164,8 +165,13 @@ pub async fn serving_certificate(
     if request.self_approve {
         approve(&csrs, &name).await?;
     }
-    let cert = wait_issued(&csrs, &name, request.timeout).await?;
-    Ok((cert, key_pem))
+    let cert = wait_issued(&csrs, &name, request.timeout).await;
+    // Who approved its own request cleans it up too (the certificate is all it was for);
+    // others leave that to whoever may delete CSRs (the VirtualNode's teardown).
+    if request.self_approve {
+        let _ = csrs.delete(&name, &Default::default()).await;
+    }
+    Ok((cert?, key_pem))
 }
 
 /// A P-256 key and the PEM request of the kubelet's subject and SANs.

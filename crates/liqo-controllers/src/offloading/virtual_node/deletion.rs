@@ -1,5 +1,5 @@
 //! The deletion routine of a VirtualNode (spec offloading.md §5.3): cordon and drain its Node,
-//! stop the virtual kubelet, delete its bindings and the Node, the provider's NamespaceMaps
+//! stop the virtual kubelet, delete its bindings, serving CSRs and the Node, the provider's NamespaceMaps
 //! after the last VirtualNode, then release the finalizer. With `createNode=false` only the
 //! Node part runs.
 //!
@@ -313,12 +313,45 @@ async fn delete_identity(ctx: &Context, vn: &VirtualNode) -> Result<(), Reconcil
             .await,
     )
     .api(format!("delete ClusterRoleBinding {crb}"))?;
+    delete_serving_csrs(ctx, vn).await?;
     ignore_404(
         Api::<ServiceAccount>::namespaced(ctx.client.clone(), &ns)
             .delete(&vn_name, &DeleteParams::default())
             .await,
     )
     .api(format!("delete ServiceAccount {ns}/{vn_name}"))
+}
+
+/// The serving-certificate CSRs the virtual kubelet asked for (one per start): cluster-scoped,
+/// so nothing owns them, and the virtual kubelet may not delete CSRs itself.
+async fn delete_serving_csrs(ctx: &Context, vn: &VirtualNode) -> Result<(), ReconcileError> {
+    use crate::offloading::kubelet_serving::{SIGNER, virtual_kubelet_service_account};
+    use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+    let ns = vn.namespace().unwrap_or_default();
+    let requester = format!(
+        "system:serviceaccount:{ns}:{}",
+        virtual_kubelet_service_account(vn)
+    );
+    let csrs: Api<CertificateSigningRequest> = Api::all(ctx.client.clone());
+    let params = ListParams::default().fields(&format!("spec.signerName={SIGNER}"));
+    let listed = csrs
+        .list(&params)
+        .await
+        .api("list the kubelet-serving CSRs")?;
+    for csr in listed
+        .items
+        .iter()
+        .filter(|c| c.spec.username.as_deref() == Some(requester.as_str()))
+    {
+        let name = csr.name_any();
+        ignore_404(
+            csrs.delete(&name, &DeleteParams::default())
+                .await
+                .map(|_| ()),
+        )
+        .api(format!("delete CertificateSigningRequest {name}"))?;
+    }
+    Ok(())
 }
 
 /// The provider's NamespaceMaps go with its last VirtualNode.
