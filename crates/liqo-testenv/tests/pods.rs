@@ -399,6 +399,14 @@ fn kubectl(args: &[&str]) -> tokio::process::Command {
     cmd
 }
 
+/// `kubectl args` fails and its stderr names `cause`.
+async fn fails_naming(args: &[&str], cause: &str) {
+    let out = kubectl(args).output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "kubectl {args:?} succeeded");
+    assert!(stderr.contains(cause), "kubectl {args:?}: {stderr}");
+}
+
 #[tokio::test]
 async fn kubectl_logs_and_exec_reach_the_containers() {
     use tokio::io::AsyncBufReadExt;
@@ -442,16 +450,7 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
     );
     assert_eq!(String::from_utf8_lossy(&tail.stdout), "second\n");
     // A container the pod does not have: the API server refuses before asking the node.
-    let other = kubectl(&["logs", "logger", "-c", "nope"])
-        .output()
-        .await
-        .unwrap();
-    assert!(!other.status.success());
-    assert!(
-        String::from_utf8_lossy(&other.stderr).contains("nope"),
-        "{}",
-        String::from_utf8_lossy(&other.stderr)
-    );
+    fails_naming(&["logs", "logger", "-c", "nope"], "nope").await;
 
     // exec: the container's environment, both output streams and the exit code.
     let exec = kubectl(&[
@@ -500,25 +499,14 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
     );
     assert!(cat.status.success());
     // A binary the image does not have is named.
-    let missing = kubectl(&["exec", "logger", "--", "nginx"])
-        .output()
-        .await
-        .unwrap();
-    assert!(!missing.status.success());
-    assert!(
-        String::from_utf8_lossy(&missing.stderr).contains("nginx"),
-        "{}",
-        String::from_utf8_lossy(&missing.stderr)
-    );
+    fails_naming(&["exec", "logger", "--", "nginx"], "nginx").await;
 
     // attach is not served: said so, not a bare 404.
-    let attach = kubectl(&["attach", "logger"]).output().await.unwrap();
-    assert!(!attach.status.success());
-    assert!(
-        String::from_utf8_lossy(&attach.stderr).contains("attach is not served by this node yet"),
-        "{}",
-        String::from_utf8_lossy(&attach.stderr)
-    );
+    fails_naming(
+        &["attach", "logger"],
+        "attach is not served by this node yet",
+    )
+    .await;
 
     pods.delete("logger", &Default::default()).await.unwrap();
     let uid = created.uid().unwrap();
