@@ -270,6 +270,12 @@ where
         }
     }
     drop(stdin);
+    // The caller is gone before the command ended (Ctrl-C, a dropped connection): nobody reads
+    // its output any more, so it is stopped (dropping the session kills it) instead of left
+    // running with this task waiting on it.
+    if !finisher.is_finished() {
+        finisher.abort();
+    }
     let _ = finisher.await;
     let _ = writer.await;
 }
