@@ -7,11 +7,13 @@
 //! Configuration, all optional, from the environment (Kubernetes style):
 //! `PORT` (8080), `POD_NAME` (else the host name), `POD_NAMESPACE`, `POD_IP`, `DEMO_MESSAGE`,
 //! `DEMO_SECRET_FILE` (`/etc/demo/secret`). `--port N` overrides `PORT`. `liqo-demo whoami`
-//! prints the answer once and exits (for `kubectl exec`).
+//! prints the answer once and exits (for `kubectl exec`); `liqo-demo get http://<ip>:<port>/<path>`
+//! prints another server's answer (exit 1 unless 2xx), to reach pods and Services from a pod.
 
 // Its logs are its stdout and stderr, as any container's: that is what `kubectl logs` shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod client;
 mod http;
 
 use std::collections::BTreeMap;
@@ -29,6 +31,28 @@ fn main() -> ExitCode {
             http::respond("GET /whoami", &identity, secret.as_deref()).1
         );
         return ExitCode::SUCCESS;
+    }
+    // `liqo-demo get <url>`: another server's answer, as curl in a pod.
+    if std::env::args().nth(1).as_deref() == Some("get") {
+        let Some(url) = std::env::args().nth(2) else {
+            eprintln!("liqo-demo get: missing <url> (http://<ip>:<port>/<path>)");
+            return ExitCode::from(2);
+        };
+        return match client::get(&url) {
+            Ok((code, body)) => {
+                print!("{body}");
+                if (200..300).contains(&code) {
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!("liqo-demo get: {url} answered {code}");
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("liqo-demo get: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let port = match http::port(
         std::env::args().skip(1),

@@ -282,6 +282,7 @@ impl Env {
                             format!("--node-ip={}", net.node_ip),
                             format!("--node-netns={}", net.netns),
                             format!("--wan-host-ip={}", net.host_ip),
+                            format!("--node-pod-cidr={}", net.pod_cidr),
                         ]);
                     }
                     let log = cluster.dir().join("logs").join("node-agent.log");
@@ -356,6 +357,7 @@ fn pods_placeholder(cluster_dir: &Path, bin_dir: &Path) -> PodsConfig {
         ca_pem: String::new(),
         network: None,
         exec: Default::default(),
+        sandboxes: Default::default(),
     }
 }
 

@@ -202,15 +202,36 @@ pub async fn run(
         Some(pods) => crate::pods::run(client.clone(), pods, shutdown.clone()).left_future(),
         None => std::future::ready(()).right_future(),
     };
-    let services = match cfg.network.clone() {
-        Some(net) => {
-            crate::services::run(client.clone(), cfg.cluster.clone(), net, shutdown.clone())
-                .left_future()
-        }
-        None => std::future::ready(()).right_future(),
+    let sandboxes = cfg
+        .pods
+        .as_ref()
+        .map(|p| p.sandboxes.clone())
+        .unwrap_or_default();
+    let (services, cluster_ips) = match cfg.network.clone() {
+        Some(net) => (
+            crate::services::run(
+                client.clone(),
+                cfg.cluster.clone(),
+                net.clone(),
+                shutdown.clone(),
+            )
+            .left_future(),
+            crate::services::run_cluster_ips(
+                client.clone(),
+                cfg.cluster.clone(),
+                net,
+                sandboxes,
+                shutdown.clone(),
+            )
+            .left_future(),
+        ),
+        None => (
+            std::future::ready(()).right_future(),
+            std::future::ready(()).right_future(),
+        ),
     };
     let heartbeat = heartbeat(&client, &cfg, &node, shutdown);
-    tokio::join!(pods, services, heartbeat);
+    tokio::join!(pods, services, cluster_ips, heartbeat);
     if let Some(kubelet) = kubelet {
         kubelet.task.abort();
     }
@@ -365,6 +386,7 @@ mod tests {
                 node_ip: "172.31.9.2".parse().unwrap(),
                 netns: "lt-x-a".into(),
                 host_ip: "172.31.9.1".parse().unwrap(),
+                pod_cidr: "10.244.0.0/16".parse().unwrap(),
             }),
             ..cfg
         };

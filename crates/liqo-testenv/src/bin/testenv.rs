@@ -73,12 +73,14 @@ enum Command {
         pods_dir: PathBuf,
         #[arg(long)]
         bin_dir: PathBuf,
-        #[arg(long, requires_all = ["node_netns", "wan_host_ip"])]
+        #[arg(long, requires_all = ["node_netns", "wan_host_ip", "node_pod_cidr"])]
         node_ip: Option<Ipv4Addr>,
         #[arg(long)]
         node_netns: Option<String>,
         #[arg(long)]
         wan_host_ip: Option<Ipv4Addr>,
+        #[arg(long)]
+        node_pod_cidr: Option<liqo_testenv::net::Ipv4Cidr>,
     },
 }
 
@@ -128,12 +130,14 @@ async fn run(cli: Cli) -> Result<()> {
             node_ip,
             node_netns,
             wan_host_ip,
+            node_pod_cidr,
         } => {
-            let network = match (node_ip, node_netns, wan_host_ip) {
-                (Some(node_ip), Some(netns), Some(host_ip)) => Some(NodeNetwork {
+            let network = match (node_ip, node_netns, wan_host_ip, node_pod_cidr) {
+                (Some(node_ip), Some(netns), Some(host_ip), Some(pod_cidr)) => Some(NodeNetwork {
                     node_ip,
                     netns,
                     host_ip,
+                    pod_cidr,
                 }),
                 _ => None,
             };
@@ -146,6 +150,7 @@ async fn run(cli: Cli) -> Result<()> {
                 ca_pem: String::new(),
                 network: None,
                 exec: Default::default(),
+                sandboxes: Default::default(),
             };
             let capacity = NodeCapacity { cpu, memory, pods };
             let cfg = NodeAgentConfig {

@@ -66,7 +66,11 @@ pub(crate) async fn start(
     network: Option<&NodeNetwork>,
 ) -> Result<KubeletApi, Error> {
     let ip = network.map_or(Ipv4Addr::LOCALHOST, |n| n.node_ip);
-    let listener = listen(network, SocketAddr::new(IpAddr::V4(ip), 0)).map_err(|e| {
+    let listener = crate::net::listen_in(
+        network.map(|n| n.netns.as_str()),
+        SocketAddr::new(IpAddr::V4(ip), 0),
+    )
+    .map_err(|e| {
         Error::State(format!(
             "kubelet API of {}: failed to listen on {ip}: {e}",
             pods.node_name
@@ -101,32 +105,6 @@ pub(crate) async fn start(
     let task = liqo_kubelet_api::serve(listener, &tls, auth, backend)
         .map_err(|e| Error::State(format!("kubelet API of {}: {e}", pods.node_name)))?;
     Ok(KubeletApi { port, task })
-}
-
-/// A listener at `addr`, inside the node's network namespace when it has one (the socket stays
-/// there after the binding thread leaves it).
-fn listen(
-    network: Option<&NodeNetwork>,
-    addr: SocketAddr,
-) -> std::io::Result<tokio::net::TcpListener> {
-    let std_listener = match network {
-        None => std::net::TcpListener::bind(addr)?,
-        Some(net) => {
-            let path = format!("/run/netns/{}", net.netns);
-            std::thread::scope(|s| {
-                s.spawn(|| {
-                    let ns = std::fs::File::open(&path)?;
-                    nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET)
-                        .map_err(std::io::Error::from)?;
-                    std::net::TcpListener::bind(addr)
-                })
-                .join()
-                .expect("invariant: binding does not panic")
-            })?
-        }
-    };
-    std_listener.set_nonblocking(true)?;
-    tokio::net::TcpListener::from_std(std_listener)
 }
 
 /// `error: cause: cause…` on one line.

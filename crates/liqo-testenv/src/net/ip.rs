@@ -78,3 +78,32 @@ fn batch(global: &[&str], lines: &[String]) -> Result<String, Error> {
         })
     }
 }
+
+/// Runs `nft -f -` with `script` in namespace `netns`.
+pub(crate) async fn apply_nft(netns: &str, script: &str) -> Result<(), String> {
+    let mut child = tokio::process::Command::new("ip")
+        .args(["netns", "exec", netns, "nft", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot run nft in {netns}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        tokio::io::AsyncWriteExt::write_all(&mut stdin, script.as_bytes())
+            .await
+            .map_err(|e| format!("cannot write to nft: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .map_err(|e| format!("nft in {netns}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "nft in {netns}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}

@@ -1,7 +1,8 @@
 //! The test network of an environment, when it asks for one: a Linux bridge in the host
 //! network namespace plays "the internet" (the WAN), each cluster's node is a network
 //! namespace plugged into it, and behind each node a pod bridge holds the cluster's pod CIDR.
-//! Test pods are plain network namespaces on that pod bridge.
+//! Test pods are plain network namespaces on that pod bridge; the node agent puts each
+//! ordinary pod in a sandbox there too.
 //!
 //! Names carry a random environment id, so environments of parallel test threads and
 //! processes never clash:
@@ -13,6 +14,10 @@
 //! | node veth, host side | `lv-<id>-<i>` | port of `lw-<id>` |
 //! | pod bridge (node netns) | `cbr0` | first address of the pod CIDR |
 //! | test pod netns | `lt-<id>-<cluster>.<pod>` | `eth0` from the pod CIDR, `.10` onwards |
+//! | pod sandbox netns | `lt-<id>-<cluster>.p<uid hash>` | `eth0` from the pod CIDR's upper half (see `sandbox`) |
+//!
+//! Each node namespace masquerades its pods' traffic leaving by the WAN (table
+//! [`EGRESS_TABLE`]), so pods reach the host's API server as from behind a real node.
 //!
 //! The environment's directory records the id (`network.json`) before anything is created, so
 //! a test process killed before its teardown has its leftovers removed by the next start.
@@ -20,6 +25,8 @@
 mod cidr;
 mod ip;
 mod pod;
+mod sandbox;
+mod setns;
 
 use std::net::Ipv4Addr;
 use std::path::Path;
@@ -28,9 +35,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde::{Deserialize, Serialize};
 
 pub use cidr::Ipv4Cidr;
-pub(crate) use ip::exec_in;
+pub(crate) use ip::{apply_nft, exec_in};
 use ip::{run, run_ip, run_ip_batch, run_ip_batch_forced};
 pub use pod::{PingReport, TestPod, ping_in};
+pub use sandbox::{Sandbox, Sandboxes};
+pub use setns::{connect_in, listen_in};
 
 use crate::Error;
 
@@ -46,6 +55,8 @@ pub const NODE_INTERFACE: &str = "eth0";
 const FIRST_TEST_POD_HOST: u32 = 10;
 /// Host number of the first node on the WAN (the host bridge is `.1`).
 const FIRST_NODE_HOST: u32 = 2;
+/// The nftables table (family `ip`) in each node namespace masquerading pods' egress.
+pub const EGRESS_TABLE: &str = "liqo-testenv-egress";
 /// File in the environment directory naming the network's id.
 const NETWORK_FILE: &str = "network.json";
 /// Where `ip netns` keeps named namespaces.
@@ -63,6 +74,8 @@ pub struct NodeNetwork {
     pub netns: String,
     /// The host's address on the WAN bridge: the API server is reachable there from the node.
     pub host_ip: Ipv4Addr,
+    /// The cluster's pod CIDR, on the node's pod bridge: ordinary pods get their address here.
+    pub pod_cidr: Ipv4Cidr,
 }
 
 /// What an environment records about its network, so another process can remove it.
@@ -227,11 +240,22 @@ impl Wan {
             "enable forwarding in",
             &netns,
         )?;
+        // Pods reach the host (their API server) and the WAN from the node's address, as
+        // behind a real node; tunnel traffic leaves by the gateway's interface, unchanged.
+        let egress = format!(
+            "table ip {EGRESS_TABLE} {{ chain postrouting {{ type nat hook postrouting priority srcnat; policy accept; oifname \"{NODE_INTERFACE}\" ip saddr {pod_cidr} masquerade; }}; }}"
+        );
+        run(
+            exec_in(&netns, "nft", &[&egress]),
+            "masquerade pod egress in",
+            &netns,
+        )?;
         Ok(ClusterNet {
             node: NodeNetwork {
                 node_ip: host,
                 netns,
                 host_ip: self.record.host_ip,
+                pod_cidr,
             },
             pod_cidr,
             next_pod: AtomicU32::new(0),

@@ -4,6 +4,7 @@
 mod address;
 mod env;
 mod exec;
+mod placement;
 mod probe;
 mod status;
 mod volumes;
@@ -31,6 +32,8 @@ pub const COMPONENT_LABEL: &str = "networking.liqo.io/component";
 /// [`COMPONENT_LABEL`] value of gateway pods: on a test network they run in the node's
 /// network namespace, like hostNetwork pods.
 pub const GATEWAY_COMPONENT: &str = "gateway";
+/// Liqo's namespace: its pods, and those of `liqo-*` namespaces, share the host's network.
+pub const LIQO_NAMESPACE: &str = "liqo";
 
 /// Where the agent finds binaries and writes pod files.
 #[derive(Debug, Clone)]
@@ -51,6 +54,8 @@ pub struct PodsConfig {
     pub network: Option<crate::net::NodeNetwork>,
     /// The running containers, for `kubectl exec`.
     pub exec: ExecRegistry,
+    /// The pods' network sandboxes on a test network.
+    pub sandboxes: crate::net::Sandboxes,
 }
 
 impl PodsConfig {

@@ -3,20 +3,24 @@
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// Bound on one probe (the kubelet's default `timeoutSeconds`).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// `GET http://host:port/path` answered with 2xx or 3xx.
-pub async fn http_get(host: &str, port: u16, path: &str) -> bool {
-    tokio::time::timeout(PROBE_TIMEOUT, get(host, port, path))
+/// `GET http://host:port/path` answered with 2xx or 3xx, sent from network namespace `netns`
+/// (the pod's own, where its address is local), else from the agent's.
+pub async fn http_get(netns: Option<&str>, host: &str, port: u16, path: &str) -> bool {
+    tokio::time::timeout(PROBE_TIMEOUT, get(netns, host, port, path))
         .await
         .unwrap_or(false)
 }
 
-async fn get(host: &str, port: u16, path: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect((host, port)).await else {
+async fn get(netns: Option<&str>, host: &str, port: u16, path: &str) -> bool {
+    let Ok(ip) = host.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let addr = std::net::SocketAddr::new(ip, port);
+    let Ok(mut stream) = crate::net::connect_in(netns, addr, PROBE_TIMEOUT).await else {
         return false;
     };
     let request = format!(

@@ -133,8 +133,9 @@ pub fn render_status(
             cond("Ready", ready),
         ]),
         container_statuses: Some(statuses),
-        pod_ip: Some(pod_ip.into()),
-        pod_ips: Some(vec![PodIP { ip: pod_ip.into() }]),
+        // No sandbox (yet), no address: as a kubelet reports it.
+        pod_ip: (!pod_ip.is_empty()).then(|| pod_ip.into()),
+        pod_ips: (!pod_ip.is_empty()).then(|| vec![PodIP { ip: pod_ip.into() }]),
         host_ip: Some(host_ip.into()),
         start_time: Some(Time(started)),
         ..Default::default()

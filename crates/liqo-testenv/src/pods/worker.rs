@@ -11,9 +11,10 @@ use kube::api::{Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use tokio::sync::{mpsc, watch};
 
+use super::placement::{Placement, placement};
 use super::status::{ContainerPhase, ContainerReport, render_status};
 use super::{PodsConfig, Stop, address, env, probe, volumes};
-use crate::net::NodeNetwork;
+use crate::net::Sandbox;
 use crate::process::{self, Lifetime, Proc};
 
 /// Images of this repository (any tag) are the ones the agent can run.
@@ -48,8 +49,10 @@ struct Worker {
     pod: Pod,
     pod_ip: String,
     host_ip: String,
-    /// The node's network namespace, for a gateway pod on a test network.
-    netns: Option<NodeNetwork>,
+    /// Where its processes are on the network.
+    placement: Placement,
+    /// Its sandbox, once made (placement [`Placement::Sandbox`]).
+    sandbox: Option<Sandbox>,
     dir: PathBuf,
     restart_policy: String,
     started: Timestamp,
@@ -95,15 +98,16 @@ pub(crate) async fn run(
             restart_at: None,
         })
         .collect();
-    let netns = cfg.network.clone().filter(|_| is_gateway(&pod));
-    let (pod_ip, host_ip) = match &netns {
-        Some(net) => (net.node_ip.to_string(), net.node_ip.to_string()),
-        None => (address::pod_ip(&uid), "127.0.0.1".to_string()),
+    let placement = placement(&pod, cfg.network.as_ref());
+    let host_ip = match &placement {
+        Placement::Host => "127.0.0.1".to_string(),
+        Placement::Node(net) | Placement::Sandbox(net) => net.node_ip.to_string(),
     };
     let mut w = Worker {
-        pod_ip,
+        pod_ip: String::new(),
         host_ip,
-        netns,
+        placement,
+        sandbox: None,
         restart_policy: spec
             .restart_policy
             .clone()
@@ -118,12 +122,8 @@ pub(crate) async fn run(
         last_status: None,
         volumes: std::collections::BTreeMap::new(),
     };
-    let own_address = w.netns.is_none();
     let mut runnable = w.check_runnable();
-    if runnable
-        && own_address
-        && let Err(message) = address::add(&w.pod_ip).await
-    {
+    if runnable && let Err(message) = w.network_up(&uid).await {
         w.set_waiting_all("CreatePodSandboxError", &message);
         runnable = false;
     }
@@ -163,9 +163,7 @@ pub(crate) async fn run(
     w.cfg
         .exec
         .unregister_pod(&w.pod.namespace().unwrap_or_default(), &w.pod.name_any());
-    if own_address {
-        address::remove(&w.pod_ip).await;
-    }
+    w.network_down().await;
     if reason == Stop::PodDeleted {
         let api: Api<Pod> =
             Api::namespaced(w.client.clone(), &w.pod.namespace().unwrap_or_default());
@@ -182,12 +180,43 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
     }
 }
 
-/// Whether `pod` is a Liqo gateway pod (they run in the node's network namespace).
-fn is_gateway(pod: &Pod) -> bool {
-    pod.labels().get(super::COMPONENT_LABEL).map(String::as_str) == Some(super::GATEWAY_COMPONENT)
-}
-
 impl Worker {
+    /// The network namespace its processes run in (`None`: the host's).
+    fn netns(&self) -> Option<&str> {
+        match (&self.placement, &self.sandbox) {
+            (Placement::Node(net), _) => Some(&net.netns),
+            (Placement::Sandbox(_), Some(sandbox)) => Some(&sandbox.netns),
+            _ => None,
+        }
+    }
+
+    /// Gives the pod its address: one on the host's `lo`, the node's, or a sandbox's.
+    async fn network_up(&mut self, uid: &str) -> Result<(), String> {
+        match &self.placement {
+            Placement::Host => {
+                let ip = address::pod_ip(uid);
+                address::add(&ip).await?;
+                self.pod_ip = ip;
+            }
+            Placement::Node(net) => self.pod_ip = net.node_ip.to_string(),
+            Placement::Sandbox(net) => {
+                let sandbox = self.cfg.sandboxes.create(net, uid).await?;
+                self.pod_ip = sandbox.ip.to_string();
+                self.sandbox = Some(sandbox);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes back what [`Self::network_up`] gave.
+    async fn network_down(&mut self) {
+        match (&self.placement, self.sandbox.take()) {
+            (Placement::Host, _) if !self.pod_ip.is_empty() => address::remove(&self.pod_ip).await,
+            (Placement::Sandbox(_), Some(sandbox)) => self.cfg.sandboxes.remove(&sandbox).await,
+            _ => {}
+        }
+    }
+
     fn pod_name(&self) -> String {
         format!(
             "{}/{}",
@@ -279,10 +308,12 @@ impl Worker {
             .status
             .and_then(|s| s.token)
             .ok_or("token request returned no token")?;
-        // In the node's namespace the API server is at the host's address on the WAN.
-        let server = match &self.netns {
-            Some(net) => crate::net::server_at(&self.cfg.server, net.host_ip),
-            None => self.cfg.server.clone(),
+        // Behind the node the API server is at the host's address on the WAN.
+        let server = match &self.placement {
+            Placement::Node(net) | Placement::Sandbox(net) => {
+                crate::net::server_at(&self.cfg.server, net.host_ip)
+            }
+            Placement::Host => self.cfg.server.clone(),
         };
         let kubeconfig = pod_kubeconfig(&server, &self.cfg.ca_pem, &token, &ns);
         crate::pki::write_file(&self.dir.join("kubeconfig"), &kubeconfig)
@@ -340,12 +371,12 @@ impl Worker {
             super::exec::Launch {
                 environment: environment.clone(),
                 mounts: mounts.clone(),
-                netns: self.netns.as_ref().map(|n| n.netns.clone()),
+                netns: self.netns().map(str::to_string),
             },
         );
         let (program, args) = volumes::wrap(&program, &args, &mounts);
-        let (program, args) = match &self.netns {
-            Some(net) => in_netns(&net.netns, &program, args),
+        let (program, args) = match self.netns() {
+            Some(netns) => in_netns(netns, &program, args),
             None => (program, args),
         };
         let log = self.dir.join(format!("{}.log", spec.name));
@@ -444,6 +475,7 @@ impl Worker {
     }
 
     async fn probe(&mut self) {
+        let netns = self.netns().map(str::to_string);
         for slot in &mut self.slots {
             let Some(running) = &mut slot.running else {
                 continue;
@@ -470,7 +502,8 @@ impl Worker {
                     .unwrap_or(0),
             };
             let host = get.host.clone().unwrap_or_else(|| self.pod_ip.clone());
-            running.ready = probe::http_get(&host, port, get.path.as_deref().unwrap_or("/")).await;
+            let path = get.path.as_deref().unwrap_or("/");
+            running.ready = probe::http_get(netns.as_deref(), &host, port, path).await;
             slot.report.phase = ContainerPhase::Running {
                 started: running.started,
                 ready: running.ready,
@@ -603,20 +636,5 @@ mod tests {
             ["netns", "exec", "lt-abc-a", "/usr/bin/unshare", "--mount"]
         );
         assert_eq!(args.last().map(String::as_str), Some("--x"));
-    }
-
-    #[test]
-    fn only_pods_labelled_as_gateways_are_gateways() {
-        let pod = |labels: serde_json::Value| -> Pod {
-            serde_json::from_value(serde_json::json!({"metadata": {"name": "p", "labels": labels}}))
-                .unwrap()
-        };
-        assert!(is_gateway(&pod(
-            serde_json::json!({"networking.liqo.io/component": "gateway"})
-        )));
-        assert!(!is_gateway(&pod(
-            serde_json::json!({"networking.liqo.io/component": "fabric"})
-        )));
-        assert!(!is_gateway(&pod(serde_json::json!({}))));
     }
 }

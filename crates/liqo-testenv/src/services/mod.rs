@@ -4,10 +4,10 @@
 //! (`nodePort/proto` → `<node ip>:<targetPort>`), rewritten whenever a Service changes.
 //! Each step is published as an Event on the Service (`EnsuredLoadBalancer`, as the cloud
 //! service controller does, and `NodePortsForwarded`), so tests and humans can await it.
+//! ClusterIPs are forwarded too (`cluster_ip`).
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use std::process::Stdio;
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{ObjectReference, Service};
@@ -17,9 +17,15 @@ use kube::runtime::WatchStreamExt;
 use kube::runtime::events::{self, EventType, Recorder, Reporter};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, Resource, ResourceExt};
-use tokio::io::AsyncWriteExt;
 
 use crate::net::NodeNetwork;
+
+mod cluster_ip;
+
+pub(crate) use cluster_ip::run as run_cluster_ips;
+pub use cluster_ip::{
+    CLUSTER_IP_TABLE, ClusterIpRule, REASON_ENDPOINTS, cluster_ip_rules, render_cluster_ip_table,
+};
 
 /// Field manager of the LoadBalancer status the agent writes.
 pub const FIELD_MANAGER: &str = "liqo-testenv-lb";
@@ -185,7 +191,7 @@ pub(crate) async fn run(
             if applied.as_ref() == Some(&script) {
                 continue;
             }
-            match apply_nft(&net.netns, &script).await {
+            match crate::net::apply_nft(&net.netns, &script).await {
                 Ok(()) => {
                     applied = Some(script);
                     report_forwarded(&recorder, &cluster, net.node_ip, &rules, &forwarded).await;
@@ -274,36 +280,6 @@ async fn ensure_ingress(
         Err(e) => {
             tracing::warn!(%cluster, service = %key(svc), error = %e, "load balancer ingress not set");
         }
-    }
-}
-
-/// Runs `nft -f -` with `script` in namespace `netns`.
-async fn apply_nft(netns: &str, script: &str) -> Result<(), String> {
-    let mut child = tokio::process::Command::new("ip")
-        .args(["netns", "exec", netns, "nft", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot run nft in {netns}: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(script.as_bytes())
-            .await
-            .map_err(|e| format!("cannot write to nft: {e}"))?;
-    }
-    let out = child
-        .wait_with_output()
-        .await
-        .map_err(|e| format!("nft in {netns}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "nft in {netns}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
     }
 }
 

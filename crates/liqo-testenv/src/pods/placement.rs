@@ -1,0 +1,105 @@
+//! Where a pod runs on the network of its node.
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::ResourceExt;
+
+use crate::net::NodeNetwork;
+
+/// Where a pod's processes are on the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// The host's namespace, on an address of its own on `lo`.
+    Host,
+    /// The node's namespace, with the node's address (gateway pods).
+    Node(NodeNetwork),
+    /// A sandbox of its own behind the node, on the pod CIDR.
+    Sandbox(NodeNetwork),
+}
+
+/// Where `pod` runs (pure). Without a test network, every pod shares the host's. On one,
+/// gateway pods run in the node's namespace (they own its WAN address), ordinary pods in a
+/// sandbox on the pod CIDR, and two kinds stay on the host: `hostNetwork` pods, and the pods
+/// of Liqo's own namespaces (`liqo`, `liqo-*`: the controller manager, virtual kubelets),
+/// whose webhooks and kubelet APIs the API server, a host process, must dial — the host cannot
+/// route to pod CIDRs, which two clusters may share.
+pub(crate) fn placement(pod: &Pod, network: Option<&NodeNetwork>) -> Placement {
+    let Some(net) = network else {
+        return Placement::Host;
+    };
+    let gateway = pod.labels().get(super::COMPONENT_LABEL).map(String::as_str)
+        == Some(super::GATEWAY_COMPONENT);
+    let host_network = pod.spec.as_ref().and_then(|s| s.host_network) == Some(true);
+    let ns = pod.namespace().unwrap_or_default();
+    let liqo_own =
+        ns == super::LIQO_NAMESPACE || ns.starts_with(&format!("{}-", super::LIQO_NAMESPACE));
+    if gateway {
+        Placement::Node(net.clone())
+    } else if host_network || liqo_own {
+        Placement::Host
+    } else {
+        Placement::Sandbox(net.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> NodeNetwork {
+        NodeNetwork {
+            node_ip: "172.31.9.2".parse().unwrap(),
+            netns: "lt-x-a".into(),
+            host_ip: "172.31.9.1".parse().unwrap(),
+            pod_cidr: "10.244.0.0/16".parse().unwrap(),
+        }
+    }
+
+    fn pod(ns: &str, labels: serde_json::Value, spec: serde_json::Value) -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p", "namespace": ns, "labels": labels},
+            "spec": spec
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn gateways_run_on_the_node_liqo_and_host_network_pods_on_the_host_others_in_sandboxes() {
+        let gw = serde_json::json!({"networking.liqo.io/component": "gateway"});
+        let fabric = serde_json::json!({"networking.liqo.io/component": "fabric"});
+        let none = serde_json::json!({});
+        let spec = serde_json::json!({"containers": []});
+        let n = net();
+        let at = |p: &Pod| placement(p, Some(&n));
+        assert_eq!(
+            at(&pod("net-local", gw.clone(), spec.clone())),
+            Placement::Node(net())
+        );
+        assert_eq!(
+            at(&pod("demo", fabric, spec.clone())),
+            Placement::Sandbox(net())
+        );
+        assert_eq!(
+            at(&pod("demo", none.clone(), spec.clone())),
+            Placement::Sandbox(net())
+        );
+        assert_eq!(
+            at(&pod("liqo", none.clone(), spec.clone())),
+            Placement::Host
+        );
+        assert_eq!(
+            at(&pod("liqo-tenant-x", none.clone(), spec.clone())),
+            Placement::Host
+        );
+        assert_eq!(
+            at(&pod("liqorice", none.clone(), spec.clone())),
+            Placement::Sandbox(net())
+        );
+        let host = serde_json::json!({"containers": [], "hostNetwork": true});
+        assert_eq!(at(&pod("demo", none.clone(), host)), Placement::Host);
+        assert_eq!(
+            placement(&pod("demo", gw, spec), None),
+            Placement::Host,
+            "no network"
+        );
+    }
+}
