@@ -237,6 +237,8 @@ async fn virtual_node_lifecycle() {
         "--event-reflection-workers=3",
         "--event-reflection-type=DenyList",
         "--node-extra-labels=team=a",
+        // The default template's extra argument (as upstream's chart).
+        "--enable-apiserver-support=true",
         "--metrics-enabled=false",
         "--foreign-kubeconfig-secret-name=kc",
         "--create-node=true",

@@ -7,6 +7,11 @@ use std::time::Duration;
 
 use clap::ArgAction;
 
+use crate::reflection::pods::translate::ApiServer;
+
+/// The port of an `https` URL without one.
+const DEFAULT_HTTPS_PORT: u16 = 443;
+
 /// The Liqo virtual kubelet: registers the Node of one VirtualNode and keeps it alive while
 /// the provider answers.
 #[derive(Debug, Clone, clap::Parser)]
@@ -109,9 +114,19 @@ pub struct Args {
     /// Port of the kubelet API (served in a later issue; advertised as the daemon endpoint).
     #[arg(long, default_value_t = 10250)]
     pub listen_port: u16,
-    /// Reflect the API server's Service and token (chart default; accepted, later issue).
+    /// Offloaded pods that mount a ServiceAccount token get one of their consumer ServiceAccount,
+    /// and reach this cluster's API server (the chart passes it; off: no token remotely).
     #[arg(long, default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set)]
     pub enable_apiserver_support: bool,
+    /// Host (name or IP) of this (home) cluster's API server as offloaded pods reach it from the
+    /// provider, their `KUBERNETES_SERVICE_HOST`; else the host this virtual kubelet itself
+    /// uses, unless it is loopback.
+    #[arg(long, default_value = "")]
+    pub home_api_server_host: String,
+    /// Port of that API server, their `KUBERNETES_SERVICE_PORT`; else the port this virtual
+    /// kubelet itself uses.
+    #[arg(long)]
+    pub home_api_server_port: Option<u16>,
     /// Do not reflect pod IPs (accepted, later issue).
     #[arg(long, default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = ArgAction::Set)]
     pub disable_ip_reflection: bool,
@@ -140,6 +155,33 @@ impl Args {
             .as_deref()
             .filter(|n| !n.is_empty())
             .unwrap_or(&self.nodename)
+    }
+
+    /// The home API server for offloaded pods: `--home-api-server-host`/`-port`, else what
+    /// `own` (this process's API server URL) names, unless its host is loopback (the provider
+    /// cannot reach that): then `Err` says why there is none.
+    ///
+    /// # Errors
+    /// A message for the log when no address can be given.
+    pub fn home_api_server(&self, own: &http::Uri) -> Result<ApiServer, String> {
+        let own_host = own
+            .host()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'));
+        let host = match (self.home_api_server_host.trim(), own_host) {
+            (flag, _) if !flag.is_empty() => flag.to_owned(),
+            (_, Some(h)) if !is_loopback(h) => h.to_owned(),
+            (_, h) => {
+                return Err(format!(
+                    "this virtual kubelet reaches its API server at {} (loopback), which the provider cannot reach; set --home-api-server-host",
+                    h.unwrap_or("no host")
+                ));
+            }
+        };
+        let port = self
+            .home_api_server_port
+            .or_else(|| own.port_u16())
+            .unwrap_or(DEFAULT_HTTPS_PORT);
+        Ok(ApiServer { host, port })
     }
 
     /// The namespace of the VirtualNode: the pod's, else the tenant namespace.
@@ -187,6 +229,13 @@ reflection! {
     persistentvolumeclaim_workers, persistentvolumeclaim_type = "persistentvolumeclaim-reflection-workers", "persistentvolumeclaim-reflection-type", 3;
     /// Event reflection workers.
     event_workers, event_type = "event-reflection-workers", "event-reflection-type", 3;
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `k=v,k2=v2` (pflag's StringToString); empty gives an empty map.
@@ -315,6 +364,34 @@ mod tests {
         bad.push("--node-lease-duration=forty");
         let err = Args::try_parse_from(bad).unwrap_err().to_string();
         assert!(err.contains("--node-lease-duration"), "{err}");
+    }
+
+    #[test]
+    fn the_home_api_server_comes_from_the_flags_else_a_non_loopback_own_address() {
+        let uri = |u: &str| u.parse::<http::Uri>().unwrap();
+        let args = Args::try_parse_from(controller_args()).unwrap();
+        let own = args.home_api_server(&uri("https://10.0.0.1:6443")).unwrap();
+        assert_eq!((own.host.as_str(), own.port), ("10.0.0.1", 6443));
+        let in_cluster = args.home_api_server(&uri("https://10.96.0.1")).unwrap();
+        assert_eq!(in_cluster.port, 443);
+        for loopback in [
+            "https://127.0.0.1:6443",
+            "https://localhost:6443",
+            "https://[::1]:6443",
+        ] {
+            let err = args.home_api_server(&uri(loopback)).unwrap_err();
+            assert!(err.contains("--home-api-server-host"), "{err}");
+        }
+        let mut argv = controller_args();
+        argv.extend([
+            "--home-api-server-host=api.home.example",
+            "--home-api-server-port=8443",
+        ]);
+        let flagged = Args::try_parse_from(argv).unwrap();
+        let api = flagged
+            .home_api_server(&uri("https://127.0.0.1:6443"))
+            .unwrap();
+        assert_eq!((api.host.as_str(), api.port), ("api.home.example", 8443));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub async fn run(
         kubeconfig: args.kubeconfig.clone(),
         ..Default::default()
     };
-    let (local, _) = access
+    let (local, local_config) = access
         .client()
         .await
         .context("failed to build the client of the local cluster")?;
@@ -85,7 +85,7 @@ pub async fn run(
     let reflection = reflection::run(
         local.clone(),
         remote.clone(),
-        reflection_config(&args, &virtual_node),
+        reflection_config(&args, &virtual_node, &local_config.cluster_url),
         mappings_tx,
     );
     tokio::pin!(reflection);
@@ -133,7 +133,23 @@ pub async fn run(
     Ok(())
 }
 
-fn reflection_config(args: &Args, vn: &VirtualNode) -> reflection::Config {
+fn reflection_config(args: &Args, vn: &VirtualNode, own: &http::Uri) -> reflection::Config {
+    let support = args.enable_apiserver_support;
+    let api_server = if support {
+        args.home_api_server(own)
+            .inspect(|a| {
+                tracing::info!(host = %a.host, port = a.port, "offloaded pods reach this cluster's API server here");
+            })
+            .inspect_err(|why| {
+                tracing::warn!("offloaded pods keep the provider's KUBERNETES_SERVICE_HOST/PORT: {why}");
+            })
+            .ok()
+    } else {
+        tracing::info!(
+            "--enable-apiserver-support is off: offloaded pods get no ServiceAccount token"
+        );
+        None
+    };
     reflection::Config {
         tenant_namespace: args.tenant_namespace.clone(),
         offload: Offload {
@@ -141,6 +157,8 @@ fn reflection_config(args: &Args, vn: &VirtualNode) -> reflection::Config {
             home_cluster_id: args.home_cluster_id.clone(),
             foreign_cluster_id: args.foreign_cluster_id.clone(),
             patch: vn.spec.offloading_patch.clone().unwrap_or_default(),
+            api_server_support: support,
+            api_server,
         },
         ips: IpTranslation::new(&args.remote_pod_cidr, &args.remote_pod_cidr_remap),
         host_ip: args.node_ip.clone(),

@@ -204,10 +204,8 @@ pub(super) fn default_vk_options_template(params: &InstallParams) -> VkOptionsTe
                     .map(|(k, v)| (k.to_owned(), v))
                     .collect(),
             ),
-            // The chart's `--enable-apiserver-support=true` is left out: it gives offloaded
-            // pods API-server access through reflection, which our virtual kubelet does not
-            // do yet, so the flag would claim a feature that is not there.
-            extra_args: None,
+            // As the chart: offloaded pods get their consumer ServiceAccount tokens.
+            extra_args: Some(vec!["--enable-apiserver-support=true".into()]),
             ..VkOptionsTemplateSpec::default()
         },
     }

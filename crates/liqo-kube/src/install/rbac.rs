@@ -244,7 +244,7 @@ fn gateway_role() -> ClusterRole {
 /// one's ServiceAccount by the VirtualNode controller: its Node and heartbeat Lease, its
 /// leader-election Leases, its kubeconfig Secret, its VirtualNode and ForeignCluster, Events,
 /// serving-certificate CSRs, and read access to what reflection mirrors (with write access to
-/// the local pods' status it reports back).
+/// the local pods' status it reports back, and tokens of the offloaded pods' ServiceAccounts).
 fn virtual_kubelet_local_role() -> ClusterRole {
     const READ: &[&str] = &["get", "list", "watch"];
     const WRITE: &[&str] = &[
@@ -291,6 +291,8 @@ fn virtual_kubelet_local_role() -> ClusterRole {
             rule(&["discovery.k8s.io"], &["endpointslices"], READ),
             rule(&["networking.k8s.io"], &["ingresses"], READ),
             rule(&["storage.k8s.io"], &["storageclasses"], READ),
+            // Offloaded pods get tokens of their ServiceAccounts, bound to the local pods.
+            rule(&[""], &["serviceaccounts/token"], &["create"]),
             // The kubelet API authenticates bearer tokens and authorises every caller.
             rule(&["authentication.k8s.io"], &["tokenreviews"], &["create"]),
             rule(

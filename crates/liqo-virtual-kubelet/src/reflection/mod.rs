@@ -5,7 +5,8 @@
 //!
 //! Reflected so far: pods (as ShadowPods, status back), ConfigMaps, Secrets, Services and
 //! their EndpointSlices (as ShadowEndpointSlices); the provider's Events of the remote pods come
-//! back onto the local pods (`events`). ServiceAccount tokens are not reflected yet.
+//! back onto the local pods (`events`); the ServiceAccount tokens of offloaded pods, as Secrets
+//! their remote pods mount (`pods::token`).
 
 pub mod endpointslices;
 pub mod events;
@@ -110,6 +111,8 @@ pub async fn run(
     )
     .run(mappings.clone());
     let reflector = Arc::new(PodReflector {
+        queue: queue.clone(),
+        timers: pods::token::Timers::default(),
         events,
         local,
         remote,

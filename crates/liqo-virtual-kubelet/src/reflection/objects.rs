@@ -4,7 +4,8 @@
 //! that someone else made on the provider is never overwritten or deleted.
 //!
 //! Not reflected: `kube-root-ca.crt` (the provider keeps its own in every namespace) and
-//! ServiceAccount-token Secrets (offloaded pods get no consumer credentials yet).
+//! ServiceAccount-token Secrets (legacy long-lived tokens stay local; an offloaded pod gets its
+//! own bound token through `pods::token`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};

@@ -1,12 +1,13 @@
 //! The provider side of reflection, one twin namespace at a time (the virtual kubelet may only
-//! read where the provider granted it a RoleBinding): caches of the ShadowPods and Pods of each
-//! accepted twin, started when the provider accepts the namespace and stopped when it leaves.
+//! read where the provider granted it a RoleBinding): caches of the ShadowPods, Pods and
+//! ServiceAccount-token Secrets of each accepted twin, started when the provider accepts the
+//! namespace and stopped when it leaves.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, ObjectRef, Store};
 use kube::runtime::watcher::{self, Event};
@@ -26,6 +27,8 @@ pub struct Twin {
     pub shadows: Store<ShadowPod>,
     /// Pods of this virtual node's ShadowPods.
     pub pods: Store<Pod>,
+    /// Token Secrets of this virtual node's pods.
+    pub tokens: Store<Secret>,
 }
 
 impl std::fmt::Debug for Twin {
@@ -45,6 +48,11 @@ impl Twin {
     /// The remote Pod `name`.
     pub fn pod(&self, remote_ns: &str, name: &str) -> Option<Arc<Pod>> {
         self.pods.get(&ObjectRef::new(name).within(remote_ns))
+    }
+
+    /// The token Secret `name`.
+    pub fn token(&self, remote_ns: &str, name: &str) -> Option<Arc<Secret>> {
+        self.tokens.get(&ObjectRef::new(name).within(remote_ns))
     }
 }
 
@@ -138,8 +146,8 @@ impl Twins {
     }
 }
 
-/// Caches the twin's ShadowPods and Pods of `node`; each change queues the local pod of the
-/// same name. Once both caches listed, the twin becomes visible and `on_ready` runs.
+/// Caches the twin's ShadowPods, Pods and token Secrets of `node`; each change queues the local
+/// pod it stands for. Once all caches listed, the twin becomes visible and `on_ready` runs.
 async fn watch_twin(
     twins: Twins,
     remote: Client,
@@ -152,23 +160,40 @@ async fn watch_twin(
     let config = watcher::Config::default().labels(&selector);
     let (shadows, shadow_writer) = reflector::store();
     let (pods, pod_writer) = reflector::store();
+    let (tokens, token_writer) = reflector::store();
+    let token_config = watcher::Config::default().labels(&format!(
+        "{selector},{}={}",
+        label::MANAGED_BY,
+        super::pods::token::MANAGED_BY_TOKEN
+    ));
     let shadow_events = events(
         Api::<ShadowPod>::namespaced(remote.clone(), &remote_ns),
-        config.clone(),
-        shadow_writer,
+        (config.clone(), shadow_writer),
         &local_ns,
         &queue,
+        |o: &ShadowPod| Some(o.name_any()),
     );
     let pod_events = events(
-        Api::<Pod>::namespaced(remote, &remote_ns),
-        config,
-        pod_writer,
+        Api::<Pod>::namespaced(remote.clone(), &remote_ns),
+        (config, pod_writer),
         &local_ns,
         &queue,
+        |o: &Pod| Some(o.name_any()),
+    );
+    let token_events = events(
+        Api::<Secret>::namespaced(remote, &remote_ns),
+        (token_config, token_writer),
+        &local_ns,
+        &queue,
+        super::pods::token::pod_of,
     );
     let ready = async {
-        let (a, b) = tokio::join!(shadows.wait_until_ready(), pods.wait_until_ready());
-        if a.is_err() || b.is_err() {
+        let (a, b, c) = tokio::join!(
+            shadows.wait_until_ready(),
+            pods.wait_until_ready(),
+            tokens.wait_until_ready()
+        );
+        if a.is_err() || b.is_err() || c.is_err() {
             return;
         }
         if let Some(r) = twins.write().get_mut(&remote_ns) {
@@ -176,22 +201,23 @@ async fn watch_twin(
                 local_ns: local_ns.clone(),
                 shadows: shadows.clone(),
                 pods: pods.clone(),
+                tokens: tokens.clone(),
             });
         }
         tracing::info!(local = %local_ns, remote = %remote_ns, "reflecting namespace");
         on_ready(&local_ns);
         std::future::pending::<()>().await;
     };
-    tokio::join!(shadow_events, pod_events, ready);
+    tokio::join!(shadow_events, pod_events, token_events, ready);
 }
 
-/// Feeds `writer` from a watch of `api` and queues the local object of each changed one.
+/// Feeds `writer` from a watch of `api` and queues the local pod `pod_of` each changed one.
 async fn events<K>(
     api: Api<K>,
-    config: watcher::Config,
-    writer: reflector::store::Writer<K>,
+    (config, writer): (watcher::Config, reflector::store::Writer<K>),
     local_ns: &str,
     queue: &Queue,
+    pod_of: impl Fn(&K) -> Option<String>,
 ) where
     K: Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned,
     K: Send + Sync + 'static,
@@ -201,7 +227,9 @@ async fn events<K>(
     while let Some(event) = stream.next().await {
         match event {
             Ok(Event::Apply(o) | Event::Delete(o) | Event::InitApply(o)) => {
-                queue.add(Key::new(local_ns, o.name_any()));
+                if let Some(name) = pod_of(&o) {
+                    queue.add(Key::new(local_ns, name));
+                }
             }
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "remote watch error, retrying"),

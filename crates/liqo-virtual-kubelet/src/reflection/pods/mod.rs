@@ -3,11 +3,12 @@
 //! deletion on either side ends both.
 
 pub mod anti_affinity;
+pub mod token;
 pub mod translate;
 
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::api::{DeleteParams, Patch, PatchParams, Preconditions};
 use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::reflector::{ObjectRef, Store};
@@ -20,7 +21,7 @@ use tokio::sync::watch;
 
 use self::translate::{Offload, RESTARTS_ANNOTATION, StatusView};
 use super::mapping::{IpTranslation, Mappings};
-use super::queue::Key;
+use super::queue::{Key, Queue};
 use super::remote::Twins;
 use crate::remote::Remote;
 
@@ -44,6 +45,10 @@ pub struct PodReflector {
     pub host_ip: String,
     /// Events on local pods.
     pub events: Recorder,
+    /// The pod queue (token refreshes are queued on it).
+    pub queue: Queue,
+    /// When each pod's ServiceAccount token is refreshed.
+    pub timers: token::Timers,
 }
 
 impl std::fmt::Debug for PodReflector {
@@ -64,7 +69,9 @@ pub async fn reconcile(r: &PodReflector, key: Key) -> Result {
     let local = r.local_pods.get(&ObjectRef::new(&key.name).within(&key.ns));
     let remote_ns = r.mappings.borrow().get(&key.ns).cloned();
     let Some(remote_ns) = remote_ns else {
-        // Not (or no longer) offloaded: nothing remote to wait for on deletion.
+        // Not (or no longer) offloaded: nothing remote to wait for on deletion (the twin
+        // namespace, with the token Secret, goes on the provider).
+        r.timers.cancel(&key);
         return match local {
             Some(pod) if pod.metadata.deletion_timestamp.is_some() => delete_local(r, &pod).await,
             _ => Ok(()),
@@ -79,9 +86,13 @@ pub async fn reconcile(r: &PodReflector, key: Key) -> Result {
         ns: &remote_ns,
         shadow: shadow.as_deref(),
         pod: twin.pod(&remote_ns, &key.name),
+        token: twin.token(&remote_ns, &translate::token_secret_name(&key.name)),
     };
     match local {
-        None => delete_shadow(r, &remote).await,
+        None => {
+            token::delete(r, &key, &remote).await?;
+            delete_shadow(r, &remote).await
+        }
         Some(pod) if pod.metadata.deletion_timestamp.is_some() => {
             finish_deletion(r, &pod, &remote).await
         }
@@ -94,6 +105,8 @@ struct RemoteSide<'a> {
     ns: &'a str,
     shadow: Option<&'a ShadowPod>,
     pod: Option<Arc<Pod>>,
+    /// The pod's ServiceAccount-token Secret.
+    token: Option<Arc<Secret>>,
 }
 
 /// A live local pod: labelled as offloaded, its ShadowPod up to date, its status mirrored.
@@ -116,6 +129,10 @@ async fn sync(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
         .as_ref()
         .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
     let stale = shadow.is_none_or(|s| differs(s, &desired));
+    // The token Secret first: the remote pod mounts it from its start.
+    if !unavailable && !deleting {
+        token::ensure(r, pod, remote).await?;
+    }
     if !unavailable
         && !deleting
         && stale
@@ -215,6 +232,8 @@ fn differs(current: &ShadowPod, desired: &ShadowPod) -> bool {
 /// A deleting local pod: its ShadowPod goes (garbage collection takes the remote pod); once
 /// both are gone, the local pod is removed for good.
 async fn finish_deletion(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
+    let key = Key::new(pod.namespace().unwrap_or_default(), pod.name_any());
+    token::delete(r, &key, remote).await?;
     if remote.shadow.is_some() {
         return delete_shadow(r, remote).await;
     }

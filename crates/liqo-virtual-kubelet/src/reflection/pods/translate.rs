@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod, PodCondition, PodIP, PodSpec, PodStatus};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStatus, EnvVar, KeyToPath, Pod, PodCondition, PodIP, PodSpec, PodStatus,
+    SecretVolumeSource, Volume,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::ResourceExt;
 use liqo_api::consts::label;
@@ -19,6 +22,30 @@ pub const RESTARTS_ANNOTATION: &str = "offloading.liqo.io/remote-restarts";
 pub const REMOTE_TERMINATED: &str = "RemotePodTerminated";
 /// Prefix of the projected ServiceAccount-token volume the consumer's admission injects.
 const SA_TOKEN_VOLUME_PREFIX: &str = "kube-api-access-";
+/// The ConfigMap of the cluster CA in every namespace, a source of that volume.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+/// Keys of the token Secret (token.rs), the files of the projected volume.
+pub const TOKEN_KEY: &str = "token";
+/// The consumer's CA.
+pub const CA_KEY: &str = "ca.crt";
+/// The consumer namespace.
+pub const NAMESPACE_KEY: &str = "namespace";
+/// Suffix of the token Secret's name.
+const TOKEN_SECRET_SUFFIX: &str = "-sa-token";
+/// Longest object name (DNS subdomain).
+const MAX_NAME: usize = 253;
+/// What in-cluster clients read to reach the API server.
+const SERVICE_HOST_ENV: &str = "KUBERNETES_SERVICE_HOST";
+const SERVICE_PORT_ENV: &str = "KUBERNETES_SERVICE_PORT";
+
+/// The consumer's API server as the provider's pods reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiServer {
+    /// Host name or IP address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+}
 
 /// Who is offloading to whom, and how the VirtualNode wants remote pods placed.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +58,36 @@ pub struct Offload {
     pub foreign_cluster_id: String,
     /// The VirtualNode's offloading patch.
     pub patch: OffloadingPatch,
+    /// Offloaded pods get their consumer ServiceAccount tokens (`--enable-apiserver-support`).
+    pub api_server_support: bool,
+    /// The consumer's API server for offloaded pods with a ServiceAccount token; none: their
+    /// `KUBERNETES_SERVICE_HOST`/`_PORT` stay the provider's.
+    pub api_server: Option<ApiServer>,
+}
+
+/// The projected ServiceAccount-token volume of `pod` when the pod gets a token: the one the
+/// consumer's admission injects, unless the pod opted out (`automountServiceAccountToken: false`)
+/// or API-server support is off.
+pub fn token_volume<'a>(pod: &'a Pod, offload: &Offload) -> Option<&'a Volume> {
+    let spec = pod.spec.as_ref()?;
+    if !offload.api_server_support || spec.automount_service_account_token == Some(false) {
+        return None;
+    }
+    spec.volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name.starts_with(SA_TOKEN_VOLUME_PREFIX) && v.projected.is_some())
+}
+
+/// The name of the provider Secret holding the token of local pod `pod` (cut to fit).
+pub fn token_secret_name(pod: &str) -> String {
+    let keep = MAX_NAME - TOKEN_SECRET_SUFFIX.len();
+    let mut base: String = pod.chars().take(keep).collect();
+    // A cut name must still end alphanumeric.
+    while base.ends_with(['-', '.']) {
+        base.pop();
+    }
+    format!("{base}{TOKEN_SECRET_SUFFIX}")
 }
 
 /// The ShadowPod for local pod `pod` in remote namespace `remote_ns`.
@@ -70,8 +127,12 @@ pub fn shadow_pod(pod: &Pod, remote_ns: &str, offload: &Offload) -> ShadowPod {
         .filter(|(k, _)| k.as_str() != RESTARTS_ANNOTATION && !skip_annotations.contains(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let token = token_volume(pod, offload).map(|v| TokenMount {
+        volume: token_secret_volume(v, &token_secret_name(&pod.name_any())),
+        api_server: offload.api_server.as_ref(),
+    });
     let spec = pod.spec.clone().map(|s| {
-        let mut spec = remote_spec(s, patch);
+        let mut spec = remote_spec(s, patch, token);
         if let Some(anti) = super::anti_affinity::remote_anti_affinity(pod) {
             spec.affinity.get_or_insert_default().pod_anti_affinity = Some(anti);
         }
@@ -90,9 +151,92 @@ pub fn shadow_pod(pod: &Pod, remote_ns: &str, offload: &Offload) -> ShadowPod {
     }
 }
 
+/// How a pod with a token reaches the consumer's API server remotely.
+struct TokenMount<'a> {
+    /// The Secret volume replacing the projected one (same name, so the mounts stay).
+    volume: Volume,
+    api_server: Option<&'a ApiServer>,
+}
+
+/// The Secret volume `secret` standing for the projected `volume`: the same name, mode and
+/// files (the token, the CA of `kube-root-ca.crt`, the namespace of the downward API).
+fn token_secret_volume(volume: &Volume, secret: &str) -> Volume {
+    let projected = volume.projected.as_ref();
+    let mut items = Vec::new();
+    for source in projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+        if let Some(t) = &source.service_account_token {
+            items.push(item(TOKEN_KEY, &t.path));
+        }
+        if let Some(cm) = source
+            .config_map
+            .as_ref()
+            .filter(|c| c.name == ROOT_CA_CONFIGMAP)
+        {
+            match cm.items.as_deref() {
+                Some(listed) => items.extend(
+                    listed
+                        .iter()
+                        .filter(|i| i.key == CA_KEY)
+                        .map(|i| item(CA_KEY, &i.path)),
+                ),
+                None => items.push(item(CA_KEY, CA_KEY)),
+            }
+        }
+        let fields = source
+            .downward_api
+            .iter()
+            .flat_map(|d| d.items.iter().flatten());
+        for f in fields {
+            if f.field_ref.as_ref().map(|r| r.field_path.as_str()) == Some("metadata.namespace") {
+                items.push(item(NAMESPACE_KEY, &f.path));
+            }
+        }
+    }
+    Volume {
+        name: volume.name.clone(),
+        secret: Some(SecretVolumeSource {
+            secret_name: Some(secret.to_owned()),
+            items: Some(items),
+            default_mode: projected.and_then(|p| p.default_mode),
+            optional: None,
+        }),
+        ..Volume::default()
+    }
+}
+
+fn item(key: &str, path: &str) -> KeyToPath {
+    KeyToPath {
+        key: key.to_owned(),
+        path: path.to_owned(),
+        mode: None,
+    }
+}
+
+/// `KUBERNETES_SERVICE_HOST`/`_PORT` of `c` set to `api`, replacing any it had.
+fn point_at(c: &mut Container, api: &ApiServer) {
+    let env = c.env.get_or_insert_default();
+    env.retain(|e| e.name != SERVICE_HOST_ENV && e.name != SERVICE_PORT_ENV);
+    for (name, value) in [
+        (SERVICE_HOST_ENV, api.host.clone()),
+        (SERVICE_PORT_ENV, api.port.to_string()),
+    ] {
+        env.push(EnvVar {
+            name: name.to_owned(),
+            value: Some(value),
+            value_from: None,
+        });
+    }
+}
+
 /// The local spec as the provider runs it: unbound, placed by the offloading patch, without
-/// what only means something on the consumer (its priority classes, its ServiceAccount token).
-fn remote_spec(mut spec: PodSpec, patch: &OffloadingPatch) -> PodSpec {
+/// what only means something on the consumer (its priority classes, its ServiceAccount). The
+/// projected token volume becomes the Secret volume of `token` (the provider never injects its
+/// own: automount stays off), or is dropped when the pod gets no token.
+fn remote_spec(
+    mut spec: PodSpec,
+    patch: &OffloadingPatch,
+    token: Option<TokenMount<'_>>,
+) -> PodSpec {
     spec.node_name = None;
     spec.node_selector = patch.node_selector.clone();
     spec.tolerations = patch.tolerations.clone();
@@ -114,6 +258,23 @@ fn remote_spec(mut spec: PodSpec, patch: &OffloadingPatch) -> PodSpec {
         spec.service_account = None;
     }
     spec.automount_service_account_token = Some(false);
+    if let Some(token) = token {
+        for v in spec.volumes.iter_mut().flatten() {
+            if v.name == token.volume.name {
+                *v = token.volume.clone();
+            }
+        }
+        if let Some(api) = token.api_server {
+            let containers = spec
+                .containers
+                .iter_mut()
+                .chain(spec.init_containers.iter_mut().flatten());
+            for c in containers {
+                point_at(c, api);
+            }
+        }
+        return spec;
+    }
     let dropped: Vec<String> = spec
         .volumes
         .iter()

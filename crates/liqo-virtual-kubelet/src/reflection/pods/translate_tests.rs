@@ -15,7 +15,11 @@ fn local_pod() -> Pod {
                 {"name": "kube-api-access-abcde", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"},
                 {"name": "config", "mountPath": "/etc/demo"}]}],
             "volumes": [
-                {"name": "kube-api-access-abcde", "projected": {"sources": []}},
+                {"name": "kube-api-access-abcde", "projected": {"defaultMode": 420, "sources": [
+                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                    {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                    {"downwardAPI": {"items": [{"path": "namespace",
+                        "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}]}},
                 {"name": "config", "configMap": {"name": "demo"}}],
         },
     }))
@@ -33,7 +37,30 @@ fn offload() -> Offload {
             node_selector: Some(BTreeMap::from([("zone".into(), "a".into())])),
             ..OffloadingPatch::default()
         },
+        api_server_support: true,
+        api_server: Some(ApiServer {
+            host: "10.0.0.1".into(),
+            port: 6443,
+        }),
     }
+}
+
+/// `local_pod` as a pod that opted out of the token: no projected volume, automount false.
+fn pod_without_token() -> Pod {
+    let mut pod = local_pod();
+    let spec = pod.spec.as_mut().unwrap();
+    spec.automount_service_account_token = Some(false);
+    spec.volumes.as_mut().unwrap().remove(0);
+    spec.containers[0].volume_mounts.as_mut().unwrap().remove(0);
+    pod
+}
+
+fn env_of(c: &k8s_openapi::api::core::v1::Container) -> BTreeMap<String, String> {
+    c.env
+        .iter()
+        .flatten()
+        .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
+        .collect()
 }
 
 #[test]
@@ -102,9 +129,113 @@ fn the_remote_spec_is_unbound_placed_by_the_patch_and_without_local_credentials(
         "the virtual node's toleration stays local"
     );
     assert_eq!(spec.node_selector.unwrap()["zone"], "a");
-    let volumes: Vec<_> = spec.volumes.unwrap().into_iter().map(|v| v.name).collect();
-    assert_eq!(volumes, ["config"]);
-    let mounts: Vec<_> = spec.containers[0]
+}
+
+#[test]
+fn the_projected_token_volume_becomes_the_token_secret_at_the_same_path() {
+    let spec = shadow_pod(&local_pod(), "demo-c", &offload())
+        .spec
+        .pod
+        .unwrap();
+    assert_eq!(spec.automount_service_account_token, Some(false));
+    assert_eq!(spec.service_account_name, None);
+    let volumes = spec.volumes.unwrap();
+    let names: Vec<_> = volumes.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["kube-api-access-abcde", "config"]);
+    assert!(volumes[0].projected.is_none());
+    let secret = volumes[0].secret.as_ref().unwrap();
+    assert_eq!(secret.secret_name.as_deref(), Some("web-1-sa-token"));
+    assert_eq!(secret.default_mode, Some(420));
+    let items: Vec<_> = secret
+        .items
+        .iter()
+        .flatten()
+        .map(|i| (i.key.as_str(), i.path.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("token", "token"),
+            ("ca.crt", "ca.crt"),
+            ("namespace", "namespace")
+        ]
+    );
+    let mounts = spec.containers[0].volume_mounts.clone().unwrap();
+    assert_eq!(mounts[0].name, "kube-api-access-abcde");
+    assert_eq!(
+        mounts[0].mount_path,
+        "/var/run/secrets/kubernetes.io/serviceaccount"
+    );
+}
+
+#[test]
+fn every_container_of_a_pod_with_a_token_reaches_the_home_api_server() {
+    let mut pod = local_pod();
+    let spec = pod.spec.as_mut().unwrap();
+    spec.containers[0].env = serde_json::from_value(json!([
+        {"name": "KUBERNETES_SERVICE_HOST", "value": "stale"}, {"name": "KEEP", "value": "1"}]))
+    .ok();
+    let mut second = spec.containers[0].clone();
+    second.name = "second".into();
+    spec.containers.push(second.clone());
+    second.name = "init".into();
+    spec.init_containers = Some(vec![second]);
+    let remote = shadow_pod(&pod, "demo-c", &offload()).spec.pod.unwrap();
+    let all = remote
+        .containers
+        .iter()
+        .chain(remote.init_containers.iter().flatten());
+    for c in all {
+        let env = env_of(c);
+        assert_eq!(env["KUBERNETES_SERVICE_HOST"], "10.0.0.1", "{}", c.name);
+        assert_eq!(env["KUBERNETES_SERVICE_PORT"], "6443", "{}", c.name);
+        assert_eq!(env["KEEP"], "1", "{}", c.name);
+        let hosts = c
+            .env
+            .iter()
+            .flatten()
+            .filter(|e| e.name == "KUBERNETES_SERVICE_HOST");
+        assert_eq!(hosts.count(), 1, "{}", c.name);
+    }
+    // No known address: the token still mounted, the env as the pod has it.
+    let mut unknown = offload();
+    unknown.api_server = None;
+    let remote = shadow_pod(&pod, "demo-c", &unknown).spec.pod.unwrap();
+    assert_eq!(remote.containers, pod.spec.as_ref().unwrap().containers);
+    assert!(remote.volumes.unwrap()[0].secret.is_some());
+}
+
+#[test]
+fn a_pod_without_the_token_volume_is_offloaded_as_before() {
+    let pod = pod_without_token();
+    let remote = shadow_pod(&pod, "demo-c", &offload()).spec.pod.unwrap();
+    assert_eq!(token_volume(&pod, &offload()).map(|v| v.name.clone()), None);
+    assert_eq!(remote.automount_service_account_token, Some(false));
+    let names: Vec<_> = remote
+        .volumes
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names, ["config"]);
+    assert_eq!(remote.containers[0].env, None);
+    // Automount off with the volume left in (made by hand): dropped, as before.
+    let mut by_hand = local_pod();
+    by_hand
+        .spec
+        .as_mut()
+        .unwrap()
+        .automount_service_account_token = Some(false);
+    assert!(token_volume(&by_hand, &offload()).is_none());
+    let remote = shadow_pod(&by_hand, "demo-c", &offload()).spec.pod.unwrap();
+    let names: Vec<_> = remote
+        .volumes
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names, ["config"]);
+    let mounts: Vec<_> = remote.containers[0]
         .volume_mounts
         .clone()
         .unwrap()
@@ -112,6 +243,31 @@ fn the_remote_spec_is_unbound_placed_by_the_patch_and_without_local_credentials(
         .map(|m| m.name)
         .collect();
     assert_eq!(mounts, ["config"]);
+    assert_eq!(remote.containers[0].env, None);
+}
+
+#[test]
+fn without_api_server_support_the_token_volume_is_dropped_as_before() {
+    let mut off = offload();
+    off.api_server_support = false;
+    let pod = local_pod();
+    assert!(token_volume(&pod, &off).is_none());
+    let remote = shadow_pod(&pod, "demo-c", &off).spec.pod.unwrap();
+    let names: Vec<_> = remote
+        .volumes
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names, ["config"]);
+    assert_eq!(remote.containers[0].env, None);
+}
+
+#[test]
+fn the_token_secret_name_fits_an_object_name() {
+    assert_eq!(token_secret_name("web-1"), "web-1-sa-token");
+    let long = token_secret_name(&format!("{}-x", "a".repeat(243)));
+    assert!(long.len() <= 253 && long.ends_with("a-sa-token"), "{long}");
 }
 
 fn remote_status() -> PodStatus {
