@@ -32,7 +32,7 @@ use liqo_api::authentication::ResourceSlice;
 use liqo_api::consts::label;
 use liqo_api::offloading::{NamespaceOffloading, ShadowPod};
 use peer_pair::{Pair, Spec};
-use pods::{FollowedLog, http_get, http_get_path, kubectl, pod_summary, running, until_list};
+use pods::{ClientPod, FollowedLog, kubectl, pod_summary, running, until_forwarded, until_list};
 use serde_json::json;
 
 const SPEC: Spec = Spec {
@@ -241,6 +241,9 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
         .collect();
     let remote_by_name: BTreeMap<String, &Pod> =
         remote.iter().map(|p| (p.name_any(), p.as_ref())).collect();
+    // Pods are reached as a user's pod would: from a pod of the consumer, through the tunnel.
+    let kc = peer_pair::env().cluster(SPEC.c).kubeconfig().to_path_buf();
+    let client = ClientPod::start(c.clone(), &kc, "client").await;
     for pod in &local {
         let name = pod.name_any();
         let twin = remote_by_name
@@ -269,9 +272,7 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
         assert_eq!(twin.labels()["app"], "web");
         // The remote process answers with the consumer's pod name, ConfigMap and Secret.
         let ip = st.pod_ip.clone().unwrap();
-        let answer = tokio::task::spawn_blocking(move || http_get(&ip))
-            .await
-            .unwrap();
+        let answer = client.get(&format!("http://{ip}:8080/")).await;
         for part in [
             format!("\"pod\":\"{name}\""),
             format!("\"namespace\":\"{remote_ns}\""),
@@ -282,11 +283,14 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
         }
     }
 
+    // A consumer Service selecting the offloaded pods forwards to both, through the tunnel.
+    a_consumer_service_reaches_the_offloaded_pods(&c, &client, &local).await;
+
     // The provider scheduler's Event on each remote pod is copied onto its local pod.
     provider_scheduled_events_reach_the_consumer_pods(&c, &local, &remote_by_name).await;
 
     // 3b. The kubelet API of the virtual node: `kubectl logs|exec` reach the provider's pod.
-    kubectl_logs_and_exec_reach_the_provider(&local[0], &vk_ips).await;
+    kubectl_logs_and_exec_reach_the_provider(&local[0], &vk_ips, &client).await;
 
     // A ConfigMap change reaches the twin.
     let change = json!({"data": {"message": "changed"}});
@@ -508,7 +512,53 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     )
     .await
     .unwrap();
+    client.remove(c.clone()).await;
     pair.undo_and_check().await;
+}
+
+/// A Service on the consumer selecting the offloaded pods: its clusterIP, forwarded by the
+/// consumer's node to the pods' consumer-side IPs, reaches both provider pods.
+async fn a_consumer_service_reaches_the_offloaded_pods(
+    c: &kube::Client,
+    client: &ClientPod,
+    local: &[std::sync::Arc<Pod>],
+) {
+    let svc: k8s_openapi::api::core::v1::Service = serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": NS},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}
+    }))
+    .unwrap();
+    let svc = Api::namespaced(c.clone(), NS)
+        .create(&PostParams::default(), &svc)
+        .await
+        .unwrap();
+    let cluster_ip = svc.spec.and_then(|s| s.cluster_ip).unwrap();
+    let endpoints: Vec<String> = local
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:8080",
+                p.status.as_ref().unwrap().pod_ip.as_ref().unwrap()
+            )
+        })
+        .collect();
+    until_forwarded(c.clone(), NS, "web", &endpoints).await;
+    let mut answered = std::collections::BTreeSet::new();
+    for _ in 0..10 {
+        let answer = client.get(&format!("http://{cluster_ip}:80/")).await;
+        let pod = local
+            .iter()
+            .find(|p| answer.contains(&format!("\"pod\":\"{}\"", p.name_any())));
+        answered.insert(
+            pod.map(|p| p.name_any())
+                .unwrap_or_else(|| panic!("not a web pod: {answer}")),
+        );
+    }
+    assert_eq!(
+        answered.len(),
+        2,
+        "both offloaded pods answer through the Service: {answered:?}"
+    );
 }
 
 /// Each local pod gets a `Scheduled` Event naming the twin namespace and the provider's node
@@ -566,7 +616,11 @@ async fn provider_scheduled_events_reach_the_consumer_pods(
 /// made 16 s later (upstream cuts follows short, liqo#2523); exec runs in the provider's pod with
 /// its exit code; a caller without credentials is refused by the kubelet API itself (upstream
 /// serves anyone).
-async fn kubectl_logs_and_exec_reach_the_provider(pod: &Pod, vk_ips: &[String]) {
+async fn kubectl_logs_and_exec_reach_the_provider(
+    pod: &Pod,
+    vk_ips: &[String],
+    client: &ClientPod,
+) {
     let kc = peer_pair::env().cluster(SPEC.c).kubeconfig().to_path_buf();
     let name = pod.name_any();
     let log = kubectl(&kc, &["logs", "-n", NS, &name]).await;
@@ -580,9 +634,7 @@ async fn kubectl_logs_and_exec_reach_the_provider(pod: &Pod, vk_ips: &[String]) 
     // Past the 15 s upstream's follow gives up at; the wait is the point of the check.
     tokio::time::sleep(std::time::Duration::from_secs(16)).await;
     let ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap();
-    tokio::task::spawn_blocking(move || http_get_path(&ip, "/after-16s"))
-        .await
-        .unwrap();
+    client.get(&format!("http://{ip}:8080/after-16s")).await;
     followed
         .until("GET /after-16s", std::time::Duration::from_secs(10))
         .await;

@@ -5,8 +5,8 @@
 //! provider pods' IPs (each answering the demo JSON there). Deleting the Service on the
 //! consumer removes all three. Teardown leaves nothing on either cluster.
 //!
-//! ClusterIPs are not programmed in testenv (no kube-proxy): the test reaches the endpoints at
-//! their pod IPs, which the shared host network routes.
+//! A pod of the provider reaches each endpoint at its pod IP and the pods through the
+//! reflected Service's clusterIP (testenv's node agent forwards clusterIPs as kube-proxy does).
 
 mod common;
 #[path = "common/converge.rs"]
@@ -34,7 +34,7 @@ use kube::{Api, Client, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::offloading::{MappingPhase, NamespaceMap, ShadowEndpointSlice, ShadowPod};
 use peer_pair::{Pair, Spec};
-use pods::{http_get, running, until_list};
+use pods::{ClientPod, running, until_forwarded, until_list};
 use serde_json::json;
 
 const SPEC: Spec = Spec {
@@ -290,11 +290,10 @@ async fn a_service_and_its_endpoints_are_reflected_to_the_provider() {
     );
     assert_eq!(slice.owner_references()[0].kind, "ShadowEndpointSlice");
     assert_eq!(slice.ports.as_ref().unwrap()[0].port, Some(8080));
+    let kc = peer_pair::env().cluster(SPEC.p).kubeconfig().to_path_buf();
+    let client = ClientPod::start(p.clone(), &kc, "client").await;
     for ip in &ips {
-        let target = ip.clone();
-        let answer = tokio::task::spawn_blocking(move || http_get(&target))
-            .await
-            .unwrap();
+        let answer = client.get(&format!("http://{ip}:8080/")).await;
         for part in [
             format!("\"namespace\":\"{remote_ns}\""),
             format!("\"podIP\":\"{ip}\""),
@@ -302,6 +301,15 @@ async fn a_service_and_its_endpoints_are_reflected_to_the_provider() {
             assert!(answer.contains(&part), "missing {part} in {answer}");
         }
     }
+
+    let endpoints: Vec<String> = ips.iter().map(|ip| format!("{ip}:8080")).collect();
+    until_forwarded(p.clone(), &remote_ns, "web", &endpoints).await;
+    let answer = client.get(&format!("http://{cluster_ip}:80/")).await;
+    assert!(
+        answer.contains(&format!("\"namespace\":\"{remote_ns}\"")),
+        "the reflected Service's clusterIP reaches a provider pod: {answer}"
+    );
+    client.remove(p.clone()).await;
 
     // 5. The Service deleted on the consumer: its copy, shadow and slice go on the provider.
     Api::<Service>::namespaced(c.clone(), NS)

@@ -1,4 +1,4 @@
-//! Waiting on lists and talking to demo pods, for the two-cluster pod tests (tests/pod_path.rs,
+//! Waiting on lists and talking to demo pods (from a client pod, inside the pod network), for the two-cluster pod tests (tests/pod_path.rs,
 //! tests/service_reflection.rs). Included with `#[path = "common/pods.rs"] mod pods;`.
 
 use std::fmt::Debug;
@@ -55,22 +55,6 @@ where
         let last: Vec<String> = store.state().iter().map(|o| summary(o)).collect();
         panic!("timed out after {WAIT:?} waiting for {what}; last seen: {last:#?}")
     })
-}
-
-/// `GET /` of the demo server at `ip`:8080.
-pub fn http_get(ip: &str) -> String {
-    http_get_path(ip, "/")
-}
-
-/// `GET path` of the demo server at `ip`:8080.
-pub fn http_get_path(ip: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut conn = std::net::TcpStream::connect((ip, 8080)).expect("connect to the demo pod");
-    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(conn, "GET {path} HTTP/1.1\r\nHost: demo\r\n\r\n").unwrap();
-    let mut answer = String::new();
-    conn.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 pub fn pod_summary(p: &Pod) -> String {
@@ -190,4 +174,110 @@ pub fn notes_of(
 pub fn event_summary(e: &k8s_openapi::api::events::v1::Event) -> String {
     let about = e.regarding.as_ref().and_then(|r| r.name.clone());
     format!("{about:?} {:?} {:?}", e.reason, e.note)
+}
+
+/// A demo pod on a cluster's own node, in a namespace that is not offloaded: the client that
+/// reaches pods and Services from inside the pod network (`kubectl exec … -- liqo-demo get`),
+/// as a user's curl pod would.
+pub struct ClientPod {
+    kubeconfig: std::path::PathBuf,
+    namespace: String,
+}
+
+impl ClientPod {
+    /// Creates namespace `namespace` and pod `client` in it, and waits until it is Ready.
+    pub async fn start(
+        client: kube::Client,
+        kubeconfig: &std::path::Path,
+        namespace: &str,
+    ) -> Self {
+        use k8s_openapi::api::core::v1::Namespace;
+        let pp = kube::api::PostParams::default();
+        let ns: Namespace =
+            serde_json::from_value(serde_json::json!({"metadata": {"name": namespace}})).unwrap();
+        let _ = Api::<Namespace>::all(client.clone()).create(&pp, &ns).await;
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "client", "namespace": namespace},
+            "spec": {"containers": [{
+                "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
+                "command": ["/usr/local/bin/liqo-demo"],
+                "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}]
+            }]}
+        }))
+        .unwrap();
+        let pods: Api<Pod> = Api::namespaced(client, namespace);
+        pods.create(&pp, &pod).await.unwrap();
+        until_list(
+            pods,
+            watcher::Config::default().fields("metadata.name=client"),
+            "the client pod Running",
+            pod_summary,
+            |ps| ps.len() == 1 && running(&ps[0]),
+        )
+        .await;
+        Self {
+            kubeconfig: kubeconfig.to_path_buf(),
+            namespace: namespace.to_string(),
+        }
+    }
+
+    /// `GET url` from the client pod: the body (panics naming the failure).
+    pub async fn get(&self, url: &str) -> String {
+        let ns = self.namespace.as_str();
+        kubectl(
+            &self.kubeconfig,
+            &["exec", "-n", ns, "client", "--", "liqo-demo", "get", url],
+        )
+        .await
+    }
+
+    /// Removes the client's namespace and waits until it is gone.
+    pub async fn remove(self, client: kube::Client) {
+        use k8s_openapi::api::core::v1::Namespace;
+        let namespaces = Api::<Namespace>::all(client);
+        let dp = kube::api::DeleteParams::default();
+        let _ = namespaces.delete(&self.namespace, &dp).await;
+        let gone = |n: Option<&Namespace>| n.is_none();
+        let wait = kube::runtime::wait::await_condition(namespaces, &self.namespace, gone);
+        tokio::time::timeout(WAIT, wait)
+            .await
+            .unwrap_or_else(|_| panic!("namespace {} not gone within {WAIT:?}", self.namespace))
+            .unwrap();
+    }
+}
+
+/// Waits until the node agent of `client`'s cluster forwards Service `namespace/name`'s
+/// clusterIP to every one of `endpoints` (`ip:port`), by its `EndpointsForwarded` Event.
+pub async fn until_forwarded(
+    client: kube::Client,
+    namespace: &str,
+    name: &str,
+    endpoints: &[String],
+) {
+    use liqo_testenv::services::REASON_ENDPOINTS;
+    let name = name.to_string();
+    until_list(
+        Api::<k8s_openapi::api::core::v1::Event>::namespaced(client, namespace),
+        watcher::Config::default(),
+        &format!("Service {name}'s clusterIP forwarded to {endpoints:?}"),
+        |e| {
+            format!(
+                "{:?} {:?} {:?}",
+                e.reason, e.involved_object.name, e.message
+            )
+        },
+        |events| {
+            events.iter().any(|e| {
+                e.reason.as_deref() == Some(REASON_ENDPOINTS)
+                    && e.involved_object.name.as_deref() == Some(name.as_str())
+                    && endpoints.iter().all(|ep| {
+                        e.message
+                            .as_deref()
+                            .unwrap_or_default()
+                            .contains(ep.as_str())
+                    })
+            })
+        },
+    )
+    .await;
 }

@@ -33,6 +33,8 @@ struct Running {
     proc: Proc,
     started: Timestamp,
     ready: bool,
+    /// Consecutive probe results: successes (> 0) or failures (< 0).
+    streak: i32,
 }
 
 struct Slot {
@@ -416,6 +418,7 @@ impl Worker {
                     proc,
                     started,
                     ready: no_probe,
+                    streak: 0,
                 });
                 slot.report.phase = ContainerPhase::Running {
                     started,
@@ -480,11 +483,11 @@ impl Worker {
             let Some(running) = &mut slot.running else {
                 continue;
             };
-            let Some(get) = slot
+            let Some((spec, get)) = slot
                 .spec
                 .readiness_probe
                 .as_ref()
-                .and_then(|p| p.http_get.as_ref())
+                .and_then(|p| Some((p, p.http_get.as_ref()?)))
             else {
                 continue;
             };
@@ -503,7 +506,9 @@ impl Worker {
             };
             let host = get.host.clone().unwrap_or_else(|| self.pod_ip.clone());
             let path = get.path.as_deref().unwrap_or("/");
-            running.ready = probe::http_get(netns.as_deref(), &host, port, path).await;
+            let ok =
+                probe::http_get(netns.as_deref(), &host, port, path, spec.timeout_seconds).await;
+            running.ready = probe::readiness(running.ready, &mut running.streak, ok, spec);
             slot.report.phase = ContainerPhase::Running {
                 started: running.started,
                 ready: running.ready,
