@@ -63,7 +63,8 @@ lint:
 ## demo: two local clusters on a test network, Liqo installed on both, `liqoctl peer` (network,
 ## authentication, a ResourceSlice that becomes a Ready virtual node), `liqoctl offload
 ## namespace demo`, a Deployment of the demo app that runs on the provider through the virtual
-## node, `liqoctl info`, then the app removed, `unoffload`, `unpeer` and teardown. Each command
+## node, a consumer pod fetching one of its pods through the tunnel (`kubectl exec client --
+## liqo-demo get`), `liqoctl info`, then the app removed, `unoffload`, `unpeer` and teardown. Each command
 ## is printed before it runs; the first that fails stops the demo.
 demo: deps k8s
 	cargo build -q --workspace --bins
@@ -83,6 +84,11 @@ demo: deps k8s
 	run kubectl --kubeconfig alpha/kubeconfig -n demo rollout status deployment/web --timeout=90s; \
 	run kubectl --kubeconfig alpha/kubeconfig -n demo get pods -o wide; \
 	run kubectl --kubeconfig beta/kubeconfig get pods --all-namespaces -l app=web -o wide; \
+	run kubectl --kubeconfig alpha/kubeconfig run client --image=ghcr.io/liqoctl-rs/liqo:test --command -- /usr/local/bin/liqo-demo; \
+	run kubectl --kubeconfig alpha/kubeconfig wait --for=condition=Ready pod/client --timeout=60s; \
+	ip=$$(kubectl --kubeconfig alpha/kubeconfig -n demo get pods -l app=web -o jsonpath='{.items[0].status.podIP}'); \
+	run kubectl --kubeconfig alpha/kubeconfig exec client -- liqo-demo get http://$$ip:8080/; echo; \
+	run kubectl --kubeconfig alpha/kubeconfig delete pod client --wait; \
 	run liqoctl --kubeconfig alpha/kubeconfig info; \
 	run kubectl --kubeconfig alpha/kubeconfig -n demo delete deployment web --wait; \
 	run liqoctl --kubeconfig alpha/kubeconfig unoffload namespace demo --skip-confirm; \
