@@ -89,8 +89,21 @@ pub fn serve<B: Backend>(
     auth: auth::Authenticator,
     backend: B,
 ) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    serve_rotating(listener, tls, auth, backend).map(|(task, _)| task)
+}
+
+/// [`serve`], and the handle that replaces the serving certificate (rotation).
+///
+/// # Errors
+/// [`ServeError`] when the TLS material is unusable.
+pub fn serve_rotating<B: Backend>(
+    listener: TcpListener,
+    tls: &TlsOptions,
+    auth: auth::Authenticator,
+    backend: B,
+) -> Result<(tokio::task::JoinHandle<()>, Arc<tls::ServingCert>), ServeError> {
     let (auth, backend) = (Arc::new(auth), Arc::new(backend));
-    server::serve(listener, tls, move |req, certs| {
+    server::serve_rotating(listener, tls, move |req, certs| {
         let (auth, backend) = (auth.clone(), backend.clone());
         async move {
             match handle(&auth, backend.as_ref(), req, certs).await {

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 
-use crate::tls::{PeerCertificates, ServeError, TlsOptions, server_config};
+use crate::tls::{PeerCertificates, ServeError, ServingCert, TlsOptions, rotating_server_config};
 
 /// A response body: whole or streamed, failing with an I/O error.
 pub type Body = UnsyncBoxBody<Bytes, std::io::Error>;
@@ -42,12 +42,25 @@ where
     H: Fn(Request<Incoming>, Option<PeerCertificates>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<Body>> + Send + 'static,
 {
-    let config: Arc<ServerConfig> = server_config(tls)?;
-    Ok(tokio::spawn(accept_loop(
-        listener,
-        TlsAcceptor::from(config),
-        handler,
-    )))
+    serve_rotating(listener, tls, handler).map(|(task, _)| task)
+}
+
+/// [`serve`], and the handle that replaces the serving certificate while it serves.
+///
+/// # Errors
+/// [`ServeError`] when the TLS material is unusable.
+pub fn serve_rotating<H, F>(
+    listener: TcpListener,
+    tls: &TlsOptions,
+    handler: H,
+) -> Result<(tokio::task::JoinHandle<()>, Arc<ServingCert>), ServeError>
+where
+    H: Fn(Request<Incoming>, Option<PeerCertificates>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Body>> + Send + 'static,
+{
+    let (config, serving): (Arc<ServerConfig>, _) = rotating_server_config(tls)?;
+    let task = tokio::spawn(accept_loop(listener, TlsAcceptor::from(config), handler));
+    Ok((task, serving))
 }
 
 /// Binds `addr` (see [`serve`]).
@@ -95,5 +108,70 @@ where
                 tracing::debug!(%peer, error = %e, "HTTPS connection failed");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_rustls::TlsConnector;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+
+    /// A self-signed certificate for `localhost`: (PEM chain, key PEM, DER).
+    fn self_signed() -> (String, String, Vec<u8>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        (cert.pem(), key.serialize_pem(), cert.der().to_vec())
+    }
+
+    /// The DER of the certificate a new TLS connection to `addr` is shown.
+    async fn presented(addr: SocketAddr, roots: &RootCertStore) -> Vec<u8> {
+        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots.clone())
+            .with_no_client_auth();
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        let tls = TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .unwrap();
+        tls.get_ref().1.peer_certificates().unwrap()[0].to_vec()
+    }
+
+    #[tokio::test]
+    async fn a_replaced_certificate_is_presented_from_the_next_handshake_on() {
+        let (a_pem, a_key, a_der) = self_signed();
+        let (b_pem, b_key, b_der) = self_signed();
+        let mut roots = RootCertStore::empty();
+        for der in [&a_der, &b_der] {
+            roots.add(CertificateDer::from(der.clone())).unwrap();
+        }
+        let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let tls = TlsOptions {
+            cert_chain_pem: a_pem,
+            key_pem: a_key,
+            client_verifier: None,
+        };
+        let handler = |_req, _certs| async { Response::new(full("ok")) };
+        let (task, serving) = serve_rotating(listener, &tls, handler).unwrap();
+        assert_eq!(presented(addr, &roots).await, a_der);
+        serving.replace(&b_pem, &b_key).unwrap();
+        assert_eq!(presented(addr, &roots).await, b_der);
+        assert!(
+            serving.replace("not a certificate", &b_key).is_err(),
+            "a bad pair is refused"
+        );
+        assert_eq!(
+            presented(addr, &roots).await,
+            b_der,
+            "and the last good one stays"
+        );
+        task.abort();
     }
 }

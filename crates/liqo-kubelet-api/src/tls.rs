@@ -1,12 +1,14 @@
-//! The rustls side of an HTTPS server: certificate chain, key and optional client-certificate
-//! verification, HTTP/1.1 only, ring as the provider.
+//! The rustls side of an HTTPS server: certificate chain, key (replaceable while serving, for
+//! rotation) and optional client-certificate verification, HTTP/1.1 only, ring as the provider.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::server::danger::ClientCertVerifier;
+use tokio_rustls::rustls::server::{ClientHello, ResolvesServerCert};
+use tokio_rustls::rustls::sign::CertifiedKey;
 use tokio_rustls::rustls::{self, ServerConfig};
 
 /// Why the server could not start.
@@ -50,20 +52,77 @@ impl std::fmt::Debug for TlsOptions {
 #[derive(Debug, Clone)]
 pub struct PeerCertificates(pub Vec<CertificateDer<'static>>);
 
+/// The serving certificate of a running server, replaceable (rotation): handshakes after
+/// [`ServingCert::replace`] present the new one; open connections keep theirs.
+pub struct ServingCert {
+    current: RwLock<Arc<CertifiedKey>>,
+}
+
+impl std::fmt::Debug for ServingCert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServingCert").finish_non_exhaustive()
+    }
+}
+
+impl ServingCert {
+    fn new(chain_pem: &str, key_pem: &str) -> Result<Self, ServeError> {
+        Ok(Self {
+            current: RwLock::new(certified_key(chain_pem, key_pem)?),
+        })
+    }
+
+    /// Serves `chain_pem`/`key_pem` from the next handshake on.
+    ///
+    /// # Errors
+    /// [`ServeError`] for unreadable PEM or a mismatched pair (the old pair stays).
+    pub fn replace(&self, chain_pem: &str, key_pem: &str) -> Result<(), ServeError> {
+        let next = certified_key(chain_pem, key_pem)?;
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = next;
+        Ok(())
+    }
+}
+
+impl ResolvesServerCert for ServingCert {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(
+            self.current
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+        )
+    }
+}
+
+fn certified_key(chain_pem: &str, key_pem: &str) -> Result<Arc<CertifiedKey>, ServeError> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain_pem.as_bytes())
+        .filter_map(Result::ok)
+        .collect();
+    if chain.is_empty() {
+        return Err(ServeError::NoCertificate);
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|_| ServeError::NoKey)?;
+    let provider = rustls::crypto::ring::default_provider();
+    CertifiedKey::from_der(chain, key, &provider)
+        .map(Arc::new)
+        .map_err(ServeError::Tls)
+}
+
 /// The rustls configuration of `tls`: HTTP/1.1 only (ALPN), ring as the provider.
 ///
 /// # Errors
 /// [`ServeError`] for unreadable PEM or a mismatched pair.
 pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, ServeError> {
-    let chain: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(tls.cert_chain_pem.as_bytes())
-            .filter_map(Result::ok)
-            .collect();
-    if chain.is_empty() {
-        return Err(ServeError::NoCertificate);
-    }
-    let key =
-        PrivateKeyDer::from_pem_slice(tls.key_pem.as_bytes()).map_err(|_| ServeError::NoKey)?;
+    rotating_server_config(tls).map(|(config, _)| config)
+}
+
+/// [`server_config`] and the handle that replaces its certificate.
+///
+/// # Errors
+/// [`ServeError`] for unreadable PEM or a mismatched pair.
+pub fn rotating_server_config(
+    tls: &TlsOptions,
+) -> Result<(Arc<ServerConfig>, Arc<ServingCert>), ServeError> {
+    let serving = Arc::new(ServingCert::new(&tls.cert_chain_pem, &tls.key_pem)?);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -72,9 +131,7 @@ pub fn server_config(tls: &TlsOptions) -> Result<Arc<ServerConfig>, ServeError> 
         Some(verifier) => builder.with_client_cert_verifier(verifier.clone()),
         None => builder.with_no_client_auth(),
     };
-    let mut config = builder
-        .with_single_cert(chain, key)
-        .map_err(ServeError::Tls)?;
+    let mut config = builder.with_cert_resolver(serving.clone());
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), serving))
 }

@@ -62,15 +62,48 @@ pub async fn start(
             mappings,
             node_name: config.node_name.clone(),
         };
+        let local_for_rotation = local.clone();
         let auth = Authenticator::new(local, config.node_name.clone());
-        match liqo_kubelet_api::serve(listener, &tls, auth, backend) {
-            Ok(task) => {
+        match liqo_kubelet_api::serve_rotating(listener, &tls, auth, backend) {
+            Ok((task, serving)) => {
                 tracing::info!(%addr, "serving the kubelet API");
-                let _ = task.await;
+                tokio::select! {
+                    _ = task => {}
+                    () = rotate(&local_for_rotation, &config, &serving, tls.cert_chain_pem) => {}
+                }
             }
             Err(e) => tracing::error!(error = %e, "the kubelet API cannot serve"),
         }
     })
+}
+
+/// Renews the serving certificate at two thirds of its lifetime, as a kubelet rotates its own
+/// (`--rotate-server-certificates`): a timer to that point, a new CSR, the new pair served from
+/// the next handshake on. An unreadable certificate is renewed after the longest back-off.
+async fn rotate(
+    local: &Client,
+    config: &Config,
+    serving: &liqo_kubelet_api::tls::ServingCert,
+    mut cert_pem: String,
+) {
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let delay =
+            liqo_kube::auth::renewal::renewal_delay(cert_pem.as_bytes(), now).unwrap_or(RETRY.1);
+        tokio::time::sleep(delay).await;
+        let next = certificate(local, config).await;
+        match serving.replace(&next.cert_chain_pem, &next.key_pem) {
+            Ok(()) => {
+                tracing::info!(node = %config.node_name, "kubelet API serving certificate rotated");
+                cert_pem = next.cert_chain_pem;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "rotated serving certificate unusable; keeping the current one")
+            }
+        }
+    }
 }
 
 /// The serving certificate, asked for until it is issued.
