@@ -105,6 +105,24 @@ impl ExecRequest {
         container: &str,
         query: &str,
     ) -> Result<Self, Refusal> {
+        let request = Self::streams(namespace, pod, container, query);
+        if request.command.is_empty() {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "exec needs a command (query parameter command)",
+            ));
+        }
+        Ok(request)
+    }
+
+    /// An attach to `namespace/pod/container`: the streams of `query`, no command.
+    pub(crate) fn attach(namespace: &str, pod: &str, container: &str, query: &str) -> Self {
+        let mut request = Self::streams(namespace, pod, container, query);
+        request.command.clear();
+        request
+    }
+
+    fn streams(namespace: &str, pod: &str, container: &str, query: &str) -> Self {
         let mut request = Self {
             namespace: namespace.into(),
             pod: pod.into(),
@@ -126,13 +144,7 @@ impl ExecRequest {
                 _ => {}
             }
         }
-        if request.command.is_empty() {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "exec needs a command (query parameter command)",
-            ));
-        }
-        Ok(request)
+        request
     }
 }
 

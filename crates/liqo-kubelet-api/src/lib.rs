@@ -74,6 +74,18 @@ pub trait Backend: Send + Sync + 'static {
             ))
         })
     }
+
+    /// Attaches to the container's own streams (`request.command` is empty); the session ends
+    /// when the container does or the caller leaves.
+    fn attach(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
+        let _ = request;
+        Box::pin(async {
+            Err(Refusal::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "attach is not served by this node",
+            ))
+        })
+    }
 }
 
 /// Serves the kubelet API of node `auth.node_name()` on `listener` until the task is aborted.
@@ -140,10 +152,18 @@ async fn handle<B: Backend>(
                 .unwrap_or_else(|refusal| ExecSession::failed(refusal.message));
             Ok(exec::upgrade(req, protocol, session))
         }
+        Route::Attach(request) => {
+            let protocol = exec::negotiate(&req)?;
+            let session = backend
+                .attach(request)
+                .await
+                .unwrap_or_else(|refusal| ExecSession::failed(refusal.message));
+            Ok(exec::upgrade(req, protocol, session))
+        }
         Route::Healthz => Ok(Response::new(server::full("ok"))),
         Route::NotServed(what) => Err(Refusal::new(
             StatusCode::NOT_IMPLEMENTED,
-            format!("{what} is not served by this node yet (kubectl logs and exec are)"),
+            format!("{what} is not served by this node yet (kubectl logs, exec and attach are)"),
         )),
     }
 }
@@ -155,9 +175,11 @@ enum Route {
     ContainerLogs(LogRequest),
     /// `GET|POST /exec/{namespace}/{pod}/{container}?command=…`, upgraded to a WebSocket.
     Exec(ExecRequest),
+    /// `GET|POST /attach/{namespace}/{pod}/{container}`, upgraded to a WebSocket.
+    Attach(ExecRequest),
     /// `GET /healthz`.
     Healthz,
-    /// A kubelet route this server knows but does not serve (attach, port-forward).
+    /// A kubelet route this server knows but does not serve (port-forward).
     NotServed(&'static str),
 }
 
@@ -183,12 +205,14 @@ impl Route {
                 Self::Exec(ExecRequest::parse(namespace, pod, container, query)?)
             }
             ["healthz"] => Self::Healthz,
-            ["attach", _, _, _] => Self::NotServed("attach"),
+            ["attach", namespace, pod, container] => {
+                Self::Attach(ExecRequest::attach(namespace, pod, container, query))
+            }
             ["portForward", _, _] => Self::NotServed("port-forward"),
             _ => return Err(not_found()),
         };
         let allowed = match route {
-            Self::Exec(_) | Self::NotServed(_) => {
+            Self::Exec(_) | Self::Attach(_) | Self::NotServed(_) => {
                 method == hyper::Method::GET || method == hyper::Method::POST
             }
             _ => method == hyper::Method::GET,
@@ -206,7 +230,9 @@ impl Route {
     /// everything else here → `proxy`).
     fn subresource(&self) -> &'static str {
         match self {
-            Self::ContainerLogs(_) | Self::Exec(_) | Self::NotServed(_) => "proxy",
+            Self::ContainerLogs(_) | Self::Exec(_) | Self::Attach(_) | Self::NotServed(_) => {
+                "proxy"
+            }
             Self::Healthz => "healthz",
         }
     }
@@ -253,6 +279,12 @@ mod tests {
             parse("POST", "/portForward/demo/web-1").unwrap(),
             Route::NotServed("port-forward")
         );
+        let attach = parse("POST", "/attach/demo/web-1/web?command=ls&stdout=1&input=1").unwrap();
+        let Route::Attach(attach) = attach else {
+            panic!("not an attach: {attach:?}")
+        };
+        assert!(attach.command.is_empty(), "attach runs no command");
+        assert!(attach.stdout && attach.stdin && !attach.stderr);
         let bad = parse("GET", "/containerLogs/demo/web-1/web?tailLines=many").unwrap_err();
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.message.contains("tailLines"), "{}", bad.message);
