@@ -58,13 +58,7 @@ fn env() -> Env {
 
 /// liqoctl on the consumer, with the provider as remote when `remote` is set.
 async fn liqoctl(env: &Env, args: &[&str], remote: bool) -> std::process::Output {
-    let mut all = vec![common::kubeconfig(env.cluster(C.0).kubeconfig())];
-    all.extend(args.iter().map(|a| (*a).to_string()));
-    if remote {
-        all.push(common::remote_kubeconfig(env.cluster(P.0).kubeconfig()));
-    }
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    flows::run(&all).await
+    flows::liqoctl_on(env, C.0, args, remote.then_some(P.0)).await
 }
 
 fn deployment() -> Deployment {

@@ -21,7 +21,7 @@ use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::networking::Configuration;
-use liqo_testenv::{ClusterConfig, Env};
+use liqo_testenv::Env;
 use pods::{ClientPod, pod_summary, running, until_forwarded, until_list};
 use serde_json::json;
 
@@ -32,26 +32,12 @@ const P: (&str, &str) = ("rm-p", "rm-p-id");
 const NS: &str = "same";
 
 fn env() -> Env {
-    let env = Env::builder()
-        .network(true)
-        .cluster_config(ClusterConfig::new(C.0).pod_cidr(CIDR))
-        .cluster_config(ClusterConfig::new(P.0).pod_cidr(CIDR))
-        .start_blocking()
-        .expect("test clusters start");
-    let flags = |id: &str| vec![format!("--cluster-id={id}"), format!("--pod-cidr={CIDR}")];
-    common::install_all(&env, vec![(C.0, flags(C.1)), (P.0, flags(P.1))]);
-    env
+    common::installed_network_env(&[(C.0, C.1, CIDR), (P.0, P.1, CIDR)])
 }
 
 /// liqoctl on the consumer, with the provider as remote when `remote` is set.
 async fn liqoctl(env: &Env, args: &[&str], remote: bool) -> std::process::Output {
-    let mut all = vec![common::kubeconfig(env.cluster(C.0).kubeconfig())];
-    all.extend(args.iter().map(|a| (*a).to_string()));
-    if remote {
-        all.push(common::remote_kubeconfig(env.cluster(P.0).kubeconfig()));
-    }
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    flows::run(&all).await
+    flows::liqoctl_on(env, C.0, args, remote.then_some(P.0)).await
 }
 
 fn web_pod(name: &str) -> Pod {

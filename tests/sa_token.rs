@@ -23,7 +23,7 @@ use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::consts::{label, name};
 use liqo_api::offloading::{ShadowPod, VkOptionsTemplate};
-use liqo_testenv::{ClusterConfig, Env};
+use liqo_testenv::Env;
 use pods::{pod_summary, running, until_list};
 use serde_json::json;
 
@@ -35,28 +35,12 @@ const POD: &str = "demo";
 const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 fn env() -> Env {
-    let env = Env::builder()
-        .network(true)
-        .cluster_config(ClusterConfig::new(C.0).pod_cidr(C.2))
-        .cluster_config(ClusterConfig::new(P.0).pod_cidr(P.2))
-        .start_blocking()
-        .expect("test clusters start");
-    let flags = |(_, id, cidr): (&str, &str, &str)| {
-        vec![format!("--cluster-id={id}"), format!("--pod-cidr={cidr}")]
-    };
-    common::install_all(&env, vec![(C.0, flags(C)), (P.0, flags(P))]);
-    env
+    common::installed_network_env(&[C, P])
 }
 
 /// liqoctl on the consumer, with the provider as remote when `remote` is set.
 async fn liqoctl(env: &Env, args: &[&str], remote: bool) -> std::process::Output {
-    let mut all = vec![common::kubeconfig(env.cluster(C.0).kubeconfig())];
-    all.extend(args.iter().map(|a| (*a).to_string()));
-    if remote {
-        all.push(common::remote_kubeconfig(env.cluster(P.0).kubeconfig()));
-    }
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    flows::run(&all).await
+    flows::liqoctl_on(env, C.0, args, remote.then_some(P.0)).await
 }
 
 /// The demo workload as a bare pod of ServiceAccount [`SA`]; the pod webhook sends it to the

@@ -31,6 +31,18 @@ pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
         .unwrap_or_else(|_| panic!("timed out after {WAIT:?} waiting for {what}"))
 }
 
+/// liqoctl on cluster `on` of `env`, with cluster `remote`'s kubeconfig as the remote when
+/// given (the consumer-side commands of the two-cluster pod tests).
+pub async fn liqoctl_on(env: &Env, on: &str, args: &[&str], remote: Option<&str>) -> Output {
+    let mut all = vec![kubeconfig(env.cluster(on).kubeconfig())];
+    all.extend(args.iter().map(|a| (*a).to_string()));
+    if let Some(remote) = remote {
+        all.push(remote_kubeconfig(env.cluster(remote).kubeconfig()));
+    }
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    run(&all).await
+}
+
 /// liqoctl off the async runtime's threads, so that tasks of the test (a proxy) keep running.
 pub async fn run(args: &[&str]) -> Output {
     let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
