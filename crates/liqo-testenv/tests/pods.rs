@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::jiff::Timestamp;
 use kube::api::PostParams;
 use kube::runtime::wait::{await_condition, conditions};
 use kube::{Api, ResourceExt};
@@ -399,6 +400,20 @@ fn kubectl(args: &[&str]) -> tokio::process::Command {
     cmd
 }
 
+/// The stdout of a successful `kubectl logs logger args`.
+async fn logs_of(args: &[&str]) -> String {
+    let out = kubectl(&[&["logs", "logger"], args].concat())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl logs {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// `kubectl args` fails and its stderr names `cause`.
 async fn fails_naming(args: &[&str], cause: &str) {
     let out = kubectl(args).output().await.unwrap();
@@ -414,12 +429,12 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
         "metadata": {"name": "logger"},
         "spec": {"terminationGracePeriodSeconds": 1, "containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
             "command": ["/usr/local/bin/sh"],
-            "args": ["-c", "echo first; sleep 2; echo second; exec sleep 3600"]}]}
+            "args": ["-c", "echo first; sleep 3; echo second; exec sleep 3600"]}]}
     }))
     .await;
     until_running(&pods, "logger").await;
 
-    // Follow: "second" is written 2 s after "first", while kubectl is already streaming.
+    // Follow: "second" is written 3 s after "first", while kubectl is already streaming.
     let mut child = kubectl(&["logs", "-f", "logger"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -449,6 +464,46 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
         String::from_utf8_lossy(&tail.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&tail.stdout), "second\n");
+
+    // --timestamps: each line after the time it was written (RFC 3339), in order.
+    let stamped = logs_of(&["--timestamps"]).await;
+    let times: Vec<Timestamp> = stamped
+        .lines()
+        .zip(["first", "second"])
+        .map(|(line, text)| {
+            let (time, rest) = line.split_once(' ').unwrap();
+            assert_eq!(rest, text, "{stamped}");
+            time.parse()
+                .unwrap_or_else(|e| panic!("{time:?} is not RFC 3339 ({e}): {stamped}"))
+        })
+        .collect();
+    assert_eq!(times.len(), 2, "{stamped}");
+    assert!(times[0] < times[1], "in order: {stamped}");
+    assert_eq!(
+        logs_of(&["--timestamps", "--tail=1"]).await,
+        stamped.lines().nth(1).unwrap().to_string() + "\n"
+    );
+    // --since-time goes through the API server in whole seconds: the first whole second after
+    // "first", at least 2 s before "second".
+    let between = Timestamp::from_second(times[0].as_second() + 1).unwrap();
+    assert_eq!(
+        logs_of(&[&format!("--since-time={between}")]).await,
+        "second\n",
+        "since {between}: {stamped}"
+    );
+    // --since: a window that reaches 1 s before "second" (slack for the request), which is
+    // still 2 s after "first".
+    let ago = Timestamp::now().duration_since(times[1]).as_secs() + 2;
+    assert_eq!(
+        logs_of(&[&format!("--since={ago}s")]).await,
+        "second\n",
+        "since {ago}s: {stamped}"
+    );
+    assert_eq!(
+        logs_of(&["--since=1h", "--tail=5"]).await,
+        "first\nsecond\n"
+    );
+
     // A container the pod does not have: the API server refuses before asking the node.
     fails_naming(&["logs", "logger", "-c", "nope"], "nope").await;
 
@@ -502,11 +557,7 @@ async fn kubectl_logs_and_exec_reach_the_containers() {
     fails_naming(&["exec", "logger", "--", "nginx"], "nginx").await;
 
     // attach is not served: said so, not a bare 404.
-    fails_naming(
-        &["attach", "logger"],
-        "attach is not served by this node yet",
-    )
-    .await;
+    fails_naming(&["attach", "logger"], "attach is not served by this node").await;
 
     pods.delete("logger", &Default::default()).await.unwrap();
     let uid = created.uid().unwrap();

@@ -1,6 +1,8 @@
 //! The kubelet API's backend, the provider's pods. `kubectl logs` of an offloaded pod: the local pod must be bound to this virtual node and its
 //! namespace accepted by the provider; the log is the provider pod's, streamed as it comes
-//! (followed with no time limit, unlike upstream — liqo#2523).
+//! (followed with no time limit, unlike upstream — liqo#2523). Every option goes to the
+//! provider as asked (`timestamps` shows the provider's times, `sinceSeconds`/`sinceTime`
+//! filter by them).
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -44,6 +46,11 @@ impl Backend for ProviderLogs {
     fn exec(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
         let this = self.clone();
         async move { super::exec::start(&this, request).await }.boxed()
+    }
+
+    fn attach(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
+        let this = self.clone();
+        async move { super::exec::attach(&this, request).await }.boxed()
     }
 }
 
@@ -177,15 +184,33 @@ mod tests {
     fn options_pass_through_and_a_bad_since_time_is_named() {
         let options = LogOptions {
             follow: true,
+            timestamps: true,
             tail_lines: Some(5),
-            since_time: Some("2026-12-03T10:00:00Z".into()),
+            since_time: Some("2026-12-03T10:00:00.5+01:00".into()),
+            limit_bytes: Some(100),
+            previous: true,
             ..LogOptions::default()
         };
         let params = log_params("web", &options).unwrap();
         assert_eq!(params.container.as_deref(), Some("web"));
         assert!(params.follow);
+        assert!(params.timestamps, "the provider's times are shown");
+        assert!(params.previous);
         assert_eq!(params.tail_lines, Some(5));
-        assert!(params.since_time.is_some());
+        assert_eq!(params.limit_bytes, Some(100));
+        assert_eq!(
+            params.since_time,
+            Some("2026-12-03T09:00:00.5Z".parse().unwrap()),
+            "the same instant"
+        );
+        let seconds = LogOptions {
+            since_seconds: Some(30),
+            ..LogOptions::default()
+        };
+        let params = log_params("web", &seconds).unwrap();
+        assert_eq!(params.since_seconds, Some(30));
+        assert_eq!(params.since_time, None);
+        assert!(!params.timestamps);
         let bad = LogOptions {
             since_time: Some("yesterday".into()),
             ..LogOptions::default()
