@@ -639,6 +639,21 @@ async fn kubectl_logs_and_exec_reach_the_provider(
         .until("GET /after-16s", std::time::Duration::from_secs(10))
         .await;
 
+    // attach: the provider container's output from now on; its stdin is not open there.
+    let url = format!("http://{ip}:8080/attached");
+    let request = async { drop(client.get(&url).await) };
+    pods::attach_sees(&kc, (NS, &name, "demo"), request, "GET /attached").await;
+    let stdin = pods::kubectl_command(&kc, &["attach", "-i", "-n", NS, &name, "-c", "demo"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&stdin.stderr);
+    assert!(
+        !stdin.status.success() && err.contains("stdin is not open"),
+        "attach -i: {err}"
+    );
+
     // exec runs in the provider's pod: its namespace is the twin, its Secret is mounted; the
     // exit code and stdin come through.
     let whoami = kubectl(

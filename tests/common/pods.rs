@@ -155,6 +155,61 @@ impl FollowedLog {
     }
 }
 
+/// `kubectl attach` to `namespace/pod` container `container` on `kubeconfig`: once the
+/// WebSocket is up (kubectl's `-v=6` log says `101 Switching Protocols`), `trigger` runs, and
+/// the attached output must show a line containing `needle` within 10 s.
+pub async fn attach_sees(
+    kubeconfig: &std::path::Path,
+    (namespace, pod, container): (&str, &str, &str),
+    trigger: impl std::future::Future<Output = ()>,
+    needle: &str,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let args = ["attach", "-v=6", "-n", namespace, pod, "-c", container];
+    let mut child = kubectl_command(kubeconfig, &args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = Vec::new();
+    let upgraded = tokio::time::timeout(WAIT, async {
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            let done = line.contains("101 Switching Protocols");
+            log.push(line);
+            if done {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(
+        upgraded,
+        Ok(true),
+        "kubectl attach {pod}: no upgrade; its log: {log:#?}"
+    );
+    trigger.await;
+    let mut seen = Vec::new();
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(line) = stdout.next_line().await.unwrap() {
+            let hit = line.contains(needle);
+            seen.push(line);
+            if hit {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(
+        found,
+        Ok(true),
+        "kubectl attach {pod}: no {needle:?}; seen: {seen:#?}"
+    );
+}
+
 /// The notes of the Events with `reason` about pod `pod` among `events`.
 pub fn notes_of(
     events: &[Arc<k8s_openapi::api::events::v1::Event>],

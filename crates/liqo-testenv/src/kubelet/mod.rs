@@ -3,8 +3,10 @@
 //! with its kubelet client certificate. It serves with a certificate of the cluster's
 //! kubelet-serving signer (a CSR the agent approves itself, as an admin) and checks callers as
 //! a kubelet does (client CA or TokenReview, then a SubjectAccessReview on the Node). `kubectl
-//! exec` comes as a WebSocket (the Node declares `ExtendWebSocketsToKubelet`).
+//! exec` and `kubectl attach` (output only) come as WebSockets (the Node declares
+//! `ExtendWebSocketsToKubelet`).
 
+mod attach;
 mod logs;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -44,6 +46,13 @@ impl liqo_kubelet_api::Backend for NodeBackend {
     ) -> futures::future::BoxFuture<'static, Result<liqo_kubelet_api::ExecSession, Refusal>> {
         let session = self.exec.spawn(&self.bin_dir, &request);
         Box::pin(async move { session })
+    }
+
+    fn attach(
+        &self,
+        request: liqo_kubelet_api::ExecRequest,
+    ) -> futures::future::BoxFuture<'static, Result<liqo_kubelet_api::ExecSession, Refusal>> {
+        attach::session(self, request)
     }
 }
 

@@ -1,5 +1,6 @@
 //! `kubectl exec` into an offloaded pod: the same command in the provider's pod, through the
-//! provider's API server (`pods/exec` over WebSocket), its streams and exit passed through.
+//! provider's API server (`pods/exec` over WebSocket), its streams and exit passed through;
+//! `kubectl attach` the same way, to the provider container's own streams (`pods/attach`).
 
 use futures::FutureExt;
 use k8s_openapi::api::core::v1::Pod;
@@ -18,6 +19,25 @@ pub(crate) async fn start(
     backend: &ProviderLogs,
     req: ExecRequest,
 ) -> Result<ExecSession, Refusal> {
+    bridge(backend, req, false).await
+}
+
+/// Attaches to the container of the provider's twin of the pod.
+///
+/// # Errors
+/// As the twin lookup, or the provider's refusal with its status.
+pub(crate) async fn attach(
+    backend: &ProviderLogs,
+    req: ExecRequest,
+) -> Result<ExecSession, Refusal> {
+    bridge(backend, req, true).await
+}
+
+async fn bridge(
+    backend: &ProviderLogs,
+    req: ExecRequest,
+    attach: bool,
+) -> Result<ExecSession, Refusal> {
     let remote_ns = backend.twin_namespace(&req.namespace, &req.pod).await?;
     let params = AttachParams {
         container: Some(req.container.clone()),
@@ -29,16 +49,19 @@ pub(crate) async fn start(
         ..AttachParams::default()
     };
     let pods: Api<Pod> = Api::namespaced(backend.remote.client(), &remote_ns);
-    let mut process = pods
-        .exec(&req.pod, req.command.clone(), &params)
-        .await
-        .map_err(|e| {
-            let what = format!(
-                "exec in pod {remote_ns}/{} container {}",
-                req.pod, req.container
-            );
-            provider_refusal(&what, &e)
-        })?;
+    let started = if attach {
+        pods.attach(&req.pod, &params).await
+    } else {
+        pods.exec(&req.pod, req.command.clone(), &params).await
+    };
+    let mut process = started.map_err(|e| {
+        let verb = if attach { "attach to" } else { "exec in" };
+        let what = format!(
+            "{verb} pod {remote_ns}/{} container {}",
+            req.pod, req.container
+        );
+        provider_refusal(&what, &e)
+    })?;
     let stdin = process.stdin().map(|s| Box::pin(s) as _);
     let stdout = process.stdout().map(|s| Box::pin(s) as _);
     let stderr = process.stderr().map(|s| Box::pin(s) as _);
