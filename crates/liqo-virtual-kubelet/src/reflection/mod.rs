@@ -84,9 +84,10 @@ pub async fn run(
         (mappings_tx, twins.clone()),
         (queue.clone(), local_pods.clone()),
     );
-    let configmaps =
-        CopyReflector::<ConfigMap>::new(local.clone(), remote.clone(), mappings.clone())
-            .run(config.copy_workers);
+    // Its caches also give the token Secrets their CA (`kube-root-ca.crt`) without a GET.
+    let configmap_reflector =
+        CopyReflector::<ConfigMap>::new(local.clone(), remote.clone(), mappings.clone());
+    let configmaps = configmap_reflector.clone().run(config.copy_workers);
     let secrets = CopyReflector::<Secret>::new(local.clone(), remote.clone(), mappings.clone())
         .run(config.copy_workers);
     let services = CopyReflector::<Service>::new(local.clone(), remote.clone(), mappings.clone())
@@ -113,6 +114,7 @@ pub async fn run(
     let reflector = Arc::new(PodReflector {
         queue: queue.clone(),
         timers: pods::token::Timers::default(),
+        configmaps: configmap_reflector,
         events,
         local,
         remote,

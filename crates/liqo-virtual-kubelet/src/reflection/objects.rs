@@ -147,6 +147,15 @@ where
         })
     }
 
+    /// The cached local object `ns/name`, if that namespace is watched and its cache has it
+    /// (whether or not the object is reflected).
+    pub fn cached(&self, ns: &str, name: &str) -> Option<Arc<K>> {
+        self.read()
+            .get(ns)?
+            .store
+            .get(&ObjectRef::new(name).within(ns))
+    }
+
     /// Runs `workers` workers and follows the mappings until dropped.
     pub async fn run(self: Arc<Self>, workers: usize) {
         let this = self.clone();

@@ -8,7 +8,7 @@ pub mod translate;
 
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
 use kube::api::{DeleteParams, Patch, PatchParams, Preconditions};
 use kube::runtime::events::{Event, EventType, Recorder};
 use kube::runtime::reflector::{ObjectRef, Store};
@@ -21,6 +21,7 @@ use tokio::sync::watch;
 
 use self::translate::{Offload, RESTARTS_ANNOTATION, StatusView};
 use super::mapping::{IpTranslation, Mappings};
+use super::objects::CopyReflector;
 use super::queue::{Key, Queue};
 use super::remote::Twins;
 use crate::remote::Remote;
@@ -49,6 +50,8 @@ pub struct PodReflector {
     pub queue: Queue,
     /// When each pod's ServiceAccount token is refreshed.
     pub timers: token::Timers,
+    /// The local ConfigMaps of the accepted namespaces (the token Secrets' CA comes from there).
+    pub configmaps: Arc<CopyReflector<ConfigMap>>,
 }
 
 impl std::fmt::Debug for PodReflector {
@@ -113,10 +116,14 @@ struct RemoteSide<'a> {
 async fn sync(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
     let remote_ns = remote.ns;
     let name = pod.name_any();
-    // 1. Mark the local pod (the pod-status controller selects on it).
-    if pod.labels().get(label::SHADOW_POD).map(String::as_str) != Some(label::TRUE) {
-        patch_metadata(r, pod, json!({"labels": {label::SHADOW_POD: label::TRUE}})).await?;
-    }
+    // 1. Mark the local pod (the pod-status controller selects on it); a local write, made
+    //    while the remote side is brought in step (neither waits for the other).
+    let mark = async {
+        if pod.labels().get(label::SHADOW_POD).map(String::as_str) == Some(label::TRUE) {
+            return Ok(());
+        }
+        patch_metadata(r, pod, json!({"labels": {label::SHADOW_POD: label::TRUE}})).await
+    };
     // 2. The ShadowPod, unless the provider is unreachable (§7 step 10).
     let unavailable = pod
         .labels()
@@ -124,32 +131,38 @@ async fn sync(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>) -> Result {
         .map(String::as_str)
         == Some(label::TRUE);
     let shadow = remote.shadow;
-    let desired = translate::shadow_pod(pod, remote_ns, &r.offload);
-    let deleting = shadow
-        .as_ref()
-        .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
-    let stale = shadow.is_none_or(|s| differs(s, &desired));
-    // The token Secret first: the remote pod mounts it from its start.
-    if !unavailable && !deleting {
+    let offload = async {
+        let desired = translate::shadow_pod(pod, remote_ns, &r.offload);
+        let deleting = shadow
+            .as_ref()
+            .is_some_and(|s| s.metadata.deletion_timestamp.is_some());
+        if unavailable || deleting {
+            return Ok(());
+        }
+        // The token Secret first: the remote pod mounts it from its start.
         token::ensure(r, pod, remote).await?;
-    }
-    if !unavailable
-        && !deleting
-        && stale
-        && let Err(e) = liqo_kube::reconcile::apply(
+        if shadow.is_some_and(|s| !differs(s, &desired)) {
+            return Ok(());
+        }
+        if let Err(e) = liqo_kube::reconcile::apply(
             &r.remote.client(),
             &desired,
             field_manager::VIRTUAL_KUBELET,
         )
         .await
-    {
-        // A refusal of the provider's admission (quota, origin) is the user's business: said
-        // on the local pod, which stays Pending while it is retried.
-        if matches!(e.status_code(), Some(400..=499)) {
-            refused(r, pod, &e).await;
+        {
+            // A refusal of the provider's admission (quota, origin) is the user's business:
+            // said on the local pod, which stays Pending while it is retried.
+            if matches!(e.status_code(), Some(400..=499)) {
+                refused(r, pod, &e).await;
+            }
+            return Err(super::render(&e));
         }
-        return Err(super::render(&e));
-    }
+        Ok(())
+    };
+    let (marked, offloaded) = tokio::join!(mark, offload);
+    marked?;
+    offloaded?;
     // 3. The status, from the remote pod (or the ended ShadowPod it left).
     let status = match (remote.pod.as_deref(), shadow) {
         (Some(remote_pod), _) => {

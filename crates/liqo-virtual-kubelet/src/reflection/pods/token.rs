@@ -194,9 +194,30 @@ fn differs(current: &Secret, desired: &Secret) -> bool {
 #[derive(Debug, Default)]
 pub struct Timers {
     inner: Mutex<HashMap<Key, (Timestamp, tokio::task::AbortHandle)>>,
+    /// The token last written for each pod: the twin's cache may not show it yet when the pod
+    /// is reconciled again, and asking for another one then is a wasted round trip.
+    issued: Mutex<HashMap<Key, Issued>>,
 }
 
 impl Timers {
+    /// Remembers `issued` as the token written for `key`.
+    fn remember(&self, key: Key, issued: Issued) {
+        self.issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, issued);
+    }
+
+    /// The token written for `key`, while it is bound to `uid` and not due for refresh.
+    fn remembered(&self, key: &Key, uid: &str, now: Timestamp) -> Option<Issued> {
+        self.issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .filter(|i| i.pod_uid == uid && now < i.refresh_at())
+            .cloned()
+    }
+
     /// Queues `key` on `queue` at `at` (replacing another time set for it).
     fn schedule(&self, key: Key, at: Timestamp, queue: &Queue) {
         let mut timers = self.lock();
@@ -221,6 +242,10 @@ impl Timers {
         if let Some((_, task)) = self.lock().remove(key) {
             task.abort();
         }
+        self.issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
     }
 
     fn lock(
@@ -245,10 +270,12 @@ pub(super) async fn ensure(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>)
     }
     let existing = remote.token.as_deref();
     let uid = pod.uid().unwrap_or_default();
-    let issued = match still_valid(existing, &uid, Timestamp::now()) {
-        Some(kept) => kept,
-        None => request(r, pod, &uid).await?,
-    };
+    let now = Timestamp::now();
+    let issued =
+        match still_valid(existing, &uid, now).or_else(|| r.timers.remembered(&key, &uid, now)) {
+            Some(kept) => kept,
+            None => request(r, pod, &uid).await?,
+        };
     let owner = remote
         .shadow
         .filter(|s| s.metadata.deletion_timestamp.is_none());
@@ -260,7 +287,9 @@ pub(super) async fn ensure(r: &PodReflector, pod: &Pod, remote: &RemoteSide<'_>)
         tracing::info!(pod = %key, remote = %remote.ns, expires = %issued.expires,
             "service account token reflected");
     }
-    r.timers.schedule(key, issued.refresh_at(), &r.queue);
+    r.timers
+        .schedule(key.clone(), issued.refresh_at(), &r.queue);
+    r.timers.remember(key, issued);
     Ok(())
 }
 
@@ -287,29 +316,20 @@ async fn request(r: &PodReflector, pod: &Pod, uid: &str) -> Result<Issued> {
         ..TokenRequest::default()
     };
     let issued = Timestamp::now();
-    let status = Api::<ServiceAccount>::namespaced(r.local.clone(), &ns)
-        .create_token_request(&sa, &PostParams::default(), &request)
-        .await
-        .map_err(|e| {
-            format!(
-                "failed to request a token of ServiceAccount {ns}/{sa}: {}",
-                liqo_kube::api_error::render(&e)
-            )
-        })?
-        .status
-        .ok_or_else(|| format!("the token request of ServiceAccount {ns}/{sa} got no status"))?;
-    let ca = Api::<ConfigMap>::namespaced(r.local.clone(), &ns)
-        .get(ROOT_CA_CONFIGMAP)
-        .await
-        .map_err(|e| {
-            format!(
-                "failed to read ConfigMap {ns}/{ROOT_CA_CONFIGMAP}: {}",
-                liqo_kube::api_error::render(&e)
-            )
-        })?
-        .data
-        .and_then(|mut d| d.remove(CA_KEY))
-        .ok_or_else(|| format!("ConfigMap {ns}/{ROOT_CA_CONFIGMAP} has no {CA_KEY}"))?;
+    let token = async {
+        Api::<ServiceAccount>::namespaced(r.local.clone(), &ns)
+            .create_token_request(&sa, &PostParams::default(), &request)
+            .await
+            .map_err(|e| {
+                format!(
+                    "failed to request a token of ServiceAccount {ns}/{sa}: {}",
+                    liqo_kube::api_error::render(&e)
+                )
+            })?
+            .status
+            .ok_or_else(|| format!("the token request of ServiceAccount {ns}/{sa} got no status"))
+    };
+    let (status, ca) = tokio::try_join!(token, root_ca(r, &ns))?;
     let fallback = issued
         .checked_add(SignedDuration::from_secs(TOKEN_SECONDS))
         .unwrap_or(issued);
@@ -335,6 +355,29 @@ async fn request(r: &PodReflector, pod: &Pod, uid: &str) -> Result<Issued> {
 ///
 /// # Errors
 /// A failed deletion (the pod is retried).
+/// The consumer's CA bundle of namespace `ns`: from the ConfigMap reflector's cache, else read.
+async fn root_ca(r: &PodReflector, ns: &str) -> Result<String> {
+    let cached = r
+        .configmaps
+        .cached(ns, ROOT_CA_CONFIGMAP)
+        .and_then(|c| c.data.as_ref()?.get(CA_KEY).cloned());
+    if let Some(ca) = cached {
+        return Ok(ca);
+    }
+    Api::<ConfigMap>::namespaced(r.local.clone(), ns)
+        .get(ROOT_CA_CONFIGMAP)
+        .await
+        .map_err(|e| {
+            format!(
+                "failed to read ConfigMap {ns}/{ROOT_CA_CONFIGMAP}: {}",
+                liqo_kube::api_error::render(&e)
+            )
+        })?
+        .data
+        .and_then(|mut d| d.remove(CA_KEY))
+        .ok_or_else(|| format!("ConfigMap {ns}/{ROOT_CA_CONFIGMAP} has no {CA_KEY}"))
+}
+
 pub(super) async fn delete(r: &PodReflector, key: &Key, remote: &RemoteSide<'_>) -> Result {
     r.timers.cancel(key);
     let Some(secret) = remote.token.as_deref() else {
@@ -444,6 +487,31 @@ mod tests {
         assert!(!differs(&a, &a));
         let b = render_secret(&pod(), "demo-c", &offload(), &issued(10, 60), None);
         assert!(differs(&a, &b));
+    }
+
+    #[test]
+    fn a_written_token_is_kept_until_its_refresh_or_its_pod_goes() {
+        let at = |s| Timestamp::from_second(s).unwrap();
+        let (timers, key) = (Timers::default(), Key::new("demo", "web-1"));
+        assert!(timers.remembered(&key, "u1", at(1001)).is_none());
+        timers.remember(key.clone(), issued(1000, 3600));
+        assert_eq!(
+            timers.remembered(&key, "u1", at(1001)),
+            Some(issued(1000, 3600))
+        );
+        assert!(
+            timers.remembered(&key, "u1", at(1000 + 2880)).is_none(),
+            "due"
+        );
+        assert!(
+            timers.remembered(&key, "u2", at(1001)).is_none(),
+            "another pod"
+        );
+        timers.cancel(&key);
+        assert!(
+            timers.remembered(&key, "u1", at(1001)).is_none(),
+            "forgotten"
+        );
     }
 
     #[tokio::test]
