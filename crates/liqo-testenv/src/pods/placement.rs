@@ -3,11 +3,86 @@
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
 
-use crate::net::NodeNetwork;
+use super::address;
+use crate::net::{NodeNetwork, Sandbox, Sandboxes};
+
+/// A pod's place on the network and, once it is up, its address.
+#[derive(Debug)]
+pub(crate) struct PodNet {
+    placement: Placement,
+    sandbox: Option<Sandbox>,
+    /// The pod IP (empty until [`PodNet::up`]).
+    pub ip: String,
+}
+
+impl PodNet {
+    pub(crate) fn new(pod: &Pod, network: Option<&NodeNetwork>) -> Self {
+        Self {
+            placement: placement(pod, network),
+            sandbox: None,
+            ip: String::new(),
+        }
+    }
+
+    /// The node's address as the pod's host.
+    pub(crate) fn host_ip(&self) -> String {
+        match &self.placement {
+            Placement::Host => "127.0.0.1".to_string(),
+            Placement::Node(net) | Placement::Sandbox(net) => net.node_ip.to_string(),
+        }
+    }
+
+    /// The network namespace its processes run in (`None`: the host's).
+    pub(crate) fn netns(&self) -> Option<&str> {
+        match (&self.placement, &self.sandbox) {
+            (Placement::Node(net), _) => Some(&net.netns),
+            (Placement::Sandbox(_), Some(sandbox)) => Some(&sandbox.netns),
+            _ => None,
+        }
+    }
+
+    /// The API server URL `server` as the pod reaches it (behind the node: at the host's
+    /// address on the WAN).
+    pub(crate) fn server(&self, server: &str) -> String {
+        match &self.placement {
+            Placement::Node(net) | Placement::Sandbox(net) => {
+                crate::net::server_at(server, net.host_ip)
+            }
+            Placement::Host => server.to_string(),
+        }
+    }
+
+    /// Gives the pod its address: one on the host's `lo`, the node's, or a sandbox's.
+    pub(crate) async fn up(&mut self, uid: &str, sandboxes: &Sandboxes) -> Result<(), String> {
+        match &self.placement {
+            Placement::Host => {
+                let ip = address::pod_ip(uid);
+                address::add(&ip).await?;
+                self.ip = ip;
+            }
+            Placement::Node(net) => self.ip = net.node_ip.to_string(),
+            Placement::Sandbox(net) => {
+                let sandbox = sandboxes.create(net, uid).await?;
+                self.ip = sandbox.ip.to_string();
+                self.sandbox = Some(sandbox);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes back what [`PodNet::up`] gave.
+    pub(crate) async fn down(&mut self, sandboxes: &Sandboxes) {
+        match (&self.placement, self.sandbox.take()) {
+            (Placement::Host, _) if !self.ip.is_empty() => address::remove(&self.ip).await,
+            (Placement::Sandbox(_), Some(sandbox)) => sandboxes.remove(&sandbox).await,
+            _ => {}
+        }
+    }
+}
 
 /// Where a pod's processes are on the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Placement {
+enum Placement {
     /// The host's namespace, on an address of its own on `lo`.
     Host,
     /// The node's namespace, with the node's address (gateway pods).
@@ -22,7 +97,7 @@ pub(crate) enum Placement {
 /// of Liqo's own namespaces (`liqo`, `liqo-*`: the controller manager, virtual kubelets),
 /// whose webhooks and kubelet APIs the API server, a host process, must dial — the host cannot
 /// route to pod CIDRs, which two clusters may share.
-pub(crate) fn placement(pod: &Pod, network: Option<&NodeNetwork>) -> Placement {
+fn placement(pod: &Pod, network: Option<&NodeNetwork>) -> Placement {
     let Some(net) = network else {
         return Placement::Host;
     };

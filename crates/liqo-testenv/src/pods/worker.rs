@@ -11,10 +11,9 @@ use kube::api::{Patch, PatchParams, PostParams};
 use kube::{Api, Client, ResourceExt};
 use tokio::sync::{mpsc, watch};
 
-use super::placement::{Placement, placement};
+use super::placement::PodNet;
 use super::status::{ContainerPhase, ContainerReport, render_status};
-use super::{PodsConfig, Stop, address, env, probe, volumes};
-use crate::net::Sandbox;
+use super::{PodsConfig, Stop, env, probe, volumes};
 use crate::process::{self, Lifetime, Proc};
 
 /// Images of this repository (any tag) are the ones the agent can run.
@@ -49,12 +48,8 @@ struct Worker {
     client: Client,
     cfg: PodsConfig,
     pod: Pod,
-    pod_ip: String,
-    host_ip: String,
-    /// Where its processes are on the network.
-    placement: Placement,
-    /// Its sandbox, once made (placement [`Placement::Sandbox`]).
-    sandbox: Option<Sandbox>,
+    /// Its place on the network and its address.
+    net: PodNet,
     dir: PathBuf,
     restart_policy: String,
     started: Timestamp,
@@ -100,16 +95,8 @@ pub(crate) async fn run(
             restart_at: None,
         })
         .collect();
-    let placement = placement(&pod, cfg.network.as_ref());
-    let host_ip = match &placement {
-        Placement::Host => "127.0.0.1".to_string(),
-        Placement::Node(net) | Placement::Sandbox(net) => net.node_ip.to_string(),
-    };
     let mut w = Worker {
-        pod_ip: String::new(),
-        host_ip,
-        placement,
-        sandbox: None,
+        net: PodNet::new(&pod, cfg.network.as_ref()),
         restart_policy: spec
             .restart_policy
             .clone()
@@ -125,7 +112,7 @@ pub(crate) async fn run(
         volumes: std::collections::BTreeMap::new(),
     };
     let mut runnable = w.check_runnable();
-    if runnable && let Err(message) = w.network_up(&uid).await {
+    if runnable && let Err(message) = w.net.up(&uid, &w.cfg.sandboxes).await {
         w.set_waiting_all("CreatePodSandboxError", &message);
         runnable = false;
     }
@@ -165,7 +152,7 @@ pub(crate) async fn run(
     w.cfg
         .exec
         .unregister_pod(&w.pod.namespace().unwrap_or_default(), &w.pod.name_any());
-    w.network_down().await;
+    w.net.down(&w.cfg.sandboxes).await;
     if reason == Stop::PodDeleted {
         let api: Api<Pod> =
             Api::namespaced(w.client.clone(), &w.pod.namespace().unwrap_or_default());
@@ -183,42 +170,6 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
 }
 
 impl Worker {
-    /// The network namespace its processes run in (`None`: the host's).
-    fn netns(&self) -> Option<&str> {
-        match (&self.placement, &self.sandbox) {
-            (Placement::Node(net), _) => Some(&net.netns),
-            (Placement::Sandbox(_), Some(sandbox)) => Some(&sandbox.netns),
-            _ => None,
-        }
-    }
-
-    /// Gives the pod its address: one on the host's `lo`, the node's, or a sandbox's.
-    async fn network_up(&mut self, uid: &str) -> Result<(), String> {
-        match &self.placement {
-            Placement::Host => {
-                let ip = address::pod_ip(uid);
-                address::add(&ip).await?;
-                self.pod_ip = ip;
-            }
-            Placement::Node(net) => self.pod_ip = net.node_ip.to_string(),
-            Placement::Sandbox(net) => {
-                let sandbox = self.cfg.sandboxes.create(net, uid).await?;
-                self.pod_ip = sandbox.ip.to_string();
-                self.sandbox = Some(sandbox);
-            }
-        }
-        Ok(())
-    }
-
-    /// Takes back what [`Self::network_up`] gave.
-    async fn network_down(&mut self) {
-        match (&self.placement, self.sandbox.take()) {
-            (Placement::Host, _) if !self.pod_ip.is_empty() => address::remove(&self.pod_ip).await,
-            (Placement::Sandbox(_), Some(sandbox)) => self.cfg.sandboxes.remove(&sandbox).await,
-            _ => {}
-        }
-    }
-
     fn pod_name(&self) -> String {
         format!(
             "{}/{}",
@@ -310,13 +261,7 @@ impl Worker {
             .status
             .and_then(|s| s.token)
             .ok_or("token request returned no token")?;
-        // Behind the node the API server is at the host's address on the WAN.
-        let server = match &self.placement {
-            Placement::Node(net) | Placement::Sandbox(net) => {
-                crate::net::server_at(&self.cfg.server, net.host_ip)
-            }
-            Placement::Host => self.cfg.server.clone(),
-        };
+        let server = self.net.server(&self.cfg.server);
         let kubeconfig = pod_kubeconfig(&server, &self.cfg.ca_pem, &token, &ns);
         crate::pki::write_file(&self.dir.join("kubeconfig"), &kubeconfig)
             .map_err(|e| e.to_string())?;
@@ -326,7 +271,7 @@ impl Worker {
 
     async fn start(&mut self, i: usize) {
         let vars =
-            match env::resolve(&self.client, &self.pod, &self.slots[i].spec, &self.pod_ip).await {
+            match env::resolve(&self.client, &self.pod, &self.slots[i].spec, &self.net.ip).await {
                 Ok(vars) => vars,
                 Err(message) => {
                     let slot = &mut self.slots[i];
@@ -373,11 +318,11 @@ impl Worker {
             super::exec::Launch {
                 environment: environment.clone(),
                 mounts: mounts.clone(),
-                netns: self.netns().map(str::to_string),
+                netns: self.net.netns().map(str::to_string),
             },
         );
         let (program, args) = volumes::wrap(&program, &args, &mounts);
-        let (program, args) = match self.netns() {
+        let (program, args) = match self.net.netns() {
             Some(netns) => in_netns(netns, &program, args),
             None => (program, args),
         };
@@ -478,7 +423,7 @@ impl Worker {
     }
 
     async fn probe(&mut self) {
-        let netns = self.netns().map(str::to_string);
+        let netns = self.net.netns().map(str::to_string);
         for slot in &mut self.slots {
             let Some(running) = &mut slot.running else {
                 continue;
@@ -504,7 +449,7 @@ impl Worker {
                     .and_then(|p| u16::try_from(p.container_port).ok())
                     .unwrap_or(0),
             };
-            let host = get.host.clone().unwrap_or_else(|| self.pod_ip.clone());
+            let host = get.host.clone().unwrap_or_else(|| self.net.ip.clone());
             let path = get.path.as_deref().unwrap_or("/");
             let ok =
                 probe::http_get(netns.as_deref(), &host, port, path, spec.timeout_seconds).await;
@@ -529,8 +474,8 @@ impl Worker {
         let status = render_status(
             &reports,
             &self.restart_policy,
-            &self.pod_ip,
-            &self.host_ip,
+            &self.net.ip,
+            &self.net.host_ip(),
             self.started,
         );
         let value = serde_json::json!({ "status": status });
