@@ -18,7 +18,7 @@ mod pods;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::api::events::v1::Event;
 use kube::api::{ListParams, PostParams};
 use kube::runtime::watcher;
@@ -110,19 +110,7 @@ async fn offloaded_pods_follow_a_provider_outage_and_force_unpeer_removes_them()
         "peer",
         &liqoctl(&env, &["peer", "--timeout=120s"], true).await,
     );
-    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NS}})).unwrap();
-    Api::<Namespace>::all(c.clone())
-        .create(&PostParams::default(), &ns)
-        .await
-        .unwrap();
-    let offload = [
-        "offload",
-        "namespace",
-        NS,
-        "--pod-offloading-strategy=Remote",
-        "--timeout=60s",
-    ];
-    flows::ok("offload namespace", &liqoctl(&env, &offload, false).await);
+    flows::offload_new_namespace(&env, C.0, NS, "Remote").await;
     Api::<Deployment>::namespaced(c.clone(), NS)
         .create(&PostParams::default(), &deployment())
         .await

@@ -15,7 +15,7 @@ mod pods;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::PostParams;
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
@@ -83,19 +83,7 @@ async fn offloaded_pods_are_reached_at_remapped_addresses_when_pod_cidrs_are_equ
         &liqoctl(&env, &["peer", "--timeout=120s"], true).await,
     );
     let pp = PostParams::default();
-    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NS}})).unwrap();
-    Api::<Namespace>::all(c.clone())
-        .create(&pp, &ns)
-        .await
-        .unwrap();
-    let offload = [
-        "offload",
-        "namespace",
-        NS,
-        "--pod-offloading-strategy=Remote",
-        "--timeout=60s",
-    ];
-    flows::ok("offload namespace", &liqoctl(&env, &offload, false).await);
+    flows::offload_new_namespace(&env, C.0, NS, "Remote").await;
     let local_pods: Api<Pod> = Api::namespaced(c.clone(), NS);
     for name in ["web-1", "web-2"] {
         local_pods.create(&pp, &web_pod(name)).await.unwrap();

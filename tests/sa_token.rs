@@ -17,7 +17,7 @@ mod pods;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::authentication::v1::TokenReview;
-use k8s_openapi::api::core::v1::{Namespace, Pod, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{Pod, Secret, ServiceAccount};
 use kube::api::{Patch, PatchParams, PostParams};
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
@@ -117,25 +117,13 @@ async fn an_offloaded_pod_authenticates_to_the_consumer_with_its_reflected_token
         "peer",
         &liqoctl(&env, &["peer", "--timeout=120s"], true).await,
     );
+    flows::offload_new_namespace(&env, C.0, NS, "Remote").await;
     let create = PostParams::default();
-    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NS}})).unwrap();
-    Api::<Namespace>::all(c.clone())
-        .create(&create, &ns)
-        .await
-        .unwrap();
     let sa: ServiceAccount = serde_json::from_value(json!({"metadata": {"name": SA}})).unwrap();
     Api::<ServiceAccount>::namespaced(c.clone(), NS)
         .create(&create, &sa)
         .await
         .unwrap();
-    let offload = [
-        "offload",
-        "namespace",
-        NS,
-        "--pod-offloading-strategy=Remote",
-        "--timeout=60s",
-    ];
-    flows::ok("offload namespace", &liqoctl(&env, &offload, false).await);
     let pods: Api<Pod> = Api::namespaced(c.clone(), NS);
     pods.create(&create, &demo_pod()).await.unwrap();
     let ready = until_list(

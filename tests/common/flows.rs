@@ -43,6 +43,20 @@ pub async fn liqoctl_on(env: &Env, on: &str, args: &[&str], remote: Option<&str>
     run(&all).await
 }
 
+/// Creates namespace `ns` on cluster `on` of `env` and offloads it with pod-offloading
+/// `strategy` (`liqoctl offload namespace`, which must succeed within 60 s).
+pub async fn offload_new_namespace(env: &Env, on: &str, ns: &str, strategy: &str) {
+    let namespace: k8s_openapi::api::core::v1::Namespace =
+        serde_json::from_value(serde_json::json!({"metadata": {"name": ns}})).unwrap();
+    Api::<k8s_openapi::api::core::v1::Namespace>::all(env.cluster(on).client())
+        .create(&Default::default(), &namespace)
+        .await
+        .unwrap();
+    let strategy = format!("--pod-offloading-strategy={strategy}");
+    let args = ["offload", "namespace", ns, &strategy, "--timeout=60s"];
+    ok("offload namespace", &liqoctl_on(env, on, &args, None).await);
+}
+
 /// liqoctl off the async runtime's threads, so that tasks of the test (a proxy) keep running.
 pub async fn run(args: &[&str]) -> Output {
     let args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
