@@ -18,7 +18,7 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointSlice};
 use kube::api::DeleteParams;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, ObjectRef, Store};
-use kube::runtime::watcher::{self, Event};
+use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::{field_manager, label};
 use liqo_api::offloading::{EndpointSliceTemplate, ShadowEndpointSlice, ShadowEndpointSliceSpec};
@@ -223,12 +223,18 @@ async fn feed(
     let config = watcher::Config::default().labels(SERVICE_NAME);
     let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
     let mut stream = std::pin::pin!(stream);
+    let mut relist = super::relist::Relist::default();
     while let Some(event) = stream.next().await {
         match event {
-            Ok(Event::Apply(s) | Event::Delete(s) | Event::InitApply(s)) => {
-                queue.add(Key::new(s.namespace().unwrap_or_default(), s.name_any()));
+            Ok(event) => {
+                let key_of = |s: &EndpointSlice| {
+                    Some(Key::new(s.namespace().unwrap_or_default(), s.name_any()))
+                };
+                relist
+                    .keys(&event, key_of)
+                    .into_iter()
+                    .for_each(|k| queue.add(k));
             }
-            Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "local EndpointSlice watch error, retrying"),
         }
     }

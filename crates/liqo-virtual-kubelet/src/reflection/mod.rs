@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod objects;
 pub mod pods;
 pub mod queue;
+mod relist;
 pub mod remote;
 pub mod services;
 
@@ -151,12 +152,17 @@ async fn watch_local(
 ) {
     let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
     let mut stream = std::pin::pin!(stream);
+    let mut relist = relist::Relist::default();
     while let Some(event) = stream.next().await {
         match event {
-            Ok(Event::Apply(p) | Event::Delete(p) | Event::InitApply(p)) => {
-                queue.add(Key::new(p.namespace().unwrap_or_default(), p.name_any()));
+            Ok(event) => {
+                let key_of =
+                    |p: &Pod| Some(Key::new(p.namespace().unwrap_or_default(), p.name_any()));
+                relist
+                    .keys(&event, key_of)
+                    .into_iter()
+                    .for_each(|k| queue.add(k));
             }
-            Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "local pod watch error, retrying"),
         }
     }

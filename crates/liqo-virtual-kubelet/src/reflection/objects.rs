@@ -16,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::DeleteParams;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, ObjectRef, Store};
-use kube::runtime::watcher::{self, Event};
+use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::{field_manager, label};
 use serde::Serialize;
@@ -272,12 +272,17 @@ where
         watcher::watcher(api, watcher::Config::default()).default_backoff(),
     );
     let mut stream = std::pin::pin!(stream);
+    let mut relist = super::relist::Relist::default();
     while let Some(event) = stream.next().await {
         match event {
-            Ok(Event::Apply(o) | Event::Delete(o) | Event::InitApply(o)) => {
-                queue.add(Key::new(o.namespace().unwrap_or_default(), o.name_any()));
+            Ok(event) => {
+                let key_of =
+                    |o: &K| Some(Key::new(o.namespace().unwrap_or_default(), o.name_any()));
+                relist
+                    .keys(&event, key_of)
+                    .into_iter()
+                    .for_each(|k| queue.add(k));
             }
-            Ok(_) => {}
             Err(e) => tracing::debug!(kind = K::KIND, error = %e, "local watch error, retrying"),
         }
     }

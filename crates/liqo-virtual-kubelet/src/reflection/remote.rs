@@ -10,7 +10,7 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::reflector::{self, ObjectRef, Store};
-use kube::runtime::watcher::{self, Event};
+use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::offloading::ShadowPod;
@@ -224,14 +224,16 @@ async fn events<K>(
 {
     let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
     let mut stream = std::pin::pin!(stream);
+    let mut relist = super::relist::Relist::default();
     while let Some(event) = stream.next().await {
         match event {
-            Ok(Event::Apply(o) | Event::Delete(o) | Event::InitApply(o)) => {
-                if let Some(name) = pod_of(&o) {
-                    queue.add(Key::new(local_ns, name));
-                }
+            Ok(event) => {
+                let key_of = |o: &K| pod_of(o).map(|name| Key::new(local_ns, name));
+                relist
+                    .keys(&event, key_of)
+                    .into_iter()
+                    .for_each(|k| queue.add(k));
             }
-            Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "remote watch error, retrying"),
         }
     }
