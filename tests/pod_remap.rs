@@ -45,15 +45,7 @@ fn web_pod(name: &str) -> Pod {
         "metadata": {"name": name, "namespace": NS, "labels": {"app": "web"}},
         "spec": {
             "terminationGracePeriodSeconds": 2,
-            "containers": [{
-                "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
-                "command": ["/usr/local/bin/liqo-demo"],
-                "env": [
-                    {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
-                    {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
-                ],
-                "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 1}
-            }]
+            "containers": [pods::demo_container()]
         }
     }))
     .unwrap()

@@ -86,17 +86,7 @@ fn deployment() -> Deployment {
                     "tolerations": [{"key": "virtual-node.liqo.io/not-allowed",
                         "operator": "Exists", "effect": "NoExecute"}],
                     "terminationGracePeriodSeconds": 2,
-                    "containers": [{
-                        "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
-                        "command": ["/usr/local/bin/liqo-demo"],
-                        "env": [
-                            {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
-                            {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
-                            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
-                        ],
-                        "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080},
-                            "periodSeconds": 1},
-                    }],
+                    "containers": [pods::demo_container()],
                 },
             },
         },

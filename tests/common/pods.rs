@@ -57,6 +57,21 @@ where
     })
 }
 
+/// The demo workload's container: `liqo-demo` on 8080 naming its pod, namespace and IP (from
+/// the downward API), Ready once it answers `/healthz`.
+pub fn demo_container() -> serde_json::Value {
+    serde_json::json!({
+        "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
+        "command": ["/usr/local/bin/liqo-demo"],
+        "env": [
+            {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+            {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
+        ],
+        "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 1}
+    })
+}
+
 pub fn pod_summary(p: &Pod) -> String {
     let st = p.status.clone().unwrap_or_default();
     let restarts: Vec<i32> = st
@@ -253,11 +268,7 @@ impl ClientPod {
         let _ = Api::<Namespace>::all(client.clone()).create(&pp, &ns).await;
         let pod: Pod = serde_json::from_value(serde_json::json!({
             "metadata": {"name": "client", "namespace": namespace},
-            "spec": {"containers": [{
-                "name": "demo", "image": "ghcr.io/liqoctl-rs/liqo:test",
-                "command": ["/usr/local/bin/liqo-demo"],
-                "env": [{"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}]
-            }]}
+            "spec": {"containers": [demo_container()]}
         }))
         .unwrap();
         let pods: Api<Pod> = Api::namespaced(client, namespace);
