@@ -38,6 +38,11 @@ fn main() -> ExitCode {
             eprintln!("liqo-demo get: missing <url> (http://<ip>:<port>/<path>)");
             return ExitCode::from(2);
         };
+        // A malformed URL is a usage error, as a missing one is.
+        if let Err(e) = client::parse_url(&url) {
+            eprintln!("liqo-demo get: {e}");
+            return ExitCode::from(2);
+        }
         return match client::get(&url) {
             Ok((code, body)) => {
                 print!("{body}");

@@ -55,9 +55,16 @@ impl Sandboxes {
         })
         .ok_or_else(|| format!("pod CIDR {} has no address left", node.pod_cidr))?;
         let (node_ns, name, cidr) = (node.netns.clone(), netns.clone(), node.pod_cidr);
-        blocking(move || plumb(&node_ns, &name, hash, ip, cidr)).await?;
-        if let Some(rules) = &inner.rules {
-            super::apply_nft(&netns, rules).await?;
+        let made = blocking(move || plumb(&node_ns, &name, hash, ip, cidr)).await;
+        let ruled = match (&made, &inner.rules) {
+            (Ok(()), Some(rules)) => super::apply_nft(&netns, rules).await,
+            _ => Ok(()),
+        };
+        // Half-made, it goes: the pod reports the failure, nothing stays behind.
+        if let Err(e) = made.and(ruled) {
+            let name = netns.clone();
+            let _ = blocking(move || delete_netns(&name)).await;
+            return Err(e);
         }
         inner.live.insert(netns.clone(), ip);
         Ok(Sandbox { netns, ip })
