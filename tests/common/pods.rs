@@ -288,27 +288,13 @@ impl ClientPod {
     }
 
     /// `GET url` from the client pod: the body (panics naming the failure).
-    ///
-    /// A connection that times out (5 s) is tried once more, said on stderr: a rare first
-    /// connection through the tunnel that gets no answer is still being investigated (see the
-    /// issue notes); a second timeout, or any other failure, fails the test.
     pub async fn get(&self, url: &str) -> String {
         let ns = self.namespace.as_str();
-        let args = ["exec", "-n", ns, "client", "--", "liqo-demo", "get", url];
-        let first = kubectl_command(&self.kubeconfig, &args)
-            .output()
-            .await
-            .unwrap();
-        let err = String::from_utf8_lossy(&first.stderr);
-        if first.status.success() || !err.contains("connection timed out") {
-            assert!(first.status.success(), "kubectl {args:?} failed: {err}");
-            return String::from_utf8_lossy(&first.stdout).into_owned();
-        }
-        #[allow(clippy::print_stderr)] // a retried timeout is visible in the test output
-        {
-            eprintln!("RETRY: kubectl {args:?} timed out once: {err}");
-        }
-        kubectl(&self.kubeconfig, &args).await
+        kubectl(
+            &self.kubeconfig,
+            &["exec", "-n", ns, "client", "--", "liqo-demo", "get", url],
+        )
+        .await
     }
 
     /// Removes the client's namespace and waits until it is gone.

@@ -220,6 +220,7 @@ fn test_pods_reach_their_node_and_nodes_reach_each_other(env: &Env) {
     );
     let hostname = run_ok(&mut a1.command("ip", &["-o", "-4", "addr", "show", "dev", "eth0"]));
     assert!(hostname.contains("10.243.0.10/16"), "{hostname}");
+    bridge_macs_stay_put_as_pods_come_and_go(alpha_ns, &a1, &a2);
 
     // The API server listens on the host's WAN address too.
     let port = api_port(alpha);
@@ -227,6 +228,33 @@ fn test_pods_reach_their_node_and_nodes_reach_each_other(env: &Env) {
     run_ok(Command::new("ip").args([
         "netns", "exec", alpha_ns, "timeout", "10", "bash", "-c", &connect,
     ]));
+}
+
+/// Every bridge and pod interface has a MAC fixed by its address: a bridge whose MAC followed
+/// its lowest port would change as pods come and go, leaving every other pod's ARP entry for
+/// its gateway pointing nowhere for tens of seconds.
+fn bridge_macs_stay_put_as_pods_come_and_go(node_ns: &str, a1: &net::TestPod, a2: &net::TestPod) {
+    let mac = |ns: &str, dev: &str| {
+        let out = ip(&["-n", ns, "-o", "link", "show", "dev", dev]);
+        let at = out.find("link/ether ").expect("an ethernet link") + "link/ether ".len();
+        out[at..at + 17].to_string()
+    };
+    assert_eq!(mac(&a1.netns, "eth0"), "0a:58:0a:f3:00:0a");
+    assert_eq!(mac(node_ns, "eth0"), {
+        let [_, _, c, d] = ip(&["-n", node_ns, "-o", "-4", "addr", "show", "dev", "eth0"])
+            .split_whitespace()
+            .nth(3)
+            .and_then(|a| a.split('/').next()?.parse::<Ipv4Addr>().ok())
+            .expect("the node's address")
+            .octets();
+        format!("0a:58:ac:1f:{c:02x}:{d:02x}")
+    });
+    let before = mac(node_ns, "cbr0");
+    assert_eq!(before, "02:42:0a:f3:00:01");
+    run_ok(Command::new("ip").args(["netns", "del", &a2.netns]));
+    assert_eq!(mac(node_ns, "cbr0"), before, "the pod bridge kept its MAC");
+    let report = a1.ping(Ipv4Addr::new(10, 243, 0, 1), 1).unwrap();
+    assert_eq!(report.received, 1, "{}", report.output);
 }
 
 async fn nodes_report_their_wan_address(env: &Env) {

@@ -1,9 +1,64 @@
 //! Running `ip` (iproute2): single commands, batches, and programs inside a namespace.
 
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::Error;
+
+/// The MAC of an interface that carries `ip`, fixed by it: locally administered, unicast,
+/// `kind` then the address's four bytes.
+///
+/// Why fixed: a Linux bridge without a set MAC takes the lowest MAC of its ports, so it
+/// changes whenever a pod's veth comes or goes, and every pod's ARP entry for its gateway then
+/// points at a MAC nobody answers until it expires (tens of seconds of lost packets). Likewise
+/// a pod that reuses an address of a deleted one would be unreachable behind stale entries.
+pub(super) fn stable_mac(kind: MacKind, ip: Ipv4Addr) -> String {
+    let [a, b, c, d] = ip.octets();
+    let [k0, k1] = (kind as u16).to_be_bytes();
+    format!("{k0:02x}:{k1:02x}:{a:02x}:{b:02x}:{c:02x}:{d:02x}")
+}
+
+/// Which interface a [`stable_mac`] is for (its first two bytes).
+#[derive(Debug, Clone, Copy)]
+#[repr(u16)]
+pub(super) enum MacKind {
+    /// A bridge: the WAN bridge or a node's pod bridge.
+    Bridge = 0x0242,
+    /// A pod's or node's own interface.
+    Interface = 0x0a58,
+}
+
+/// Creates namespace `netns` with interface `eth0` on `bridge` of `bridge_netns` (through
+/// host-side veth `veth`), address `ip/prefix`, MAC fixed by `ip` and a default route via
+/// `gateway`: what a CNI plugin gives a pod.
+pub(super) fn plug_into_bridge(
+    bridge_netns: &str,
+    bridge: &str,
+    veth: &str,
+    netns: &str,
+    (ip, prefix): (Ipv4Addr, u8),
+    gateway: Ipv4Addr,
+) -> Result<(), Error> {
+    let mac = stable_mac(MacKind::Interface, ip);
+    run_ip(&["netns", "add", netns], None)?;
+    run_ip_batch(
+        Some(bridge_netns),
+        &[
+            format!("link add {veth} type veth peer name eth0 address {mac} netns {netns}"),
+            format!("link set {veth} master {bridge} up"),
+        ],
+    )?;
+    run_ip_batch(
+        Some(netns),
+        &[
+            format!("addr add {ip}/{prefix} dev eth0"),
+            "link set eth0 up".into(),
+            "link set lo up".into(),
+            format!("route add default via {gateway}"),
+        ],
+    )
+}
 
 /// `program args` inside namespace `netns`.
 pub(crate) fn exec_in(netns: &str, program: &str, args: &[&str]) -> Command {
@@ -105,5 +160,17 @@ pub(crate) async fn apply_nft(netns: &str, script: &str) -> Result<(), String> {
             "nft in {netns}: {}",
             String::from_utf8_lossy(&out.stderr).trim()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_macs_are_local_unicast_and_carry_the_address() {
+        let ip = Ipv4Addr::new(10, 244, 128, 5);
+        assert_eq!(stable_mac(MacKind::Interface, ip), "0a:58:0a:f4:80:05");
+        assert_eq!(stable_mac(MacKind::Bridge, ip), "02:42:0a:f4:80:05");
     }
 }

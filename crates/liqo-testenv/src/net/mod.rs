@@ -129,7 +129,17 @@ impl Wan {
                 continue;
             }
             save_record(env_dir, &record)?;
-            match run_ip(&["link", "add", &record.bridge, "type", "bridge"], None) {
+            let mac = ip::stable_mac(ip::MacKind::Bridge, record.host_ip);
+            let add = [
+                "link",
+                "add",
+                &record.bridge,
+                "address",
+                &mac,
+                "type",
+                "bridge",
+            ];
+            match run_ip(&add, None) {
                 Ok(_) => {}
                 // Another environment got the same name: the record must not name its bridge.
                 Err(Error::Network { detail, .. }) if detail.contains("File exists") => {
@@ -212,7 +222,10 @@ impl Wan {
             None,
             &[
                 format!("netns add {netns}"),
-                format!("link add {veth} type veth peer name {NODE_INTERFACE} netns {netns}"),
+                format!(
+                    "link add {veth} type veth peer name {NODE_INTERFACE} address {} netns {netns}",
+                    ip::stable_mac(ip::MacKind::Interface, host)
+                ),
                 format!("link set {veth} master {bridge} up"),
             ],
         )?;
@@ -226,7 +239,10 @@ impl Wan {
                 format!("link set {NODE_INTERFACE} up"),
                 "link set lo up".into(),
                 format!("route add default via {}", self.record.host_ip),
-                format!("link add {POD_BRIDGE} type bridge"),
+                format!(
+                    "link add {POD_BRIDGE} address {} type bridge",
+                    ip::stable_mac(ip::MacKind::Bridge, pod_gateway)
+                ),
                 format!(
                     "addr add {pod_gateway}/{} dev {POD_BRIDGE}",
                     pod_cidr.prefix()
@@ -374,22 +390,13 @@ impl ClusterNet {
         let node = &self.node.netns;
         let netns = format!("{node}.{name}");
         let veth = format!("vp{n}");
-        run_ip(&["netns", "add", &netns], None)?;
-        run_ip_batch(
-            Some(node),
-            &[
-                format!("link add {veth} type veth peer name eth0 netns {netns}"),
-                format!("link set {veth} master {POD_BRIDGE} up"),
-            ],
-        )?;
-        run_ip_batch(
-            Some(&netns),
-            &[
-                format!("addr add {ip}/{} dev eth0", cidr.prefix()),
-                "link set eth0 up".into(),
-                "link set lo up".into(),
-                format!("route add default via {gateway}"),
-            ],
+        ip::plug_into_bridge(
+            node,
+            POD_BRIDGE,
+            &veth,
+            &netns,
+            (ip, cidr.prefix()),
+            gateway,
         )?;
         Ok(TestPod { netns, ip })
     }

@@ -14,7 +14,8 @@ use std::hash::{Hash, Hasher};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-use super::{Ipv4Cidr, NodeNetwork, POD_BRIDGE, run_ip, run_ip_batch};
+use super::ip::plug_into_bridge;
+use super::{Ipv4Cidr, NodeNetwork, POD_BRIDGE, run_ip};
 
 /// One pod's network namespace and address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,22 +127,13 @@ fn plumb(
     // A sandbox left by an agent that died goes first (its processes died with the agent).
     let _ = delete_netns(netns);
     let veth = format!("pv{:08x}", hash as u32);
-    run_ip(&["netns", "add", netns], None)?;
-    run_ip_batch(
-        Some(node_netns),
-        &[
-            format!("link add {veth} type veth peer name eth0 netns {netns}"),
-            format!("link set {veth} master {POD_BRIDGE} up"),
-        ],
-    )?;
-    run_ip_batch(
-        Some(netns),
-        &[
-            format!("addr add {ip}/{} dev eth0", cidr.prefix()),
-            "link set eth0 up".into(),
-            "link set lo up".into(),
-            format!("route add default via {gateway}"),
-        ],
+    plug_into_bridge(
+        node_netns,
+        POD_BRIDGE,
+        &veth,
+        netns,
+        (ip, cidr.prefix()),
+        gateway,
     )
 }
 
