@@ -150,24 +150,13 @@ impl ExecRequest {
 
 /// The channel protocol of a WebSocket upgrade request, or why it is not one we serve.
 pub(crate) fn negotiate(req: &Request<Incoming>) -> Result<&'static str, Refusal> {
-    let header = |name| {
-        req.headers()
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|v| v.trim().to_ascii_lowercase())
-            .collect::<Vec<_>>()
-    };
-    if !header(UPGRADE).iter().any(|v| v == "websocket")
-        || req.headers().get(SEC_WEBSOCKET_KEY).is_none()
-    {
+    if !is_websocket(req) {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "exec is served over WebSocket only (Upgrade: websocket; SPDY is not served)",
         ));
     }
-    let offered = header(hyper::header::SEC_WEBSOCKET_PROTOCOL);
+    let offered = header_tokens(req, hyper::header::SEC_WEBSOCKET_PROTOCOL);
     PROTOCOLS
         .into_iter()
         .find(|p| offered.iter().any(|o| o == p))
@@ -181,28 +170,54 @@ pub(crate) fn negotiate(req: &Request<Incoming>) -> Result<&'static str, Refusal
         })
 }
 
+/// The comma-separated values of every `name` header, trimmed and lowercased.
+pub(crate) fn header_tokens(
+    req: &Request<Incoming>,
+    name: hyper::header::HeaderName,
+) -> Vec<String> {
+    req.headers()
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Whether `req` asks for a WebSocket.
+pub(crate) fn is_websocket(req: &Request<Incoming>) -> bool {
+    header_tokens(req, UPGRADE).iter().any(|v| v == "websocket")
+        && req.headers().contains_key(SEC_WEBSOCKET_KEY)
+}
+
 /// Answers the upgrade and runs `session` over the WebSocket once the caller switches.
 pub(crate) fn upgrade(
     mut req: Request<Incoming>,
     protocol: &'static str,
     session: ExecSession,
 ) -> Response<Body> {
+    let (response, upgraded) = accept(&mut req, Some(protocol));
+    tokio::spawn(async move {
+        if let Some(ws) = open(upgraded).await {
+            pump(ws, protocol == PROTOCOLS[0], session).await;
+        }
+    });
+    response
+}
+
+/// The 101 that switches `req` to a WebSocket speaking `protocol` (none: no
+/// `Sec-WebSocket-Protocol`), and the connection once switched.
+pub(crate) fn accept(
+    req: &mut Request<Incoming>,
+    protocol: Option<&'static str>,
+) -> (Response<Body>, hyper::upgrade::OnUpgrade) {
     let key = req
         .headers()
         .get(SEC_WEBSOCKET_KEY)
         .map(|k| derive_accept_key(k.as_bytes()))
         .unwrap_or_default();
-    let upgraded = hyper::upgrade::on(&mut req);
-    tokio::spawn(async move {
-        match upgraded.await {
-            Ok(io) => {
-                let ws =
-                    WebSocketStream::from_raw_socket(TokioIo::new(io), Role::Server, None).await;
-                pump(ws, protocol == PROTOCOLS[0], session).await;
-            }
-            Err(e) => tracing::debug!(error = %e, "exec upgrade failed"),
-        }
-    });
+    let upgraded = hyper::upgrade::on(req);
     let mut response = Response::new(crate::server::full(Bytes::new()));
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
@@ -211,12 +226,30 @@ pub(crate) fn upgrade(
     if let Ok(accept) = HeaderValue::from_str(&key) {
         headers.insert(SEC_WEBSOCKET_ACCEPT, accept);
     }
-    headers.insert(
-        hyper::header::SEC_WEBSOCKET_PROTOCOL,
-        HeaderValue::from_static(protocol),
-    );
-    response
+    if let Some(protocol) = protocol {
+        headers.insert(
+            hyper::header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static(protocol),
+        );
+    }
+    (response, upgraded)
 }
+
+/// The server side of the WebSocket, once the caller has switched.
+pub(crate) async fn open(upgraded: hyper::upgrade::OnUpgrade) -> Option<Socket> {
+    match upgraded.await {
+        Ok(io) => {
+            Some(WebSocketStream::from_raw_socket(TokioIo::new(io), Role::Server, None).await)
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "WebSocket upgrade failed");
+            None
+        }
+    }
+}
+
+/// A switched kubelet API connection, as a WebSocket.
+pub(crate) type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
 /// Moves bytes both ways until the command has ended and its output is sent, then sends the
 /// exit Status and closes.

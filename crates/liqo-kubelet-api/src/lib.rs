@@ -1,13 +1,15 @@
-//! The kubelet's HTTPS API as the API server calls it for `kubectl logs`: the routes, who may
-//! call them (a client certificate of the cluster's client CA, or a bearer token checked with a
-//! TokenReview, then a SubjectAccessReview on the Node — upstream's virtual kubelet accepts
-//! anyone), and a [`Backend`] that produces the bytes: the virtual kubelet forwards to the
-//! provider's pod, testenv's node agent reads its container logs.
+//! The kubelet's HTTPS API as the API server calls it for `kubectl logs`, `exec`, `attach` and
+//! `port-forward`: the routes, who may call them (a client certificate of the cluster's client
+//! CA, or a bearer token checked with a TokenReview, then a SubjectAccessReview on the Node —
+//! upstream's virtual kubelet accepts anyone), and a [`Backend`] that produces the bytes: the
+//! virtual kubelet forwards to the provider's pod, testenv's node agent reads its container
+//! logs.
 
 pub mod auth;
 pub mod certificates;
 mod exec;
 mod logs;
+mod portforward;
 pub mod server;
 pub mod tls;
 
@@ -59,6 +61,21 @@ impl Refusal {
     }
 }
 
+/// One forwarded connection's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortForwardRequest {
+    /// The pod's namespace (the caller's cluster).
+    pub namespace: String,
+    /// The pod.
+    pub pod: String,
+    /// The pod's port.
+    pub port: u16,
+}
+
+/// A duplex byte stream to the pod's port.
+pub trait PortStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> PortStream for T {}
+
 /// What serves the containers' side of the API.
 pub trait Backend: Send + Sync + 'static {
     /// The log of one container, from its start (or as `request.options` narrow it).
@@ -83,6 +100,22 @@ pub trait Backend: Send + Sync + 'static {
             Err(Refusal::new(
                 StatusCode::NOT_IMPLEMENTED,
                 "attach is not served by this node",
+            ))
+        })
+    }
+
+    /// Connects to `request.port` of the pod, once per forwarded connection (each connection
+    /// kubectl accepts on its local port); the stream is closed when either side ends. A
+    /// refusal's message reaches the caller (kubectl prints it).
+    fn port_forward(
+        &self,
+        request: PortForwardRequest,
+    ) -> BoxFuture<'static, Result<Box<dyn PortStream>, Refusal>> {
+        let _ = request;
+        Box::pin(async {
+            Err(Refusal::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "port-forward is not served by this node",
             ))
         })
     }
@@ -118,7 +151,7 @@ pub fn serve_rotating<B: Backend>(
     server::serve_rotating(listener, tls, move |req, certs| {
         let (auth, backend) = (auth.clone(), backend.clone());
         async move {
-            match handle(&auth, backend.as_ref(), req, certs).await {
+            match handle(&auth, &backend, req, certs).await {
                 Ok(response) => response,
                 Err(refusal) => refusal.into_response(),
             }
@@ -129,7 +162,7 @@ pub fn serve_rotating<B: Backend>(
 /// Authenticates, routes, authorises and serves one request.
 async fn handle<B: Backend>(
     auth: &auth::Authenticator,
-    backend: &B,
+    backend: &Arc<B>,
     req: Request<Incoming>,
     certs: Option<PeerCertificates>,
 ) -> Result<Response<Body>, Refusal> {
@@ -160,11 +193,14 @@ async fn handle<B: Backend>(
                 .unwrap_or_else(|refusal| ExecSession::failed(refusal.message));
             Ok(exec::upgrade(req, protocol, session))
         }
+        Route::PortForward { namespace, pod } => {
+            // Refused before the upgrade only when it is not one we speak; the backend's
+            // refusals go on each connection's error stream, where kubectl prints them.
+            let protocol = portforward::negotiate(&req)?;
+            let target = portforward::Target::new(backend.clone(), &namespace, &pod);
+            Ok(portforward::upgrade(req, protocol, target))
+        }
         Route::Healthz => Ok(Response::new(server::full("ok"))),
-        Route::NotServed(what) => Err(Refusal::new(
-            StatusCode::NOT_IMPLEMENTED,
-            format!("{what} is not served by this node yet (kubectl logs, exec and attach are)"),
-        )),
     }
 }
 
@@ -177,10 +213,10 @@ enum Route {
     Exec(ExecRequest),
     /// `GET|POST /attach/{namespace}/{pod}/{container}`, upgraded to a WebSocket.
     Attach(ExecRequest),
+    /// `GET|POST /portForward/{namespace}/{pod}[/{uid}]`, upgraded to SPDY or a WebSocket.
+    PortForward { namespace: String, pod: String },
     /// `GET /healthz`.
     Healthz,
-    /// A kubelet route this server knows but does not serve (port-forward).
-    NotServed(&'static str),
 }
 
 /// The SubjectAccessReview verb, as the kubelet maps methods.
@@ -208,11 +244,17 @@ impl Route {
             ["attach", namespace, pod, container] => {
                 Self::Attach(ExecRequest::attach(namespace, pod, container, query))
             }
-            ["portForward", _, _] => Self::NotServed("port-forward"),
+            // The pod's UID, when given, is not checked: the backend knows pods by name.
+            ["portForward", namespace, pod] | ["portForward", namespace, pod, _] => {
+                Self::PortForward {
+                    namespace: (*namespace).to_string(),
+                    pod: (*pod).to_string(),
+                }
+            }
             _ => return Err(not_found()),
         };
         let allowed = match route {
-            Self::Exec(_) | Self::Attach(_) | Self::NotServed(_) => {
+            Self::Exec(_) | Self::Attach(_) | Self::PortForward { .. } => {
                 method == hyper::Method::GET || method == hyper::Method::POST
             }
             _ => method == hyper::Method::GET,
@@ -230,7 +272,7 @@ impl Route {
     /// everything else here → `proxy`).
     fn subresource(&self) -> &'static str {
         match self {
-            Self::ContainerLogs(_) | Self::Exec(_) | Self::Attach(_) | Self::NotServed(_) => {
+            Self::ContainerLogs(_) | Self::Exec(_) | Self::Attach(_) | Self::PortForward { .. } => {
                 "proxy"
             }
             Self::Healthz => "healthz",
@@ -275,10 +317,18 @@ mod tests {
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         let post = parse("POST", "/containerLogs/demo/web-1/web").unwrap_err();
         assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+        let forward = Route::PortForward {
+            namespace: "demo".into(),
+            pod: "web-1".into(),
+        };
+        assert_eq!(parse("POST", "/portForward/demo/web-1").unwrap(), forward);
         assert_eq!(
-            parse("POST", "/portForward/demo/web-1").unwrap(),
-            Route::NotServed("port-forward")
+            parse("GET", "/portForward/demo/web-1/0a1b").unwrap(),
+            forward
         );
+        assert_eq!(forward.subresource(), "proxy");
+        let put = parse("PUT", "/portForward/demo/web-1").unwrap_err();
+        assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
         let attach = parse("POST", "/attach/demo/web-1/web?command=ls&stdout=1&input=1").unwrap();
         let Route::Attach(attach) = attach else {
             panic!("not an attach: {attach:?}")
