@@ -17,10 +17,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::NamespaceResourceScope;
-use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Patch, PatchParams, PostParams, WatchEvent, WatchParams};
-use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource, ResourceExt};
 use liqo_api::authentication::{Renew, ResourceSlice, Tenant};
 use liqo_api::consts::{annotation, field_manager, finalizer};
@@ -282,7 +280,7 @@ async fn slices_maps_and_renews_replicate_both_ways_and_survive_a_frozen_provide
             .patch("repl-slice", &PatchParams::default(), &Patch::Merge(&cpu3))
             .await
             .unwrap();
-        await_warning(
+        until::warning(
             &consumer,
             &local_ns,
             &origin.uid().unwrap(),
@@ -447,7 +445,7 @@ async fn assert_unreachable_provider_lets_origins_go(consumer_env: &Env, provide
         .await;
         let uid = origin.uid().unwrap();
         let ns = tenant_ns(P);
-        await_warning(
+        until::warning(
             &consumer,
             &ns,
             &uid,
@@ -470,34 +468,6 @@ async fn assert_unreachable_provider_lets_origins_go(consumer_env: &Env, provide
         .delete("repl-orphan", &Default::default())
         .await
         .unwrap();
-}
-
-/// Waits (by watch) for a Warning Event about the object `uid` with `reason` and a message
-/// containing `text` (earlier Events of that reason, about other failures, do not count).
-async fn await_warning(client: &Client, ns: &str, uid: &str, reason: &str, text: &str) {
-    let events: Api<Event> = Api::namespaced(client.clone(), ns);
-    let config = watcher::Config::default().fields(&format!("involvedObject.uid={uid}"));
-    let mut stream = watcher::watcher(events, config)
-        .default_backoff()
-        .applied_objects()
-        .boxed();
-    let mut seen = Vec::new();
-    let watch = async {
-        while let Some(event) = stream.next().await {
-            let Ok(event) = event else { continue };
-            let (r, message) = (
-                event.reason.unwrap_or_default(),
-                event.message.unwrap_or_default(),
-            );
-            if event.type_.as_deref() == Some("Warning") && r == reason && message.contains(text) {
-                return;
-            }
-            seen.push(format!("{r}: {message}"));
-        }
-    };
-    tokio::time::timeout(WAIT, watch)
-        .await
-        .unwrap_or_else(|_| panic!("no Warning {reason} Event saying {text:?}; seen: {seen:?}"));
 }
 
 /// Renewal through the replicator: the provider re-issues the certificate (forced by one it

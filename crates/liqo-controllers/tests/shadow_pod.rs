@@ -2,7 +2,8 @@
 //! runs as a pod through the test node agent, which also runs the ShadowPods' Pods): a
 //! ShadowPod gets its Pod with the labels and a controller ownerRef; a pod that ran to
 //! completion makes the ShadowPod `Succeeded` and, once deleted, is not re-created
-//! (liqo#1804); a running pod deleted by hand comes back; deleting the ShadowPod removes its
+//! (liqo#1804); a running pod deleted by hand comes back; a Pod of the same name that is not
+//! the ShadowPod's is left untouched, with a `PodNameTaken` Warning; deleting the ShadowPod removes its
 //! Pod (garbage collection).
 
 #[path = "common/install.rs"]
@@ -155,6 +156,9 @@ async fn shadow_pod_lifecycle() {
     let done = shadows.get("done").await.unwrap();
     assert_eq!(phase(Some(&done)), Some(ShadowPodPhase::Succeeded));
 
+    // --- A Pod of the same name that is not ours is left as it is, and the ShadowPod says so. ---
+    foreign_pod_is_left_untouched(&client, &shadows, &pods).await;
+
     // --- Deleting the ShadowPod removes its Pod. ---
     shadows
         .delete("serve", &DeleteParams::default())
@@ -170,4 +174,55 @@ async fn shadow_pod_lifecycle() {
         |p| p.is_none(),
     )
     .await;
+}
+
+async fn foreign_pod_is_left_untouched(
+    client: &kube::Client,
+    shadows: &Api<ShadowPod>,
+    pods: &Api<Pod>,
+) {
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "taken", "namespace": NS, "labels": {"owner": "someone"}},
+        "spec": {"containers": [{"name": "main", "image": "ghcr.io/liqoctl-rs/liqo:test",
+            "command": ["/usr/local/bin/liqo-demo", "--port", "18081"]}]},
+    }))
+    .unwrap();
+    let before = pods.create(&PostParams::default(), &pod).await.unwrap();
+    shadows
+        .create(
+            &PostParams::default(),
+            &shadow_pod("taken", &["/bin/false"]),
+        )
+        .await
+        .unwrap();
+    let shadow = shadows.get("taken").await.unwrap();
+    until::warning(
+        client,
+        NS,
+        &shadow.uid().unwrap(),
+        "PodNameTaken",
+        "is not controlled by this ShadowPod",
+    )
+    .await;
+    let after = pods.get("taken").await.unwrap();
+    assert_eq!(after.metadata.uid, before.metadata.uid);
+    assert!(
+        after.owner_references().is_empty(),
+        "{:?}",
+        after.owner_references()
+    );
+    assert_eq!(after.labels(), before.labels());
+    let containers = |p: &Pod| p.spec.as_ref().map(|s| s.containers.clone());
+    assert_eq!(
+        containers(&after),
+        containers(&before),
+        "the foreign pod's containers"
+    );
+    shadows
+        .delete("taken", &DeleteParams::default())
+        .await
+        .unwrap();
+    pods.delete("taken", &DeleteParams::default().grace_period(0))
+        .await
+        .unwrap();
 }

@@ -9,13 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Patch, PatchParams};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::runtime::controller::{Action, Controller};
-use kube::runtime::watcher;
+use kube::runtime::events::EventType;
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Resource, ResourceExt};
 use liqo_api::consts::label;
 use liqo_api::offloading::{ShadowPod, ShadowPodPhase};
-use liqo_kube::reconcile::{self, ReconcileError, ResultExt};
+use liqo_kube::reconcile::{ReconcileError, ResultExt};
 use serde_json::json;
 use tracing::instrument;
 
@@ -25,6 +27,8 @@ use crate::context::Context;
 pub const NAME: &str = "shadowpod";
 const FIELD_MANAGER: &str = "shadowpod-controller";
 const RESYNC: Duration = Duration::from_secs(300);
+/// Reason of the Warning on a ShadowPod whose name is taken by a Pod it does not own.
+pub const POD_NAME_TAKEN: &str = "PodNameTaken";
 /// Retry of a ShadowPod whose name is taken by a Pod it does not own.
 const FOREIGN_POD_RETRY: Duration = Duration::from_secs(30);
 
@@ -63,21 +67,29 @@ fn phase(shadow: &ShadowPod) -> ShadowPodPhase {
     shadow.status.as_ref().map(|s| s.phase).unwrap_or_default()
 }
 
-/// Runs the controller until the stream ends.
+/// Runs the controller until the stream ends. The Pods it owns come from one watch whose
+/// store every reconcile reads: no read per reconcile (a ShadowPod is reconciled about seven
+/// times on its way to Running).
 pub async fn run(ctx: Arc<Context>) {
     let client = ctx.client.clone();
-    let controller = Controller::new(
-        Api::<ShadowPod>::all(client.clone()),
-        watcher::Config::default(),
-    )
-    .owns(
-        Api::<Pod>::all(client),
+    let (pods, writer) = reflector::store();
+    let owned = watcher(
+        Api::<Pod>::all(client.clone()),
         watcher::Config::default().labels(&format!(
             "{}={}",
             label::MANAGED_BY,
             label::MANAGED_BY_SHADOWPOD
         )),
-    );
+    )
+    .default_backoff()
+    .reflect(writer)
+    .touched_objects();
+    let controller = Controller::new(Api::<ShadowPod>::all(client), watcher::Config::default())
+        .owns_stream(owned);
+    let reconcile = move |shadow: Arc<ShadowPod>, ctx: Arc<Context>| {
+        let pods = pods.clone();
+        async move { ensure(&ctx, &pods, &shadow).await }
+    };
     ctx.drive(NAME, controller.run(reconcile, error_policy, ctx.clone()))
         .await;
 }
@@ -87,45 +99,67 @@ fn error_policy(shadow: Arc<ShadowPod>, error: &ReconcileError, ctx: Arc<Context
 }
 
 #[instrument(skip_all, fields(name = %shadow.name_any(), ns = shadow.namespace()))]
-async fn reconcile(shadow: Arc<ShadowPod>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
-    ensure(&ctx, &shadow).await
-}
-
-async fn ensure(ctx: &Context, shadow: &ShadowPod) -> Result<Action, ReconcileError> {
+async fn ensure(
+    ctx: &Context,
+    pods: &Store<Pod>,
+    shadow: &ShadowPod,
+) -> Result<Action, ReconcileError> {
     // 1. Going away (GC takes the Pod) or ended for good: nothing to do, ever.
     if shadow.meta().deletion_timestamp.is_some() || phase(shadow).is_terminal() {
         return Ok(Action::await_change());
     }
     let ns = shadow.namespace().unwrap_or_default();
     let name = shadow.name_any();
-    let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
-    let existing = pods
-        .get_opt(&name)
-        .await
-        .api(format!("read Pod {ns}/{name}"))?;
-    match existing {
-        // 2. No Pod (never created, or deleted by someone): create it.
-        None => {
-            reconcile::apply(&ctx.client, &render_pod(shadow), FIELD_MANAGER).await?;
+    let cached = pods.get(&ObjectRef::new(&name).within(&ns));
+    let pod = match cached {
+        Some(pod) => pod,
+        // 2. No Pod of ours seen (never created, deleted by someone, or not in the store
+        //    yet): create it. Creating, not applying, never takes over a Pod of the same
+        //    name that is not ours (the store holds only ours).
+        None => match create(ctx, shadow).await? {
+            Some(pod) => Arc::new(pod),
+            None => return Ok(Action::requeue(RESYNC)),
+        },
+    };
+    // 3. The name is taken by a Pod that is not ours: leave it be.
+    if !owned_by(&pod, shadow) {
+        let note = format!(
+            "Pod {ns}/{name} exists and is not controlled by this ShadowPod: left untouched, \
+             retried in {}s",
+            FOREIGN_POD_RETRY.as_secs()
+        );
+        tracing::warn!(pod = %format!("{ns}/{name}"), "{note}");
+        ctx.event(shadow, EventType::Warning, POD_NAME_TAKEN, note)
+            .await;
+        return Ok(Action::requeue(FOREIGN_POD_RETRY));
+    }
+    // 4. Ours: mirror its phase.
+    let observed =
+        ShadowPodPhase::from_pod_phase(pod.status.as_ref().and_then(|s| s.phase.as_deref()));
+    mirror_phase(ctx, shadow, observed).await?;
+    Ok(Action::requeue(RESYNC))
+}
+
+/// Creates the Pod of `shadow`: `None` when created, else the Pod that already has the name
+/// (ours, newer than the store, or someone else's).
+async fn create(ctx: &Context, shadow: &ShadowPod) -> Result<Option<Pod>, ReconcileError> {
+    let ns = shadow.namespace().unwrap_or_default();
+    let name = shadow.name_any();
+    let api: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
+    let params = PostParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..PostParams::default()
+    };
+    match api.create(&params, &render_pod(shadow)).await {
+        Ok(_) => {
             tracing::info!(pod = %format!("{ns}/{name}"), "Pod created");
-            Ok(Action::requeue(RESYNC))
+            Ok(None)
         }
-        // 3. The name is taken by a Pod that is not ours: leave it be.
-        Some(pod) if !owned_by(&pod, shadow) => {
-            tracing::warn!(
-                pod = %format!("{ns}/{name}"),
-                "a Pod of the same name exists and is not controlled by the ShadowPod; left untouched"
-            );
-            Ok(Action::requeue(FOREIGN_POD_RETRY))
-        }
-        // 4. Ours: mirror its phase.
-        Some(pod) => {
-            let observed = ShadowPodPhase::from_pod_phase(
-                pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-            );
-            mirror_phase(ctx, shadow, observed).await?;
-            Ok(Action::requeue(RESYNC))
-        }
+        Err(kube::Error::Api(status)) if status.code == 409 => api
+            .get_opt(&name)
+            .await
+            .api(format!("read Pod {ns}/{name}")),
+        Err(e) => Err(e).api(format!("create Pod {ns}/{name}")),
     }
 }
 

@@ -2,6 +2,7 @@
 //! over HTTPS behind the `liqo-webhook` Service on every replica (not only the leader: the
 //! Service balances over all of them).
 
+pub mod caches;
 pub mod certs;
 pub mod pod;
 pub mod review;
@@ -33,20 +34,22 @@ pub async fn start(
         key_pem: pki.key_pem.clone(),
         client_verifier: None,
     };
-    let handler_client = client.clone();
+    let (caches, watches) = caches::Caches::start(client.clone());
     let server = serve::serve(addr, &tls, move |request| {
-        let client = handler_client.clone();
-        async move { route(&client, request).await }
+        let caches = caches.clone();
+        async move { route(&caches, request).await }
     })
     .await?;
     tracing::info!(%addr, "serving the admission webhooks");
     let bundle = tokio::spawn(certs::keep_ca_bundle(client, pki.ca_pem));
     Ok(tokio::spawn(async move {
-        // Both run until aborted (which drops, hence aborts, them); one ending stops both.
+        // All run until aborted (which drops, hence aborts, them); one ending stops all.
         let (mut server, mut bundle) = (AbortOnDrop(server), AbortOnDrop(bundle));
+        let mut watches = AbortOnDrop(watches);
         tokio::select! {
             _ = &mut server.0 => {}
             _ = &mut bundle.0 => {}
+            _ = &mut watches.0 => {}
         }
     }))
 }
@@ -59,7 +62,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn route(client: &Client, request: FullRequest) -> FullResponse {
+async fn route(caches: &caches::Caches, request: FullRequest) -> FullResponse {
     if request.method() != Method::POST {
         return serve::status(Status::METHOD_NOT_ALLOWED);
     }
@@ -71,9 +74,9 @@ async fn route(client: &Client, request: FullRequest) -> FullResponse {
         return serve::status(Status::BAD_REQUEST);
     };
     let response = match path.as_str() {
-        POD_MUTATING_PATH => pod::review(client, &admission).await,
+        POD_MUTATING_PATH => pod::review(caches, &admission).await,
         SHADOWPOD_MUTATING_PATH => shadow_pod::mutate(&admission),
-        SHADOWPOD_VALIDATING_PATH => shadow_pod::validate(client, &admission).await,
+        SHADOWPOD_VALIDATING_PATH => shadow_pod::validate(caches, &admission).await,
         _ => return serve::status(Status::NOT_FOUND),
     };
     log(&path, &admission, &response);

@@ -7,25 +7,24 @@ use k8s_openapi::api::core::v1::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
     Toleration,
 };
-use kube::Api;
 use liqo_api::consts::{label, name};
-use liqo_api::offloading::{NamespaceOffloading, PodOffloadingStrategy};
+use liqo_api::offloading::PodOffloadingStrategy;
 use serde_json::{Value, json};
 
+use super::caches::Caches;
 use super::review::{AdmissionRequest, AdmissionResponse, add};
 
 /// The runtime class of pods the virtual kubelet already handles.
 const LIQO_RUNTIME_CLASS: &str = "liqo";
 
 /// Answers one pod admission request.
-pub async fn review(client: &kube::Client, request: &AdmissionRequest) -> AdmissionResponse {
+pub async fn review(caches: &Caches, request: &AdmissionRequest) -> AdmissionResponse {
     let pod: Pod = match request.object.clone().map(serde_json::from_value) {
         Some(Ok(pod)) => pod,
         _ => return AdmissionResponse::deny(&request.uid, 400, "the request carries no Pod"),
     };
     let namespace = request.namespace.clone().unwrap_or_default();
-    let api: Api<NamespaceOffloading> = Api::namespaced(client.clone(), &namespace);
-    let offloading = match api.get_opt(name::NAMESPACE_OFFLOADING).await {
+    let offloading = match caches.offloading(&namespace).await {
         Ok(found) => found,
         Err(e) => {
             tracing::warn!(%namespace, error = %e, "failed to read the NamespaceOffloading");

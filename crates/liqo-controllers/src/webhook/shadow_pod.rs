@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec};
 use kube::api::ListParams;
-use kube::{Api, Client, ResourceExt};
+use kube::{Api, ResourceExt};
 use liqo_api::consts::label;
-use liqo_api::offloading::{LimitsEnforcement, Quota, QuotaSpec, ShadowPod, ShadowPodPhase};
+use liqo_api::offloading::{LimitsEnforcement, QuotaSpec, ShadowPod, ShadowPodPhase};
 use serde_json::json;
 
+use super::caches::Caches;
 use super::review::{AdmissionRequest, AdmissionResponse, add, pointer_segment};
 use liqo_kube::quantity;
 
@@ -37,8 +38,8 @@ pub fn mutate(request: &AdmissionRequest) -> AdmissionResponse {
 }
 
 /// The validating hook.
-pub async fn validate(client: &Client, request: &AdmissionRequest) -> AdmissionResponse {
-    match check(client, request).await {
+pub async fn validate(caches: &Caches, request: &AdmissionRequest) -> AdmissionResponse {
+    match check(caches, request).await {
         Ok(()) => AdmissionResponse::allow(&request.uid),
         Err(Refusal(code, message)) => AdmissionResponse::deny(&request.uid, code, &message),
     }
@@ -57,7 +58,7 @@ fn internal(what: &str, e: &kube::Error) -> Refusal {
     Refusal(500, what.to_string())
 }
 
-async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusal> {
+async fn check(caches: &Caches, request: &AdmissionRequest) -> Result<(), Refusal> {
     let shadow: ShadowPod = request
         .object
         .clone()
@@ -82,27 +83,20 @@ async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusa
             .unwrap_or(user);
     }
     let namespace = request.namespace.clone().unwrap_or_default();
-    let twin = Api::<Namespace>::all(client.clone())
-        .get_opt(&namespace)
+    let cluster = caches
+        .namespace_label(&namespace, label::REMOTE_CLUSTER_ID)
         .await
         .map_err(|e| internal("failed getting the namespace", &e))?;
-    let cluster = twin
-        .as_ref()
-        .and_then(|n| n.labels().get(label::REMOTE_CLUSTER_ID).cloned());
     check_origin(
         shadow.labels().get(label::OFFLOADING_ORIGIN),
         cluster.as_deref(),
     )?;
 
     let user = &user;
-    let quotas = Api::<Quota>::all(client.clone())
-        .list(&ListParams::default())
+    let quota = caches
+        .quota_of(user)
         .await
-        .map_err(|e| internal("failed getting quota", &e))?;
-    let quota = quotas
-        .items
-        .into_iter()
-        .find(|q| &q.spec.user == user)
+        .map_err(|e| internal("failed getting quota", &e))?
         .ok_or_else(|| forbidden("failed getting quota"))?;
     if quota.spec.cordoned == Some(true) {
         return Err(forbidden("user is cordoned"));
@@ -111,7 +105,7 @@ async fn check(client: &Client, request: &AdmissionRequest) -> Result<(), Refusa
         return Ok(());
     }
     let selector = format!("{}={user}", label::CREATOR_USER);
-    let others = Api::<ShadowPod>::all(client.clone())
+    let others = Api::<ShadowPod>::all(caches.client().clone())
         .list(&ListParams::default().labels(&selector))
         .await
         .map_err(|e| internal("failed listing the user's ShadowPods", &e))?;
