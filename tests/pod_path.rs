@@ -291,8 +291,10 @@ async fn an_offloaded_deployment_runs_on_the_provider_reports_back_and_comes_hom
     // The provider scheduler's Event on each remote pod is copied onto its local pod.
     provider_scheduled_events_reach_the_consumer_pods(&c, &local, &remote_by_name).await;
 
-    // 3b. The kubelet API of the virtual node: `kubectl logs|exec` reach the provider's pod.
+    // 3b. The kubelet API of the virtual node: `kubectl logs|exec|attach|port-forward` reach
+    //     the provider's pod.
     kubelet_api::logs_exec_and_attach_reach_the_provider(&local[0], &vk_ips, &client).await;
+    kubelet_api::port_forward_reaches_the_provider(&local[0]).await;
 
     // A ConfigMap change reaches the twin.
     let change = json!({"data": {"message": "changed"}});

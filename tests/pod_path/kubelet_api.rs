@@ -1,5 +1,5 @@
-//! The kubelet API of the virtual node in tests/pod_path.rs: `kubectl logs|exec|attach` of an
-//! offloaded pod reach the provider's pod, and an anonymous caller is refused.
+//! The kubelet API of the virtual node in tests/pod_path.rs: `kubectl logs|exec|attach` and
+//! `port-forward` of an offloaded pod reach the provider's pod; an anonymous caller is refused.
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
@@ -118,4 +118,88 @@ pub async fn logs_exec_and_attach_reach_the_provider(
         Err(kube::Error::Api(status)) => assert_eq!(status.code, 401, "{status:?}"),
         other => panic!("an anonymous log request was not refused with 401: {other:?}"),
     }
+}
+
+/// `kubectl port-forward` of an offloaded pod (the API server → the virtual kubelet → the
+/// provider's API server → the provider's kubelet → the pod's port): two connections each get
+/// the provider pod's answer; a port nothing listens on ends its connection, and kubectl
+/// prints the provider's reason.
+pub async fn port_forward_reaches_the_provider(pod: &Pod) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let kc = peer_pair::env().cluster(SPEC.c).kubeconfig().to_path_buf();
+    let name = pod.name_any();
+    let target = format!("pod/{name}");
+    let mut child = pods::kubectl_command(&kc, &["port-forward", "-n", NS, &target, ":8080", ":9"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    // "Forwarding from 127.0.0.1:<local> -> <remote>", one per port.
+    let mut local = std::collections::BTreeMap::new();
+    let forwarding = async {
+        while local.len() < 2 {
+            let line = stdout
+                .next_line()
+                .await
+                .unwrap()
+                .expect("kubectl port-forward ended");
+            let Some(rest) = line.strip_prefix("Forwarding from 127.0.0.1:") else {
+                continue;
+            };
+            let (from, to) = rest.split_once(" -> ").unwrap();
+            local.insert(to.to_owned(), from.parse::<u16>().unwrap());
+        }
+    };
+    tokio::time::timeout(pods::WAIT, forwarding)
+        .await
+        .expect("kubectl port-forward printed its two ports");
+    let get = |port: u16, path: &'static str| async move {
+        let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let request = format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        conn.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).await.map(|_| answer)
+    };
+    for path in ["/forwarded-1", "/forwarded-2"] {
+        let answer = tokio::time::timeout(pods::WAIT, get(local["8080"], path))
+            .await
+            .expect("an answer through port-forward")
+            .unwrap();
+        if !answer.starts_with("HTTP/1.1 200") {
+            let mut said = Vec::new();
+            let drain = async {
+                while let Ok(Some(line)) = stderr.next_line().await {
+                    said.push(line);
+                }
+            };
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(3), drain).await;
+            panic!("{path} through port-forward got {answer:?}; kubectl said {said:?}");
+        }
+        assert!(answer.contains(&format!("\"pod\":\"{name}\"")), "{answer}");
+    }
+    // Port 9: the connection ends without an answer, and kubectl says why.
+    let refused = tokio::time::timeout(pods::WAIT, get(local["9"], "/"))
+        .await
+        .expect("the forwarded connection to port 9 ended");
+    assert!(
+        refused.as_deref().map_or(true, str::is_empty),
+        "port 9 answered: {refused:?}"
+    );
+    let reason = async {
+        loop {
+            let line = stderr.next_line().await.unwrap().expect("kubectl ended");
+            if line.contains("error forwarding port 9") {
+                return line;
+            }
+        }
+    };
+    let line = tokio::time::timeout(pods::WAIT, reason)
+        .await
+        .expect("kubectl printed why port 9 failed");
+    assert!(line.to_lowercase().contains("refused"), "{line}");
+    drop(child);
 }

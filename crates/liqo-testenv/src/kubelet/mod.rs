@@ -3,11 +3,12 @@
 //! with its kubelet client certificate. It serves with a certificate of the cluster's
 //! kubelet-serving signer (a CSR the agent approves itself, as an admin) and checks callers as
 //! a kubelet does (client CA or TokenReview, then a SubjectAccessReview on the Node). `kubectl
-//! exec` and `kubectl attach` (output only) come as WebSockets (the Node declares
+//! exec`, `kubectl attach` (output only) and `kubectl port-forward` come as WebSockets (the Node declares
 //! `ExtendWebSocketsToKubelet`).
 
 mod attach;
 mod logs;
+mod port_forward;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -53,6 +54,15 @@ impl liqo_kubelet_api::Backend for NodeBackend {
         request: liqo_kubelet_api::ExecRequest,
     ) -> futures::future::BoxFuture<'static, Result<liqo_kubelet_api::ExecSession, Refusal>> {
         attach::session(self, request)
+    }
+
+    fn port_forward(
+        &self,
+        request: liqo_kubelet_api::PortForwardRequest,
+    ) -> futures::future::BoxFuture<'static, Result<Box<dyn liqo_kubelet_api::PortStream>, Refusal>>
+    {
+        let running = self.exec.clone();
+        Box::pin(async move { port_forward::open(&running, request).await })
     }
 }
 

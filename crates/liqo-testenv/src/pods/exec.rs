@@ -20,6 +20,8 @@ pub(crate) struct Launch {
     pub mounts: Vec<(PathBuf, String, bool)>,
     /// Its network namespace, when not the host's.
     pub netns: Option<String>,
+    /// Its pod's IP.
+    pub ip: String,
 }
 
 type Key = (String, String, String);
@@ -40,6 +42,28 @@ impl ExecRegistry {
     pub(crate) fn unregister_pod(&self, namespace: &str, pod: &str) {
         self.lock()
             .retain(|(ns, p, _), _| !(ns == namespace && p == pod));
+    }
+
+    /// The network namespace (`None`: the host's) and IP of pod `namespace/pod`, while one of
+    /// its containers runs.
+    ///
+    /// # Errors
+    /// 404 when no container of the pod runs here.
+    pub(crate) fn network_of(
+        &self,
+        namespace: &str,
+        pod: &str,
+    ) -> Result<(Option<String>, String), Refusal> {
+        self.lock()
+            .iter()
+            .find(|((ns, p, _), _)| ns == namespace && p == pod)
+            .map(|(_, launch)| (launch.netns.clone(), launch.ip.clone()))
+            .ok_or_else(|| {
+                Refusal::new(
+                    StatusCode::NOT_FOUND,
+                    format!("pod {namespace}/{pod} has no running container on this node"),
+                )
+            })
     }
 
     /// Starts `request.command` in its container.

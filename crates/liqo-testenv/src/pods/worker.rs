@@ -319,6 +319,7 @@ impl Worker {
                 environment: environment.clone(),
                 mounts: mounts.clone(),
                 netns: self.net.netns().map(str::to_string),
+                ip: self.net.ip.clone(),
             },
         );
         let (program, args) = volumes::wrap(&program, &args, &mounts);

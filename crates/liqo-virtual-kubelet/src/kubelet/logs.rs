@@ -13,7 +13,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::LogParams;
 use kube::{Api, Client};
 use liqo_kubelet_api::{
-    Backend, ExecRequest, ExecSession, LogOptions, LogRequest, LogStream, Refusal,
+    Backend, ExecRequest, ExecSession, LogOptions, LogRequest, LogStream, PortForwardRequest,
+    PortStream, Refusal,
 };
 use tokio::sync::watch;
 
@@ -51,6 +52,14 @@ impl Backend for ProviderLogs {
     fn attach(&self, request: ExecRequest) -> BoxFuture<'static, Result<ExecSession, Refusal>> {
         let this = self.clone();
         async move { super::exec::attach(&this, request).await }.boxed()
+    }
+
+    fn port_forward(
+        &self,
+        request: PortForwardRequest,
+    ) -> BoxFuture<'static, Result<Box<dyn PortStream>, Refusal>> {
+        let this = self.clone();
+        async move { super::port_forward::open(&this, request).await }.boxed()
     }
 }
 

@@ -1,11 +1,12 @@
 //! Step 6 of the start-up (spec offloading.md §6.1): the kubelet HTTPS API of the virtual node,
-//! so `kubectl logs` and `kubectl exec` of an offloaded pod reach the provider's pod. It listens at the pod IP on
+//! so `kubectl logs`, `exec`, `attach` and `port-forward` of an offloaded pod reach the provider's pod. It listens at the pod IP on
 //! `--listen-port`, serves a certificate of the consumer's kubelet-serving signer (a CSR the
 //! controller manager approves for virtual kubelets) and, unlike upstream, which serves anyone,
 //! authenticates and authorises every caller as a kubelet does.
 
 mod exec;
 mod logs;
+mod port_forward;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
