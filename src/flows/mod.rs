@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod foreign_cluster;
+pub mod head_start;
 pub mod network;
 pub mod offload;
 pub mod version;

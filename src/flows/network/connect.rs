@@ -21,6 +21,7 @@ use super::namespaces::{check_no_duplicates, ensure_namespaces, plan_namespaces}
 use super::templates::Templates;
 use super::waits::{await_connection, await_deployment, await_key, await_server_endpoint};
 use super::{ConnectOptions, Net, left};
+use crate::flows::head_start;
 use crate::peers::Side;
 use crate::printer::Scope;
 use crate::{interrupt, journal};
@@ -68,9 +69,13 @@ impl ConnectOptions {
         // Steps 3–4: each side's own Configuration (retrieved in steps 1–2), given to the other.
         set_up(local, &local_ns, remote_cfg).await?;
         set_up(remote, &remote_ns, local_cfg).await?;
-        // Steps 5–6.
-        await_configured(local, &local_ns, deadline).await?;
-        await_configured(remote, &remote_ns, deadline).await?;
+        // Steps 5–6: the remote side is watched while the local one is awaited.
+        let remote_done = configured(remote, &remote_ns, deadline);
+        let local_done = configured(local, &local_ns, deadline);
+        let (local_done, remote_done) =
+            head_start::alongside(await_configured(local, local_done), remote_done).await;
+        local_done?;
+        await_configured(remote, remote_done.finish()).await?;
         // Steps 7–8 (checked before step 1).
         self.report_templates(local, remote, &templates);
         let Templates {
@@ -344,34 +349,40 @@ async fn set_up(side: &Net<'_>, ns: &str, mut cfg: Configuration) -> anyhow::Res
     .map(drop)
 }
 
-/// Steps 5–6: the peer's Configuration is remapped (ConfiguredP).
+/// Steps 5–6: the step printed around `done` (see [`configured`]).
 async fn await_configured(
+    side: &Net<'_>,
+    done: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    side.step(
+        "Waiting for configuration to be applied",
+        "Failed waiting for configuration to be applied",
+        |_| "Configuration applied successfully".into(),
+        done,
+    )
+    .await
+}
+
+/// Until the peer's Configuration in `ns` is remapped (NetworkCIDRsConfigured).
+async fn configured(
     side: &Net<'_>,
     ns: &str,
     deadline: tokio::time::Instant,
 ) -> anyhow::Result<()> {
     let api: Api<Configuration> = Api::namespaced(side.client.clone(), ns);
-    side.step(
-        "Waiting for configuration to be applied",
-        "Failed waiting for configuration to be applied",
-        |_| "Configuration applied successfully".into(),
-        async {
-            let name = name_for_peer(&api, &side.peer, &side.peer).await?;
-            let what = format!("Configuration {ns}/{name} to be NetworkCIDRsConfigured");
-            steps::await_object(
-                api.clone(),
-                &name,
-                &what,
-                left(deadline),
-                |c| c.is_some_and(Configuration::is_configured),
-                netcfg::describe,
-            )
-            .await
-            .map_err(anyhow::Error::from)
-        },
+    let name = name_for_peer(&api, &side.peer, &side.peer).await?;
+    let what = format!("Configuration {ns}/{name} to be NetworkCIDRsConfigured");
+    steps::await_object(
+        api.clone(),
+        &name,
+        &what,
+        left(deadline),
+        |c| c.is_some_and(Configuration::is_configured),
+        netcfg::describe,
     )
     .await
     .map(drop)
+    .map_err(anyhow::Error::from)
 }
 
 /// Steps 9–10.
