@@ -193,17 +193,28 @@ async fn sync(
     if node.metadata.deletion_timestamp.is_some() {
         return Ok(());
     }
+    // The metadata patch carries the resourceVersion it was computed from (taints are
+    // replaced whole): a conflict means a newer Node is on its way (the watch, or the status
+    // patch's answer), and the patch is computed again on it. The status does not depend on
+    // it and is pushed meanwhile.
     if let Some(patch) = registration::metadata_patch(&node, &state.applied, &desired) {
-        let updated = api
+        let patched = api
             .patch(
                 &cfg.params.name,
                 &PatchParams::default(),
                 &Patch::Merge(&patch),
             )
-            .await
-            .map_err(|e| api_err("update the metadata of", &cfg.params.name, &e))?;
-        state.node = Some(updated);
-        state.applied = desired;
+            .await;
+        match patched {
+            Ok(updated) => {
+                state.node = Some(updated);
+                state.applied = desired;
+            }
+            Err(kube::Error::Api(e)) if e.code == 409 => {
+                tracing::debug!(node = %cfg.params.name, "Node changed meanwhile; metadata patched again on the next version");
+            }
+            Err(e) => return Err(api_err("update the metadata of", &cfg.params.name, &e)),
+        }
     }
     if !ping_ok {
         return Ok(());
