@@ -257,8 +257,8 @@ async fn pump<S>(ws: WebSocketStream<S>, v5: bool, session: ExecSession)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sink, mut incoming) = ws.split();
-    let (out_tx, mut out_rx) = mpsc::channel::<Message>(16);
+    let (sink, mut incoming) = ws.split();
+    let (out_tx, out_rx) = mpsc::channel::<Message>(16);
     let ExecSession {
         stdin,
         stdout,
@@ -281,19 +281,7 @@ where
             .send(Message::Binary(framed(STATUS, status.as_bytes())))
             .await;
     });
-    let writer = tokio::spawn(async move {
-        while let Some(message) = out_rx.recv().await {
-            if sink.send(message).await.is_err() {
-                return;
-            }
-        }
-        // A normal closure: client-go reads it as the end of every stream, any other as an error.
-        let normal = CloseFrame {
-            code: CloseCode::Normal,
-            reason: "".into(),
-        };
-        let _ = sink.send(Message::Close(Some(normal))).await;
-    });
+    let writer = tokio::spawn(send_then_close(sink, out_rx));
     let mut stdin = stdin;
     while let Some(Ok(message)) = incoming.next().await {
         match message {
@@ -374,6 +362,24 @@ fn status_message(exit: &Exit) -> String {
         }),
     };
     value.to_string()
+}
+
+/// Sends `queued` in order, then a normal closure (client-go reads it as the end of every
+/// stream, any other as an error); stops early when the peer stops reading.
+pub(crate) async fn send_then_close<S>(mut sink: S, mut queued: mpsc::Receiver<Message>)
+where
+    S: futures::Sink<Message> + Unpin,
+{
+    while let Some(message) = queued.recv().await {
+        if sink.send(message).await.is_err() {
+            return;
+        }
+    }
+    let normal = CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    };
+    let _ = sink.send(Message::Close(Some(normal))).await;
 }
 
 #[cfg(test)]

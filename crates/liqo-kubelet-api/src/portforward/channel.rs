@@ -5,21 +5,19 @@
 //! it is closed (normal closure) once every port's forwarding has ended.
 
 use bytes::Bytes;
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::Target;
 use crate::exec::Socket;
 
 /// Serves `ports` of `target` on `ws` until they all end or the caller leaves.
 pub(super) async fn serve(ws: Socket, ports: Vec<u16>, target: Target) {
-    let (mut sink, mut messages) = ws.split();
-    let (out, mut queued) = mpsc::channel::<Message>(16);
+    let (sink, mut messages) = ws.split();
+    let (out, queued) = mpsc::channel::<Message>(16);
     let mut to_pods = Vec::new();
     let mut forwards = JoinSet::new();
     for (i, port) in ports.iter().copied().enumerate() {
@@ -36,18 +34,7 @@ pub(super) async fn serve(ws: Socket, ports: Vec<u16>, target: Target) {
         forwards.spawn(forward(port, data, rx, out.clone(), target.clone()));
     }
     drop(out);
-    let writer = async move {
-        while let Some(message) = queued.recv().await {
-            if sink.send(message).await.is_err() {
-                return;
-            }
-        }
-        let normal = CloseFrame {
-            code: CloseCode::Normal,
-            reason: "".into(),
-        };
-        let _ = sink.send(Message::Close(Some(normal))).await;
-    };
+    let writer = crate::exec::send_then_close(sink, queued);
     let reader = async move {
         while let Some(Ok(message)) = messages.next().await {
             match message {

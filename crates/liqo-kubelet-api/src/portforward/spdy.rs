@@ -344,19 +344,20 @@ pub(super) fn encode(
             stream,
             fin: f,
             headers: h,
-        } => {
-            body.put_u32(stream & ID_MASK);
-            body.put_slice(&headers.encode(h)?);
-            (SYN_REPLY, fin(*f))
         }
-        Frame::Headers {
+        | Frame::Headers {
             stream,
             fin: f,
             headers: h,
         } => {
             body.put_u32(stream & ID_MASK);
             body.put_slice(&headers.encode(h)?);
-            (HEADERS, fin(*f))
+            let kind = if matches!(frame, Frame::SynReply { .. }) {
+                SYN_REPLY
+            } else {
+                HEADERS
+            };
+            (kind, fin(*f))
         }
         Frame::RstStream { stream, status } => {
             body.put_u32(stream & ID_MASK);
