@@ -17,6 +17,7 @@ pub fn all() -> Vec<CustomResourceDefinition> {
         finish(authentication::ResourceSlice::crd(), SpecRequired::No),
         finish(authentication::Tenant::crd(), SpecRequired::No),
         finish(core::ForeignCluster::crd(), SpecRequired::No),
+        finish(ipam::IP::crd(), SpecRequired::Yes),
         finish(ipam::Network::crd(), SpecRequired::Yes),
         finish(networking::Configuration::crd(), SpecRequired::No),
         finish(networking::Connection::crd(), SpecRequired::No),
@@ -284,6 +285,7 @@ mod tests {
             "Namespaced",
             false,
         ),
+        ("IP", "ipam.liqo.io", "v1alpha1", "ips", "Namespaced", true),
     ];
 
     #[test]

@@ -100,6 +100,10 @@ const OPAQUE: &[(&str, &str)] = &[
         "a DeploymentSpec: upstream inlines one Kubernetes minor's schema",
     ),
     (
+        "IP.spec.serviceTemplate.spec",
+        "a ServiceSpec: upstream inlines one Kubernetes minor's schema",
+    ),
+    (
         "ShadowPod.spec.pod",
         "a PodSpec: upstream inlines one Kubernetes minor's schema",
     ),
@@ -377,6 +381,7 @@ async fn assert_fixtures_roundtrip(client: &Client) {
     namespaced!(fixtures::public_key());
     namespaced!(fixtures::connection(), status);
     namespaced!(fixtures::network(), status);
+    namespaced!(fixtures::api_server_proxy_ip(), status);
     namespaced!(fixtures::virtual_node(), status);
     namespaced!(fixtures::vk_options_template());
     namespaced!(fixtures::namespace_offloading(), status);

@@ -1,8 +1,6 @@
 //! The gateway's Kubernetes side: the peer's PublicKey configures the tunnel, the Connection
 //! `gw-<name>` reports its health, and the peer's Configuration drives routes and NAT.
 
-use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,8 +15,8 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client, Resource};
 use liqo_api::consts::label::REMOTE_CLUSTER_ID;
 use liqo_api::networking::{
-    Configuration, Connection, ConnectionSpec, ConnectionStatus, ConnectionStatusValue,
-    ConnectionType, GatewayClient, GatewayServer, PublicKey,
+    Connection, ConnectionSpec, ConnectionStatus, ConnectionStatusValue, ConnectionType,
+    GatewayClient, GatewayServer, PublicKey,
 };
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -26,8 +24,6 @@ use tokio::sync::mpsc;
 use crate::args::Mode;
 use crate::dataplane::Shared;
 use crate::health::{StatusGate, Update};
-use crate::netconf;
-use crate::plan::{self, Plan};
 
 /// Server-side-apply field manager of the gateway.
 pub const FIELD_MANAGER: &str = "liqo.io/gateway";
@@ -347,97 +343,6 @@ fn status_event(value: &ConnectionStatusValue, note: String) -> Event {
         action: "CheckConnection".into(),
         secondary: None,
     }
-}
-
-/// Keeps routes and NAT in line with the peer's Configuration, forever.
-pub async fn watch_configuration(client: Client, id: Identity, tunnel: String, peer: Ipv4Addr) {
-    let api: Api<Configuration> = Api::namespaced(client, &id.namespace);
-    let config = watcher::Config::default().labels(&id.selector());
-    let mut stream = watcher(api, config).default_backoff().boxed();
-    let (mut known, mut listing) = (BTreeMap::new(), BTreeMap::new());
-    let mut applied: Option<Plan> = None;
-    let mut failed = false;
-    loop {
-        let event = if failed {
-            // On timeout, retry the last plan.
-            tokio::time::timeout(RETRY, stream.try_next()).await.ok()
-        } else {
-            Some(stream.try_next().await)
-        };
-        match event {
-            Some(Ok(Some(event))) => track(event, &mut known, &mut listing),
-            Some(Ok(None)) => return,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "Configuration watch failed");
-                continue;
-            }
-            None => {}
-        }
-        let wanted = desired_plan(&known);
-        if failed || wanted != applied {
-            let result = install(wanted.clone(), tunnel.clone(), peer).await;
-            failed = result.is_err();
-            match result {
-                Ok(()) => applied = wanted,
-                Err(e) => {
-                    tracing::warn!(error = format!("{e:#}"), "failed to install routes and NAT")
-                }
-            }
-        }
-    }
-}
-
-fn track(
-    event: watcher::Event<Configuration>,
-    known: &mut BTreeMap<String, Configuration>,
-    listing: &mut BTreeMap<String, Configuration>,
-) {
-    let key = |c: &Configuration| c.metadata.name.clone().unwrap_or_default();
-    match event {
-        watcher::Event::Apply(c) => {
-            known.insert(key(&c), c);
-        }
-        watcher::Event::Delete(c) => {
-            known.remove(&key(&c));
-        }
-        watcher::Event::Init => listing.clear(),
-        watcher::Event::InitApply(c) => {
-            listing.insert(key(&c), c);
-        }
-        watcher::Event::InitDone => *known = std::mem::take(listing),
-    }
-}
-
-/// The plan of the first (by name) Configuration of the peer; `None` until one is ready or
-/// when it cannot be planned (logged).
-fn desired_plan(known: &BTreeMap<String, Configuration>) -> Option<Plan> {
-    if known.len() > 1 {
-        tracing::warn!(
-            count = known.len(),
-            "several Configurations for the peer, using the first by name"
-        );
-    }
-    let (name, cfg) = known.iter().next()?;
-    match plan::plan_configuration(cfg) {
-        Ok(plan) => plan,
-        Err(e) => {
-            tracing::warn!(configuration = %name, error = %e, "Configuration cannot be applied");
-            None
-        }
-    }
-}
-
-async fn install(plan: Option<Plan>, tunnel: String, peer: Ipv4Addr) -> anyhow::Result<()> {
-    tokio::task::spawn_blocking(move || match &plan {
-        Some(plan) => {
-            netconf::apply_plan(plan, &tunnel, peer)?;
-            tracing::info!(remaps = ?plan.remaps, "routes and NAT installed");
-            Ok(())
-        }
-        None => netconf::remove_plan(),
-    })
-    .await
-    .context("route installer panicked")?
 }
 
 #[cfg(test)]

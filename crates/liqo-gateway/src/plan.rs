@@ -135,6 +135,8 @@ pub enum PlanError {
 pub struct Plan {
     /// The peer's networks.
     pub remaps: Vec<Remap>,
+    /// This cluster's addresses the peer reaches at an alias (the API-server proxy's).
+    pub ip_mappings: Vec<crate::ip_mapping::IpMapping>,
 }
 
 /// Whether the Configuration's remapping is complete and current: condition
@@ -201,7 +203,10 @@ pub fn plan_configuration(cfg: &Configuration) -> Result<Option<Plan>, PlanError
             }
         }
     }
-    Ok(Some(Plan { remaps }))
+    Ok(Some(Plan {
+        remaps,
+        ip_mappings: Vec::new(),
+    }))
 }
 
 impl Plan {
@@ -220,7 +225,7 @@ impl Plan {
                 "iifname \"{tunnel}\" ip saddr {s} snat ip prefix to ip saddr map {{ {s} : {r} }}"
             )
         };
-        let chains: [(&str, &str, Vec<String>); 6] = [
+        let mut chains: Vec<(&str, &str, Vec<String>)> = vec![
             (
                 "mark-to-peer",
                 "type filter hook prerouting priority mangle",
@@ -258,6 +263,7 @@ impl Plan {
                 nat.iter().map(|m| snat(m)).collect(),
             ),
         ];
+        chains.extend(crate::ip_mapping::chains(&self.ip_mappings, tunnel));
         // Declaring the table before deleting it makes the delete succeed on a first run.
         let mut s = format!("table ip {NFT_TABLE} {{}}\ndelete table ip {NFT_TABLE}\n");
         let _ = writeln!(s, "table ip {NFT_TABLE} {{");

@@ -206,7 +206,7 @@ async fn start_kubernetes(
     let (c, i, s) = (client.clone(), id.clone(), shared.clone());
     tasks.spawn(control::watch_public_keys(c, i, s, first_tx));
     let (c, i, tunnel) = (client.clone(), id.clone(), TUNNEL_INTERFACE.to_string());
-    tasks.spawn(control::watch_configuration(
+    tasks.spawn(crate::routing::watch_configuration(
         c,
         i,
         tunnel,
@@ -259,6 +259,7 @@ fn start_standalone(
     shared.set_peer(public);
     let plan = Plan {
         remaps: args.routes.clone(),
+        ip_mappings: Vec::new(),
     };
     if !plan.remaps.is_empty() {
         netconf::apply_plan(&plan, TUNNEL_INTERFACE, peer_address(args.mode))

@@ -92,6 +92,7 @@ fn misaligned_or_malformed_cidrs_are_errors() {
 fn remapped_pairs_get_prefix_dnat_out_and_snat_in() {
     let plan = Plan {
         remaps: vec![remap("10.243.0.0/16=10.71.0.0/16")],
+        ..Plan::default()
     };
     let nft = plan.render_nft(TUNNEL);
     let mark = format!("meta mark set meta mark | {FWMARK:#x}");
@@ -115,6 +116,7 @@ fn remapped_pairs_get_prefix_dnat_out_and_snat_in() {
 fn unmapped_networks_are_routed_without_nat() {
     let plan = Plan {
         remaps: vec![remap("10.200.0.0/16")],
+        ..Plan::default()
     };
     let nft = plan.render_nft(TUNNEL);
     assert!(!nft.contains("dnat") && !nft.contains("snat"), "{nft}");
@@ -170,6 +172,11 @@ fn the_rendered_script_is_valid_nftables() {
             remap("10.70.0.0/16=10.68.0.0/16"),
             remap("192.168.7.0/24"),
         ],
+        // The stateless rewrites of an IP alias (the API-server proxy's) are valid too.
+        ip_mappings: vec![liqo_gateway::ip_mapping::IpMapping {
+            alias: "10.70.0.1".parse().unwrap(),
+            local: "10.96.12.34".parse().unwrap(),
+        }],
     };
     let mut child = Command::new("nft")
         .args(["-c", "-f", "-"])

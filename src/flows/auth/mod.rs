@@ -343,21 +343,17 @@ async fn exchange_nonce(
 /// The provider's API-server proxy as the consumer reaches it through the tunnel.
 async fn in_band_proxy(peers: &Peers) -> anyhow::Result<String> {
     let remote_liqo_ns = peers.remote.liqo_namespace.as_str();
-    use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
+    use kube::api::ListParams;
     use liqo_api::networking::Configuration;
     let no_ip = || {
         anyhow::anyhow!(
             "no IP found, make sure the Liqo Networking module is enabled and working (liqoctl network connect)"
         )
     };
-    let ar = ApiResource::from_gvk_with_plural(
-        &GroupVersionKind::gvk("ipam.liqo.io", "v1alpha1", "IP"),
-        "ips",
-    );
-    let ips: kube::Api<DynamicObject> =
-        kube::Api::namespaced_with(peers.remote.client.clone(), remote_liqo_ns, &ar);
+    let ips: kube::Api<liqo_api::ipam::IP> =
+        kube::Api::namespaced(peers.remote.client.clone(), remote_liqo_ns);
     let ip = match ips.get_opt(name::API_SERVER_PROXY_IP).await {
-        Ok(found) => found.and_then(|o| o.data["status"]["ip"].as_str().map(String::from)),
+        Ok(found) => found.and_then(|o| o.status).and_then(|s| s.ip),
         Err(kube::Error::Api(e)) if e.code == 404 => None,
         Err(e) => return Err(e).context("failed to read the provider's API-server proxy IP"),
     };

@@ -48,6 +48,8 @@ controllers! {
     CONFIGURATION = "configuration";
     /// Network (IPAM) controller.
     NETWORK = "network";
+    /// IP (IPAM) controller, which also keeps the API-server proxy's IP.
+    IP = "ip";
     /// GatewayServer operator.
     GATEWAY_SERVER = "gatewayserver";
     /// GatewayClient operator.

@@ -18,3 +18,5 @@ pub const NAMESPACE_OFFLOADING: &str = "namespaceoffloading-controller.liqo.io/f
 pub const GATEWAY_CLUSTER_ROLE_BINDING: &str = "networking.liqo.io/clusterrolebinding";
 /// On Networks (not preinstalled ones) until the IPAM released the CIDR.
 pub const NETWORK_IPAM: &str = "network.ipam.liqo.io/finalizer";
+/// On IPs (not preinstalled ones) until the IPAM released the address.
+pub const IP_IPAM: &str = "ip.ipam.liqo.io/finalizer";

@@ -95,6 +95,8 @@ pub const TUNNEL_INTERFACE: &str = "liqo-tunnel";
 pub const API_SERVER_PROXY_IP: &str = "api-server-proxy";
 /// Port of the API-server proxy (HTTP CONNECT).
 pub const API_SERVER_PROXY_PORT: u16 = 8118;
+/// Deployment and Service of the API-server proxy, in the Liqo namespace.
+pub const API_SERVER_PROXY: &str = "liqo-proxy";
 /// Default tunnel MTU.
 pub const DEFAULT_MTU: u32 = 1340;
 /// Default UDP port of the gateway server.

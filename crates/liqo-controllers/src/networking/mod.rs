@@ -4,6 +4,7 @@
 pub mod configuration;
 pub mod gateway;
 pub mod gateway_render;
+pub mod ip;
 pub mod network;
 pub mod wg_gateway;
 pub mod wg_render;

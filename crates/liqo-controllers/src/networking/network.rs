@@ -13,7 +13,7 @@ use kube::runtime::events::EventType;
 use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use liqo_api::consts::{annotation, field_manager, finalizer, label};
-use liqo_api::ipam::Network;
+use liqo_api::ipam::{IP, Network};
 use liqo_kube::ipam::{Cidr, Ipam, IpamError, NetworkRequest};
 use liqo_kube::reconcile::{self, ReconcileError};
 use serde_json::json;
@@ -43,8 +43,10 @@ pub enum Error {
 /// released once, whatever the reconciles in between.
 #[derive(Debug, Default)]
 pub struct IpamState {
-    ipam: Ipam,
+    pub(super) ipam: Ipam,
     granted: HashMap<String, Cidr>,
+    /// What each IP object (by UID) was granted: its network and alias.
+    pub(super) ip_granted: HashMap<String, (Cidr, std::net::Ipv4Addr)>,
 }
 
 impl IpamState {
@@ -130,12 +132,12 @@ fn is_preinstalled(net: &Network) -> bool {
 /// What the reconciler needs besides the shared context.
 #[derive(Debug)]
 pub struct NetworkContext {
-    ctx: Arc<Context>,
+    pub(super) ctx: Arc<Context>,
     state: Mutex<IpamState>,
 }
 
 impl NetworkContext {
-    fn state(&self) -> std::sync::MutexGuard<'_, IpamState> {
+    pub(super) fn state(&self) -> std::sync::MutexGuard<'_, IpamState> {
         // A panic while holding the lock cannot leave the allocator half-updated: every
         // mutation is a single call.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -192,28 +194,47 @@ fn error_policy(net: Arc<Network>, error: &Error, nctx: Arc<NetworkContext>) -> 
     }
 }
 
-/// Restores the IPAM from the cluster, then runs the controller until the stream ends.
+/// Restores the IPAM from the cluster's Networks and IPs, then runs the Network and IP
+/// controllers (one allocator) until their streams end.
 pub async fn run(ctx: Arc<Context>) {
     let api: Api<Network> = Api::all(ctx.client.clone());
-    // Until the state is rebuilt nothing may be granted: retry the listing.
-    let existing = loop {
-        match api.list(&ListParams::default()).await {
-            Ok(list) => break list.items,
-            Err(e) => {
-                tracing::warn!(error = %e, "failed to list Networks to restore the IPAM, retrying");
-                tokio::time::sleep(RESTORE_RETRY).await;
-            }
-        }
-    };
-    let state = IpamState::restore(&existing);
-    tracing::info!(networks = state.granted.len(), "IPAM restored");
+    let networks = list_until_done(&api, "Networks").await;
+    let ips = list_until_done(&Api::<IP>::all(ctx.client.clone()), "IPs").await;
+    let mut state = IpamState::restore(&networks);
+    state.restore_ips(&ips);
+    tracing::info!(
+        networks = state.granted.len(),
+        ips = state.ip_granted.len(),
+        "IPAM restored"
+    );
     let nctx = Arc::new(NetworkContext {
         ctx: ctx.clone(),
         state: Mutex::new(state),
     });
     let controller =
-        Controller::new(api, watcher::Config::default()).run(reconcile, error_policy, nctx);
-    ctx.drive("network", controller).await;
+        Controller::new(api, watcher::Config::default()).run(reconcile, error_policy, nctx.clone());
+    tokio::join!(
+        ctx.drive("network", controller),
+        super::ip::run(nctx),
+        super::ip::keep_proxy_ip(ctx.clone()),
+    );
+}
+
+/// Every object of `api`: until the state is rebuilt nothing may be granted, so a failed
+/// listing is retried.
+async fn list_until_done<K>(api: &Api<K>, what: &str) -> Vec<K>
+where
+    K: kube::Resource + Clone + std::fmt::Debug + serde::de::DeserializeOwned,
+{
+    loop {
+        match api.list(&ListParams::default()).await {
+            Ok(list) => return list.items,
+            Err(e) => {
+                tracing::warn!(error = %e, "failed to list {what} to restore the IPAM, retrying");
+                tokio::time::sleep(RESTORE_RETRY).await;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod identity;
 mod networks;
 mod observe;
 mod offloading;
+pub mod proxy;
 mod rbac;
 mod templates;
 pub mod webhooks;
@@ -125,6 +126,7 @@ pub fn render_with(
     )?);
     out.extend(networks::render(params)?);
     out.extend(webhooks::render(&params.namespace)?);
+    out.extend(proxy::render(params)?);
     out.push(Manifest::from_typed(&render_controller_manager(
         params, offloading,
     ))?);
@@ -289,7 +291,7 @@ pub fn default_image(version: &str) -> String {
 mod tests {
     use super::*;
 
-    fn params() -> InstallParams {
+    pub(super) fn params() -> InstallParams {
         InstallParams {
             namespace: "liqo".into(),
             cluster_id: "brave-otter".into(),
@@ -340,6 +342,8 @@ mod tests {
             "Service liqo/liqo-webhook",
             "MutatingWebhookConfiguration liqo-webhook",
             "ValidatingWebhookConfiguration liqo-webhook",
+            "Deployment liqo/liqo-proxy",
+            "Service liqo/liqo-proxy",
             "Deployment liqo/liqo-controller-manager",
         ] {
             assert!(

@@ -224,6 +224,8 @@ fn gateway_role() -> ClusterRole {
                 ],
                 READ,
             ),
+            // The aliases it maps to local addresses (the API-server proxy's).
+            rule(&["ipam.liqo.io"], &["ips"], READ),
             rule(
                 &["networking.liqo.io"],
                 &["connections", "connections/status"],

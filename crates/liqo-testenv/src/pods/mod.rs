@@ -34,6 +34,10 @@ pub const COMPONENT_LABEL: &str = "networking.liqo.io/component";
 pub const GATEWAY_COMPONENT: &str = "gateway";
 /// Liqo's namespace: its pods, and those of `liqo-*` namespaces, share the host's network.
 pub const LIQO_NAMESPACE: &str = "liqo";
+/// `app.kubernetes.io/name`, which names the API-server proxy's pods.
+pub const APP_NAME_LABEL: &str = "app.kubernetes.io/name";
+/// [`APP_NAME_LABEL`] of the API-server proxy: in a sandbox, though in the Liqo namespace.
+pub const PROXY_APP: &str = "proxy";
 
 /// Where the agent finds binaries and writes pod files.
 #[derive(Debug, Clone)]

@@ -96,7 +96,9 @@ enum Placement {
 /// sandbox on the pod CIDR, and two kinds stay on the host: `hostNetwork` pods, and the pods
 /// of Liqo's own namespaces (`liqo`, `liqo-*`: the controller manager, virtual kubelets),
 /// whose webhooks and kubelet APIs the API server, a host process, must dial — the host cannot
-/// route to pod CIDRs, which two clusters may share.
+/// route to pod CIDRs, which two clusters may share. The API-server proxy of the Liqo
+/// namespace is the exception: nothing on the host dials it, and peers reach it through the
+/// tunnel, which ends in the node's namespace, so it has a sandbox as any pod.
 fn placement(pod: &Pod, network: Option<&NodeNetwork>) -> Placement {
     let Some(net) = network else {
         return Placement::Host;
@@ -105,8 +107,10 @@ fn placement(pod: &Pod, network: Option<&NodeNetwork>) -> Placement {
         == Some(super::GATEWAY_COMPONENT);
     let host_network = pod.spec.as_ref().and_then(|s| s.host_network) == Some(true);
     let ns = pod.namespace().unwrap_or_default();
-    let liqo_own =
-        ns == super::LIQO_NAMESPACE || ns.starts_with(&format!("{}-", super::LIQO_NAMESPACE));
+    let proxy =
+        pod.labels().get(super::APP_NAME_LABEL).map(String::as_str) == Some(super::PROXY_APP);
+    let liqo_own = !proxy
+        && (ns == super::LIQO_NAMESPACE || ns.starts_with(&format!("{}-", super::LIQO_NAMESPACE)));
     if gateway {
         Placement::Node(net.clone())
     } else if host_network || liqo_own {
@@ -168,6 +172,12 @@ mod tests {
         assert_eq!(
             at(&pod("liqorice", none.clone(), spec.clone())),
             Placement::Sandbox(net())
+        );
+        let proxy = serde_json::json!({"app.kubernetes.io/name": "proxy"});
+        assert_eq!(
+            at(&pod("liqo", proxy, spec.clone())),
+            Placement::Sandbox(net()),
+            "the API-server proxy is reached through the tunnel"
         );
         let host = serde_json::json!({"containers": [], "hostNetwork": true});
         assert_eq!(at(&pod("demo", none.clone(), host)), Placement::Host);

@@ -5,6 +5,8 @@
 //! addressed to a pod IP: hairpin connections (a pod reaching itself through its Service) need
 //! no masquerade, and the gateway's CIDR remapping in the node's namespace still applies to
 //! endpoints behind the tunnel (a second destination NAT in one namespace would be skipped).
+//! The node's namespace also translates in `prerouting`, for connections that arrive from
+//! the tunnel addressed to a ClusterIP (see [`Hooks::Node`]).
 //! Each Service whose forwarding changes gets an `EndpointsForwarded` Event.
 
 use std::collections::BTreeMap;
@@ -112,38 +114,62 @@ fn slice_endpoints(slice: &EndpointSlice, name: &str, protocol: &str) -> Vec<(Ip
         .collect()
 }
 
+/// Where a ClusterIP table goes: the hooks its rules are attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hooks {
+    /// A pod sandbox: connections it starts (`output`).
+    Sandbox,
+    /// The node's namespace: also connections arriving from elsewhere (`prerouting`), as
+    /// kube-proxy translates them on a real node. The gateway, in the node's namespace here,
+    /// delivers packets from the tunnel addressed to a ClusterIP (the API-server proxy's, via
+    /// its IP alias); pods' own connections are already translated in their sandbox.
+    Node,
+}
+
 /// The `nft -f` script that replaces the ClusterIP table with `rules` (pure).
-pub fn render_cluster_ip_table(rules: &[ClusterIpRule]) -> String {
+pub fn render_cluster_ip_table(rules: &[ClusterIpRule], hooks: Hooks) -> String {
     let mut script = format!("table ip {CLUSTER_IP_TABLE}\ndelete table ip {CLUSTER_IP_TABLE}\n");
     if rules.is_empty() {
         return script;
     }
-    script.push_str(&format!(
-        "table ip {CLUSTER_IP_TABLE} {{\n\tchain output {{\n\t\ttype nat hook output priority -100; policy accept;\n"
-    ));
-    for r in rules {
-        let to = match r.endpoints.as_slice() {
-            [(ip, port)] => format!("{ip}:{port}"),
-            many => {
-                let entries: Vec<String> = many
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (ip, port))| format!("{i} : {ip} . {port}"))
-                    .collect();
-                format!(
-                    "numgen random mod {} map {{ {} }}",
-                    many.len(),
-                    entries.join(", ")
-                )
-            }
-        };
-        script.push_str(&format!(
-            "\t\tip daddr {} {} dport {} dnat to {to} comment \"{}\"\n",
-            r.cluster_ip, r.protocol, r.port, r.service
-        ));
+    let dnats: Vec<String> = rules.iter().map(dnat).collect();
+    let mut chains = vec![("output", "type nat hook output priority -100")];
+    if hooks == Hooks::Node {
+        chains.push(("prerouting", "type nat hook prerouting priority -100"));
     }
-    script.push_str("\t}\n}\n");
+    script.push_str(&format!("table ip {CLUSTER_IP_TABLE} {{\n"));
+    for (name, hook) in chains {
+        script.push_str(&format!("\tchain {name} {{\n\t\t{hook}; policy accept;\n"));
+        for rule in &dnats {
+            script.push_str(&format!("\t\t{rule}\n"));
+        }
+        script.push_str("\t}\n");
+    }
+    script.push_str("}\n");
     script
+}
+
+/// The DNAT of one Service port to its endpoints.
+fn dnat(r: &ClusterIpRule) -> String {
+    let to = match r.endpoints.as_slice() {
+        [(ip, port)] => format!("{ip}:{port}"),
+        many => {
+            let entries: Vec<String> = many
+                .iter()
+                .enumerate()
+                .map(|(i, (ip, port))| format!("{i} : {ip} . {port}"))
+                .collect();
+            format!(
+                "numgen random mod {} map {{ {} }}",
+                many.len(),
+                entries.join(", ")
+            )
+        }
+    };
+    format!(
+        "ip daddr {} {} dport {} dnat to {to} comment \"{}\"",
+        r.cluster_ip, r.protocol, r.port, r.service
+    )
 }
 
 /// Keeps the ClusterIP rules of the node and its sandboxes current until `shutdown`.
@@ -184,11 +210,12 @@ pub(crate) async fn run(
         }
         let now = current_rules(&services, &slices);
         let all: Vec<ClusterIpRule> = now.values().flat_map(|(_, r)| r).cloned().collect();
-        let script = render_cluster_ip_table(&all);
+        let script = render_cluster_ip_table(&all, Hooks::Sandbox);
         if applied.as_ref() == Some(&script) {
             continue;
         }
-        let node = crate::net::apply_nft(&net.netns, &script).await;
+        let node_script = render_cluster_ip_table(&all, Hooks::Node);
+        let node = crate::net::apply_nft(&net.netns, &node_script).await;
         let pods = sandboxes.set_rules(script.clone()).await;
         match node.and(pods) {
             Ok(()) => {
@@ -375,15 +402,29 @@ mod tests {
         };
         let a: Ipv4Addr = "10.244.128.3".parse().unwrap();
         let b: Ipv4Addr = "10.243.0.5".parse().unwrap();
-        let one = render_cluster_ip_table(&[rule(vec![(a, 8080)])]);
+        let one = render_cluster_ip_table(&[rule(vec![(a, 8080)])], Hooks::Sandbox);
         assert!(one.starts_with(
             "table ip liqo-testenv-services\ndelete table ip liqo-testenv-services\n"
         ));
         assert!(one.contains("type nat hook output priority -100"));
+        assert!(
+            !one.contains("prerouting"),
+            "pods translate what they start"
+        );
+        let node = render_cluster_ip_table(&[rule(vec![(a, 8080)])], Hooks::Node);
+        assert!(
+            node.contains("type nat hook prerouting priority -100"),
+            "{node}"
+        );
+        assert_eq!(
+            node.matches("dnat to 10.244.128.3:8080").count(),
+            2,
+            "{node}"
+        );
         assert!(one.contains(
             "ip daddr 10.96.0.20 tcp dport 80 dnat to 10.244.128.3:8080 comment \"demo/web\""
         ));
-        let two = render_cluster_ip_table(&[rule(vec![(a, 8080), (b, 8081)])]);
+        let two = render_cluster_ip_table(&[rule(vec![(a, 8080), (b, 8081)])], Hooks::Sandbox);
         assert!(
             two.contains(
                 "dnat to numgen random mod 2 map { 0 : 10.244.128.3 . 8080, 1 : 10.243.0.5 . 8081 }"
@@ -391,7 +432,7 @@ mod tests {
             "{two}"
         );
         assert_eq!(
-            render_cluster_ip_table(&[]),
+            render_cluster_ip_table(&[], Hooks::Node),
             "table ip liqo-testenv-services\ndelete table ip liqo-testenv-services\n"
         );
     }

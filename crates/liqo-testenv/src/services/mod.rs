@@ -24,7 +24,8 @@ mod cluster_ip;
 
 pub(crate) use cluster_ip::run as run_cluster_ips;
 pub use cluster_ip::{
-    CLUSTER_IP_TABLE, ClusterIpRule, REASON_ENDPOINTS, cluster_ip_rules, render_cluster_ip_table,
+    CLUSTER_IP_TABLE, ClusterIpRule, Hooks, REASON_ENDPOINTS, cluster_ip_rules,
+    render_cluster_ip_table,
 };
 
 /// Field manager of the LoadBalancer status the agent writes.
