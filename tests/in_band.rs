@@ -1,13 +1,15 @@
-//! The in-band path to a provider's API server (spec networking.md §8, authentication.md §9.1
-//! step 11) on two real clusters with the same pod and external CIDRs: `install` gives the
-//! provider its API-server proxy and the `api-server-proxy` IP, whose alias the IPAM grants in
-//! the external CIDR; `authenticate --in-band` puts `http://<alias as the consumer remaps
-//! it>:8118` into the Tenant and into the consumer's Identity kubeconfig; with every packet to
-//! the provider's API server dropped in the consumer's node namespace, a consumer pod reaches
-//! that API server with the Identity's kubeconfig through the tunnel and the proxy
-//! (authenticated there as the consumer), and the provider's gateway counts the traffic it
-//! mapped; the proxy refuses a CONNECT to anything else, and after its pod is replaced it
-//! serves again.
+//! The in-band control plane (spec networking.md §8, authentication.md §9.1 step 11) on two
+//! real clusters with the same pod and external CIDRs: `install` gives the provider its
+//! API-server proxy and the `api-server-proxy` IP, whose alias the IPAM grants in the external
+//! CIDR. Every packet to the provider's API server address is then dropped where the
+//! consumer's control plane runs (the host, for Liqo's own pods here, and the consumer's node
+//! namespace, for its pods), and `peer --in-band` still succeeds: `http://<alias as the
+//! consumer remaps it>:8118` goes into the Tenant and the Identity kubeconfig, the consumer's
+//! controllers and virtual kubelet reach the provider through the tunnel and the proxy, the
+//! virtual node becomes Ready and a pod offloads, and the provider's gateway counts the
+//! packets it mapped. A consumer pod authenticates as the consumer through the same path while
+//! its direct path is cut; the proxy refuses a CONNECT to anything else; after its pod is
+//! replaced, the path serves again and a new pod offloads.
 
 mod common;
 #[path = "common/flows.rs"]
@@ -38,8 +40,23 @@ const C: (&str, &str) = ("ib-c", "ib-c-id");
 const P: (&str, &str) = ("ib-p", "ib-p-id");
 const LIQO_NS: &str = "liqo";
 
+const NS: &str = "in-band";
+
+/// Both clusters installed; the provider advertises its API server at the address its nodes
+/// (and a consumer's hosts) use, so the consumer's Identity names that address and a block of
+/// it cuts the consumer's direct path but not the liqoctl of the test (on the loopback).
 fn env() -> Env {
-    common::installed_network_env(&[(C.0, C.1, CIDR), (P.0, P.1, CIDR)])
+    let mut builder = Env::builder().network(true);
+    for name in [C.0, P.0] {
+        builder = builder.cluster_config(liqo_testenv::ClusterConfig::new(name).pod_cidr(CIDR));
+    }
+    let env = builder.start_blocking().expect("test clusters start");
+    let provider_url = env.cluster(P.0).node_server().unwrap();
+    let flags = |id: &str| vec![format!("--cluster-id={id}"), format!("--pod-cidr={CIDR}")];
+    let mut provider = flags(P.1);
+    provider.push(format!("--api-server-url={provider_url}"));
+    common::install_all(&env, vec![(C.0, flags(C.1)), (P.0, provider)]);
+    env
 }
 
 async fn liqoctl(env: &Env, args: &[&str]) -> std::process::Output {
@@ -101,7 +118,7 @@ async fn connect_status(pod: &TestPod, proxy: SocketAddr, target: &str) -> Strin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_and_its_proxy() {
+async fn peer_in_band_works_with_the_direct_path_to_the_provider_api_server_cut() {
     let env = tokio::task::spawn_blocking(env).await.unwrap();
     let (c, p) = (env.cluster(C.0).client(), env.cluster(P.0).client());
 
@@ -126,11 +143,23 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
     let alias: Ipv4Addr = status.ip.unwrap().parse().unwrap();
     assert_eq!(ip.labels()["ipam.liqo.io/ip-type"], "api-server-proxy");
 
-    // 2. The tunnel, then authentication through the proxy.
-    let connect = liqoctl(&env, &["network", "connect", "--wait", "--timeout=120s"]).await;
-    flows::ok("network connect", &connect);
-    let auth = liqoctl(&env, &["authenticate", "--in-band", "--timeout=120s"]).await;
-    flows::ok("authenticate --in-band", &auth);
+    // 2. Every packet to the provider's API server dropped where the consumer's control
+    // plane runs: Liqo's pods on the host (output), its other pods behind its node (forward).
+    let direct = env.cluster(P.0).node_server().unwrap();
+    let api_port = direct.rsplit(':').next().unwrap().to_string();
+    let host_ip = env.wan_host_ip().unwrap();
+    let rule = format!("ip daddr {host_ip} tcp dport {api_port} counter drop");
+    let consumer_node = env.cluster(C.0).node_netns().unwrap().to_string();
+    let _block = Block::install(&rule, &consumer_node);
+
+    // 3. peer --in-band: network, authentication through the proxy, slice, virtual node.
+    let peer = liqoctl(&env, &["peer", "--in-band", "--timeout=120s"]).await;
+    flows::ok("peer --in-band", &peer);
+    let after_peer = mapped_packets(&env);
+    assert!(
+        after_peer > 0,
+        "the consumer's control plane reached the provider at the alias"
+    );
 
     // The consumer addresses the provider's external CIDR (equal to its own) remapped.
     let configurations: Api<Configuration> = Api::namespaced(c.clone(), &flows::tenant_ns(P.1));
@@ -155,7 +184,7 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
         "equal external CIDRs are remapped"
     );
     let proxy = SocketAddr::new(on(&remapped_ext, alias).into(), 8118);
-    let proxy_url = format!("http://{}", proxy);
+    let proxy_url = format!("http://{proxy}");
     let tenant = Api::<Tenant>::namespaced(p.clone(), &flows::tenant_ns(C.1))
         .list(&ListParams::default())
         .await
@@ -165,8 +194,9 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
     assert_eq!(tenant.spec.proxy_url.as_deref(), Some(proxy_url.as_str()));
     let identity = flows::identity_kubeconfig(&c, P.1).await;
     assert!(
-        identity.contains(&format!("proxy-url: {proxy_url}")),
-        "the Identity's kubeconfig goes through the proxy: {}",
+        identity.contains(&format!("server: {direct}"))
+            && identity.contains(&format!("proxy-url: {proxy_url}")),
+        "the Identity names the provider's API server and goes through the proxy: {}",
         identity
             .lines()
             .filter(|l| l.contains("server") || l.contains("proxy"))
@@ -174,36 +204,25 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
             .join(" | ")
     );
 
-    // 3. Block every packet to the provider's API server in the consumer's node namespace.
-    let direct = env.cluster(P.0).node_server().unwrap();
-    let api_port = direct.rsplit(':').next().unwrap().to_string();
-    let host_ip = env.wan_host_ip().unwrap();
-    let block = format!(
-        "table inet in-band-test {{ chain forward {{ type filter hook forward priority 0; ip daddr {host_ip} tcp dport {api_port} drop; }}; }}"
+    // 4. A pod offloads through the virtual kubelet, which reaches the provider in-band.
+    flows::offload_new_namespace(&env, C.0, NS, "Remote").await;
+    offload_pod(&c, "web-1").await;
+    assert!(
+        mapped_packets(&env) > after_peer,
+        "the virtual kubelet's traffic was mapped"
     );
-    let consumer_node = env.cluster(C.0).node_netns().unwrap().to_string();
-    let blocked = std::process::Command::new("ip")
-        .args(["netns", "exec", &consumer_node, "nft", &block])
-        .status()
-        .unwrap();
-    assert!(blocked.success(), "the block rule is installed");
 
+    // 5. A consumer pod: the direct path is cut, the Identity through the proxy authenticates
+    // at the provider's API server as the consumer.
     let dir = tempfile::tempdir().unwrap();
     let through_proxy = dir.path().join("identity.kubeconfig");
     std::fs::write(&through_proxy, &identity).unwrap();
-    // The same identity without the proxy, at the address the provider's nodes use.
     let direct_kc = dir.path().join("direct.kubeconfig");
-    let without_proxy: String = identity
+    let without_proxy: Vec<&str> = identity
         .lines()
         .filter(|l| !l.trim_start().starts_with("proxy-url:"))
-        .map(|l| match l.trim_start().strip_prefix("server: ") {
-            Some(_) => format!("    server: {direct}"),
-            None => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&direct_kc, without_proxy).unwrap();
-
+        .collect();
+    std::fs::write(&direct_kc, without_proxy.join("\n")).unwrap();
     let pod = env.cluster(C.0).add_test_pod("client").unwrap();
     let whoami = [
         "auth",
@@ -220,13 +239,12 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
         user, C.1,
         "authenticated by the provider's API server as the consumer"
     );
-    let after = mapped_packets(&env);
     assert!(
-        after > before,
-        "the provider's gateway mapped the API traffic from the tunnel ({before} -> {after} packets)"
+        mapped_packets(&env) > before,
+        "the provider's gateway mapped it"
     );
 
-    // 4. Anything but the API server is refused, through the same path.
+    // 6. Anything but the API server is refused, through the same path.
     for target in [
         format!("{cluster_ip}:8118"),
         format!("{host_ip}:22"),
@@ -236,7 +254,7 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
         assert!(status.starts_with("HTTP/1.1 403"), "{target}: {status}");
     }
 
-    // 5. A replaced proxy pod serves again.
+    // 7. A replaced proxy pod serves again; the virtual kubelet reconnects through it.
     let proxies: Api<Pod> = Api::namespaced(p.clone(), LIQO_NS);
     let selector = ListParams::default().labels("app.kubernetes.io/name=proxy");
     let old = proxies.list(&selector).await.unwrap().items.remove(0);
@@ -245,7 +263,7 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
         .await
         .unwrap();
     let old_uid = old.uid();
-    pods::until_list(
+    let ready = pods::until_list(
         proxies.clone(),
         watcher::Config::default().labels("app.kubernetes.io/name=proxy"),
         "a new Ready proxy pod",
@@ -253,14 +271,10 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
         |pods| pods.iter().any(|p| p.uid() != old_uid && pods::running(p)),
     )
     .await;
-    let new_ip = proxies
-        .list(&selector)
-        .await
-        .unwrap()
-        .items
-        .into_iter()
+    let new_ip = ready
+        .iter()
         .find(|p| p.uid() != old_uid && pods::running(p))
-        .and_then(|p| p.status?.pod_ip)
+        .and_then(|p| p.status.clone()?.pod_ip)
         .unwrap();
     pods::until_forwarded(
         p.clone(),
@@ -271,4 +285,69 @@ async fn a_consumer_pod_reaches_the_provider_api_server_only_through_the_tunnel_
     .await;
     let (ok, user) = kubectl_in(&pod, &through_proxy, &whoami).await;
     assert!(ok && user == C.1, "after the proxy's restart: {user}");
+    offload_pod(&c, "web-2").await;
+}
+
+/// Creates a demo pod in the offloaded namespace and waits until the consumer sees it Running
+/// and Ready, as the provider reports it.
+async fn offload_pod(c: &kube::Client, name: &str) {
+    let pod: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": name, "namespace": NS},
+        "spec": {"terminationGracePeriodSeconds": 2, "containers": [pods::demo_container()]}
+    }))
+    .unwrap();
+    let api: Api<Pod> = Api::namespaced(c.clone(), NS);
+    api.create(&Default::default(), &pod).await.unwrap();
+    let field = format!("metadata.name={name}");
+    pods::until_list(
+        api,
+        watcher::Config::default().fields(&field),
+        &format!("offloaded pod {name} Running and Ready"),
+        pods::pod_summary,
+        |pods| pods.iter().any(|p| pods::running(p)),
+    )
+    .await;
+}
+
+/// The test's nftables table.
+const BLOCK_TABLE: &str = "in-band-test";
+
+/// Drops every packet matching a rule in the host's output hook (the consumer's Liqo pods run
+/// on the host) and in the consumer node's forward hook (its other pods); removed on drop.
+struct Block {
+    node_netns: String,
+}
+
+impl Block {
+    fn install(rule: &str, node_netns: &str) -> Self {
+        for (netns, hook) in [(None, "output"), (Some(node_netns), "forward")] {
+            let script = format!(
+                "table inet {BLOCK_TABLE} {{ chain block {{ type filter hook {hook} priority 0; {rule}; }}; }}"
+            );
+            let status = match netns {
+                None => std::process::Command::new("nft").arg(&script).status(),
+                Some(ns) => std::process::Command::new("ip")
+                    .args(["netns", "exec", ns, "nft", &script])
+                    .status(),
+            };
+            assert!(
+                status.unwrap().success(),
+                "block rule in {netns:?}: {script}"
+            );
+        }
+        Self {
+            node_netns: node_netns.to_string(),
+        }
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        let delete = ["delete", "table", "inet", BLOCK_TABLE];
+        let _ = std::process::Command::new("nft").args(delete).status();
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "exec", &self.node_netns, "nft"])
+            .args(delete)
+            .status();
+    }
 }

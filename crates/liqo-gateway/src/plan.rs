@@ -137,6 +137,43 @@ pub struct Plan {
     pub remaps: Vec<Remap>,
     /// This cluster's addresses the peer reaches at an alias (the API-server proxy's).
     pub ip_mappings: Vec<crate::ip_mapping::IpMapping>,
+    /// Where packets from sources the peer cannot route back to go, see [`UnknownSource`].
+    pub unknown_source: Option<UnknownSource>,
+}
+
+/// Packets entering the tunnel from a source outside this cluster's pod and external CIDRs
+/// (a node's own address, a host-network pod) get the first address of the external CIDR as
+/// their source, which the IPAM reserves for this (networking.md §1): the peer routes the
+/// external CIDR back through the tunnel, so the replies return. The tunnel's own link-local
+/// addresses (the connection check) are left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSource {
+    /// This cluster's pod and external CIDRs: sources the peer already routes back.
+    pub known: Vec<Ipv4Cidr>,
+    /// The first address of the external CIDR.
+    pub to: Ipv4Addr,
+}
+
+/// The unknown-source rule of `local` (this cluster's CIDRs), `None` without an external CIDR.
+///
+/// # Errors
+/// A CIDR that does not parse.
+fn unknown_source(local: &ClusterConfigCidr) -> Result<Option<UnknownSource>, PlanError> {
+    let parse = |list: &Option<Vec<String>>| -> Result<Vec<Ipv4Cidr>, PlanError> {
+        Ok(list
+            .iter()
+            .flatten()
+            .map(|c| c.parse())
+            .collect::<Result<_, _>>()?)
+    };
+    let external = parse(&local.external)?;
+    let Some(first) = external.first() else {
+        return Ok(None);
+    };
+    let to = first.addr;
+    let mut known = parse(&local.pod)?;
+    known.extend(external);
+    Ok(Some(UnknownSource { known, to }))
 }
 
 /// Whether the Configuration's remapping is complete and current: condition
@@ -203,9 +240,11 @@ pub fn plan_configuration(cfg: &Configuration) -> Result<Option<Plan>, PlanError
             }
         }
     }
+    let local = cfg.spec.local.as_ref().and_then(|l| l.cidr.as_ref());
     Ok(Some(Plan {
         remaps,
         ip_mappings: Vec::new(),
+        unknown_source: local.map(unknown_source).transpose()?.flatten(),
     }))
 }
 
@@ -264,6 +303,19 @@ impl Plan {
             ),
         ];
         chains.extend(crate::ip_mapping::chains(&self.ip_mappings, tunnel));
+        let unknown = self.unknown_source.iter().map(|u| {
+            let known: Vec<String> = u.known.iter().map(ToString::to_string).collect();
+            format!(
+                "oifname \"{tunnel}\" ip saddr != {{ {}, 169.254.0.0/16 }} snat to {}",
+                known.join(", "),
+                u.to
+            )
+        });
+        chains.push((
+            "unknown-source",
+            "type nat hook postrouting priority srcnat",
+            unknown.collect(),
+        ));
         // Declaring the table before deleting it makes the delete succeed on a first run.
         let mut s = format!("table ip {NFT_TABLE} {{}}\ndelete table ip {NFT_TABLE}\n");
         let _ = writeln!(s, "table ip {NFT_TABLE} {{");

@@ -259,7 +259,7 @@ fn start_standalone(
     shared.set_peer(public);
     let plan = Plan {
         remaps: args.routes.clone(),
-        ip_mappings: Vec::new(),
+        ..Plan::default()
     };
     if !plan.remaps.is_empty() {
         netconf::apply_plan(&plan, TUNNEL_INTERFACE, peer_address(args.mode))

@@ -50,6 +50,21 @@ fn a_ready_configuration_pairs_spec_and_status_by_index() {
 }
 
 #[test]
+fn sources_the_peer_cannot_route_back_leave_as_the_first_external_address() {
+    let mut cfg = overlapping();
+    cfg.spec.local = cidrs(&["10.243.0.0/16"], &["10.70.0.0/16"]);
+    let plan = plan_configuration(&cfg).unwrap().unwrap();
+    let unknown = plan.unknown_source.clone().unwrap();
+    assert_eq!(unknown.to, "10.70.0.0".parse::<Ipv4Addr>().unwrap());
+    let nft = plan.render_nft(TUNNEL);
+    let rule = "oifname \"liqo-tunnel\" ip saddr != { 10.243.0.0/16, 10.70.0.0/16, 169.254.0.0/16 } snat to 10.70.0.0";
+    assert!(nft.contains(rule), "missing {rule:?} in\n{nft}");
+    cfg.spec.local = None;
+    let plan = plan_configuration(&cfg).unwrap().unwrap();
+    assert_eq!(plan.unknown_source, None, "no local CIDRs known yet");
+}
+
+#[test]
 fn a_configuration_is_not_applied_before_its_condition_is_current() {
     let mut cfg = overlapping();
     cfg.metadata.generation = Some(3);
@@ -172,6 +187,13 @@ fn the_rendered_script_is_valid_nftables() {
             remap("10.70.0.0/16=10.68.0.0/16"),
             remap("192.168.7.0/24"),
         ],
+        unknown_source: Some(liqo_gateway::plan::UnknownSource {
+            known: vec![
+                "10.243.0.0/16".parse().unwrap(),
+                "10.70.0.0/16".parse().unwrap(),
+            ],
+            to: "10.70.0.0".parse().unwrap(),
+        }),
         // The stateless rewrites of an IP alias (the API-server proxy's) are valid too.
         ip_mappings: vec![liqo_gateway::ip_mapping::IpMapping {
             alias: "10.70.0.1".parse().unwrap(),

@@ -207,7 +207,7 @@ pub async fn run(
         .as_ref()
         .map(|p| p.sandboxes.clone())
         .unwrap_or_default();
-    let (services, cluster_ips) = match cfg.network.clone() {
+    let (services, cluster_ips, host_routes) = match cfg.network.clone() {
         Some(net) => (
             crate::services::run(
                 client.clone(),
@@ -219,8 +219,15 @@ pub async fn run(
             crate::services::run_cluster_ips(
                 client.clone(),
                 cfg.cluster.clone(),
-                net,
+                net.clone(),
                 sandboxes,
+                shutdown.clone(),
+            )
+            .left_future(),
+            crate::net::host_routes::run(
+                client.clone(),
+                cfg.cluster.clone(),
+                net,
                 shutdown.clone(),
             )
             .left_future(),
@@ -228,10 +235,11 @@ pub async fn run(
         None => (
             std::future::ready(()).right_future(),
             std::future::ready(()).right_future(),
+            std::future::ready(()).right_future(),
         ),
     };
     let heartbeat = heartbeat(&client, &cfg, &node, shutdown);
-    tokio::join!(pods, services, cluster_ips, heartbeat);
+    tokio::join!(pods, services, cluster_ips, host_routes, heartbeat);
     if let Some(kubelet) = kubelet {
         kubelet.task.abort();
     }

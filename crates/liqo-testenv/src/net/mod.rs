@@ -23,6 +23,7 @@
 //! a test process killed before its teardown has its leftovers removed by the next start.
 
 mod cidr;
+pub(crate) mod host_routes;
 mod ip;
 mod pod;
 mod sandbox;
