@@ -3,13 +3,15 @@
 //! API-server proxy and the `api-server-proxy` IP, whose alias the IPAM grants in the external
 //! CIDR. Every packet to the provider's API server address is then dropped where the
 //! consumer's control plane runs (the host, for Liqo's own pods here, and the consumer's node
-//! namespace, for its pods), and `peer --in-band` still succeeds: `http://<alias as the
+//! namespace, for its pods), and `peer --in-band` succeeds: `http://<alias as the
 //! consumer remaps it>:8118` goes into the Tenant and the Identity kubeconfig, the consumer's
 //! controllers and virtual kubelet reach the provider through the tunnel and the proxy, the
 //! virtual node becomes Ready and a pod offloads, and the provider's gateway counts the
 //! packets it mapped. A consumer pod authenticates as the consumer through the same path while
 //! its direct path is cut; the proxy refuses a CONNECT to anything else; after its pod is
-//! replaced, the path serves again and a new pod offloads.
+//! replaced, the path serves again and a new pod offloads. `unpeer` works the same way; then
+//! `peer` without `--in-band` fails, naming the unreachable API server and suggesting
+//! `--in-band`.
 
 mod common;
 #[path = "common/flows.rs"]
@@ -286,6 +288,24 @@ async fn peer_in_band_works_with_the_direct_path_to_the_provider_api_server_cut(
     let (ok, user) = kubectl_in(&pod, &through_proxy, &whoami).await;
     assert!(ok && user == C.1, "after the proxy's restart: {user}");
     offload_pod(&c, "web-2").await;
+
+    // 8. unpeer works in-band too; without --in-band the consumer's control plane never
+    // reaches the provider: peer fails, naming the unreachable API server and suggesting
+    // --in-band.
+    let unpeer = liqoctl(&env, &["unpeer", "--timeout=90s"]).await;
+    flows::ok("unpeer of the in-band peering", &unpeer);
+    let direct_peer = liqoctl(&env, &["peer", "--timeout=30s"]).await;
+    assert!(
+        !direct_peer.status.success(),
+        "a direct peer cannot work here"
+    );
+    let err = common::stderr(&direct_peer);
+    assert!(
+        err.contains(&format!(
+            "the provider's API server {direct} is unreachable"
+        )) && err.contains("peer with --in-band"),
+        "{err}"
+    );
 }
 
 /// Creates a demo pod in the offloaded namespace and waits until the consumer sees it Running

@@ -20,10 +20,10 @@ use crate::plan::{self, Plan};
 /// Delay before retrying a failed route installation.
 const RETRY: Duration = Duration::from_secs(2);
 
-/// A change from one of the two watches.
+/// A change from one of the two watches (boxed: the objects are large and of unequal size).
 enum Change {
-    Configuration(watcher::Event<Configuration>),
-    Ip(watcher::Event<IP>),
+    Configuration(Box<watcher::Event<Configuration>>),
+    Ip(Box<watcher::Event<IP>>),
 }
 
 /// Installs the plan of the peer's Configuration and of every IP mapping, again on each change;
@@ -33,10 +33,10 @@ pub async fn watch_configuration(client: Client, id: Identity, tunnel: String, p
     let by_peer = watcher::Config::default().labels(&id.selector());
     let configurations = watcher(configurations, by_peer)
         .default_backoff()
-        .map_ok(Change::Configuration);
+        .map_ok(|e| Change::Configuration(Box::new(e)));
     let ips = watcher(Api::<IP>::all(client), watcher::Config::default())
         .default_backoff()
-        .map_ok(Change::Ip);
+        .map_ok(|e| Change::Ip(Box::new(e)));
     let mut stream = futures::stream::select(configurations.boxed(), ips.boxed());
     let (mut cfgs, mut ips) = (Known::default(), Known::default());
     let mut applied: Option<Plan> = None;
@@ -49,8 +49,8 @@ pub async fn watch_configuration(client: Client, id: Identity, tunnel: String, p
             Some(stream.try_next().await)
         };
         match event {
-            Some(Ok(Some(Change::Configuration(event)))) => cfgs.track(event),
-            Some(Ok(Some(Change::Ip(event)))) => ips.track(event),
+            Some(Ok(Some(Change::Configuration(event)))) => cfgs.track(*event),
+            Some(Ok(Some(Change::Ip(event)))) => ips.track(*event),
             Some(Ok(None)) => return,
             Some(Err(e)) => {
                 // The IP watch fails when its CRD is missing (an upstream control plane

@@ -515,16 +515,23 @@ fn members(
 }
 
 impl WaitError {
-    /// A timeout whose last state also carries the newest Event about `name` in `namespace`:
-    /// controllers and gateways explain what the status has no room for in Events.
-    pub async fn with_last_event(self, client: &kube::Client, namespace: &str, name: &str) -> Self {
+    /// A timeout whose last state also carries the newest Event about the `kind` named `name`
+    /// in `namespace`: controllers and gateways explain what the status has no room for in
+    /// Events. (Kinds matter: a Renew and an Identity may share a name.)
+    pub async fn with_last_event(
+        self,
+        client: &kube::Client,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+    ) -> Self {
         match self {
             Self::Timeout {
                 what,
                 timeout,
                 last,
             } => {
-                let event = last_event(client, namespace, name)
+                let event = last_event(client, namespace, kind, name)
                     .await
                     .map(|e| format!("; last Event: {e}"))
                     .unwrap_or_default();
@@ -539,17 +546,23 @@ impl WaitError {
     }
 }
 
-/// `Type Reason: note` of the newest Event about `name` in `namespace`.
-pub async fn last_event(client: &kube::Client, namespace: &str, name: &str) -> Option<String> {
+/// `Type Reason: note` of the newest Event about the `kind` named `name` in `namespace`.
+pub async fn last_event(
+    client: &kube::Client,
+    namespace: &str,
+    kind: &str,
+    name: &str,
+) -> Option<String> {
     use k8s_openapi::api::events::v1::Event;
     let events = Api::<Event>::namespaced(client.clone(), namespace)
         .list(&Default::default())
         .await
         .ok()?;
-    let about = events
-        .items
-        .into_iter()
-        .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name));
+    let about = events.items.into_iter().filter(|e| {
+        e.regarding
+            .as_ref()
+            .is_some_and(|r| r.name.as_deref() == Some(name) && r.kind.as_deref() == Some(kind))
+    });
     let newest = about.max_by_key(|e| {
         e.series
             .as_ref()

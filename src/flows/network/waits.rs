@@ -257,7 +257,10 @@ pub(super) async fn await_connection(
             // The status has no room for the cause; the gateway puts it in an Event (for the
             // client: the endpoint it dials and what came back).
             Err(e) => Err(match by_peer(&api, &side.peer).await {
-                Ok(Some(conn)) => e.with_last_event(&side.client, ns, &conn.name_any()).await,
+                Ok(Some(conn)) => {
+                    e.with_last_event(&side.client, ns, "Connection", &conn.name_any())
+                        .await
+                }
                 _ => e,
             }),
             Ok(found) => Ok(found),

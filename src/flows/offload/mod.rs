@@ -57,7 +57,7 @@ pub async fn create_slice(
     spinner.success("ResourceSlice created");
     let fresh_since = (written != Written::Unchanged).then_some(written_at);
     let spinner = printer.spinner("Waiting for ResourceSlice authentication to be accepted");
-    let accepted = await_authentication(&api, &name, fresh_since, timeout)
+    let accepted = await_authentication(client, &api, slice, fresh_since, timeout)
         .await
         .context("Failed waiting for ResourceSlice authentication to be accepted")?;
     spinner.success("ResourceSlice authentication: Accepted");
@@ -161,13 +161,16 @@ async fn create_or_update(
 /// its reason and message (upstream quirk 3: upstream waits forever, even on a denial); one
 /// older than `fresh_since` (the spec this run wrote has not been judged yet) is not final.
 async fn await_authentication(
+    client: &Client,
     api: &Api<ResourceSlice>,
-    name: &str,
+    slice: &ResourceSlice,
     fresh_since: Option<Timestamp>,
     timeout: Duration,
 ) -> anyhow::Result<ResourceSlice> {
+    let name = slice.name_any();
+    let name = name.as_str();
     let denied = |s: &ResourceSlice| final_denial(s, fresh_since);
-    let found = liqo_kube::wait::object(
+    let waited = liqo_kube::wait::object(
         api.clone(),
         name,
         "ResourceSlice condition Authentication=Accepted",
@@ -175,7 +178,28 @@ async fn await_authentication(
         |s| s.is_some_and(|s| s.is_authentication_accepted() || denied(s).is_some()),
         describe,
     )
-    .await?;
+    .await;
+    // The slice travels through the control-plane identity: when the provider never saw it,
+    // the Identity's newest Event says why (an unreachable API server, and what to try).
+    let identity = format!(
+        "{}{}",
+        liqo_api::consts::name::CONTROL_PLANE_IDENTITY_PREFIX,
+        slice
+            .labels()
+            .get(liqo_api::consts::label::REMOTE_CLUSTER_ID)
+            .map(String::as_str)
+            .unwrap_or_default()
+    );
+    let found = match waited {
+        Ok(found) => found,
+        Err(e) => {
+            let ns = slice.namespace().unwrap_or_default();
+            return Err(e
+                .with_last_event(client, &ns, "Identity", &identity)
+                .await
+                .into());
+        }
+    };
     let Some(slice) = found else {
         bail!("ResourceSlice {name:?} disappeared");
     };

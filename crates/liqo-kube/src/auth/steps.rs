@@ -353,7 +353,10 @@ pub async fn await_tenant_status(
     match wait::object(api, tenant, &what, timeout, done, describe).await {
         Ok(found) => Ok(found.expect("invariant: the wait ends on a present Tenant")),
         // The controller explains refusals in Events: the latest one says why.
-        Err(e) => Err(e.with_last_event(client, namespace, tenant).await.into()),
+        Err(e) => Err(e
+            .with_last_event(client, namespace, "Tenant", tenant)
+            .await
+            .into()),
     }
 }
 

@@ -14,6 +14,7 @@
 //! the Identity's teardown waiting on a provider that may never answer.
 
 mod peers;
+mod reachability;
 mod reconcile;
 mod render;
 

@@ -20,6 +20,7 @@ use liqo_api::core::ForeignCluster;
 use liqo_kube::reconcile::Backoff;
 use tokio::task::JoinHandle;
 
+use super::reachability::{self, Target};
 use super::{Replicated, Requeues, render};
 use crate::context::Context;
 
@@ -144,8 +145,8 @@ impl Peers {
             Some(p) if p.fingerprint == fingerprint => return Ok(Some(cluster_id)),
             _ => {}
         }
-        let client = match client(&kubeconfig).await {
-            Ok(client) => client,
+        let (client, target) = match client(&kubeconfig).await {
+            Ok(pair) => pair,
             Err(e) => {
                 report_unusable(ctx, secret, &e).await;
                 self.forget(&key);
@@ -158,12 +159,21 @@ impl Peers {
             remote_ns,
             local_ns: secret.namespace().unwrap_or_default(),
         });
-        let watchers = self
+        let mut watchers: Vec<JoinHandle<()>> = self
             .kinds
             .watchers
             .iter()
             .map(|spawn| spawn(remote.clone()))
             .collect();
+        if let Some(identity) = owning_identity(secret) {
+            watchers.push(tokio::spawn(reachability::probe(
+                ctx.clone(),
+                remote.client.clone(),
+                target,
+                remote.local_ns.clone(),
+                identity,
+            )));
+        }
         let peer = Peer {
             remote,
             secret: key,
@@ -218,8 +228,8 @@ fn fingerprint(kubeconfig: &[u8], remote_ns: &str, secret: &str) -> u64 {
     hasher.finish()
 }
 
-/// A client from kubeconfig text. The error never quotes the kubeconfig.
-async fn client(kubeconfig: &[u8]) -> Result<Client, String> {
+/// A client from kubeconfig text, and where it goes. The error never quotes the kubeconfig.
+async fn client(kubeconfig: &[u8]) -> Result<(Client, Target), String> {
     let text = String::from_utf8_lossy(kubeconfig);
     // A YAML error may quote the value it choked on (a key, a token): not repeated here.
     let parsed = kube::config::Kubeconfig::from_yaml(&text)
@@ -227,7 +237,24 @@ async fn client(kubeconfig: &[u8]) -> Result<Client, String> {
     let config = kube::Config::from_custom_kubeconfig(parsed, &Default::default())
         .await
         .map_err(|e| e.to_string())?;
-    Client::try_from(config).map_err(|e| e.to_string())
+    let target = Target {
+        server: config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string(),
+        proxy: config.proxy_url.as_ref().map(ToString::to_string),
+    };
+    Ok((Client::try_from(config).map_err(|e| e.to_string())?, target))
+}
+
+/// The Identity owning a kubeconfig Secret, by name.
+fn owning_identity(secret: &Secret) -> Option<String> {
+    secret
+        .owner_references()
+        .iter()
+        .find(|o| o.kind == "Identity")
+        .map(|o| o.name.clone())
 }
 
 /// The selector of control-plane kubeconfig Secrets.
