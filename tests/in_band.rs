@@ -65,14 +65,6 @@ async fn liqoctl(env: &Env, args: &[&str]) -> std::process::Output {
     flows::liqoctl_on(env, C.0, args, Some(P.0)).await
 }
 
-/// Host bits of `ip` on the network bits of `cidr`.
-fn on(cidr: &str, ip: Ipv4Addr) -> Ipv4Addr {
-    let (net, len) = cidr.split_once('/').unwrap();
-    let (net, len): (Ipv4Addr, u32) = (net.parse().unwrap(), len.parse().unwrap());
-    let mask = u32::MAX << (32 - len);
-    Ipv4Addr::from((u32::from(net) & mask) | (u32::from(ip) & !mask))
-}
-
 /// kubectl of the test binaries inside `pod`'s network namespace; (success, stdout+stderr).
 async fn kubectl_in(pod: &TestPod, kubeconfig: &Path, args: &[&str]) -> (bool, String) {
     let bins = liqo_testenv::Binaries::locate(&liqo_testenv::Binaries::default_dir()).unwrap();
@@ -185,7 +177,7 @@ async fn peer_in_band_works_with_the_direct_path_to_the_provider_api_server_cut(
         remapped_ext, "10.70.0.0/16",
         "equal external CIDRs are remapped"
     );
-    let proxy = SocketAddr::new(on(&remapped_ext, alias).into(), 8118);
+    let proxy = SocketAddr::new(common::on_network(&remapped_ext, alias).into(), 8118);
     let proxy_url = format!("http://{proxy}");
     let tenant = Api::<Tenant>::namespaced(p.clone(), &flows::tenant_ns(C.1))
         .list(&ListParams::default())

@@ -51,13 +51,6 @@ fn web_pod(name: &str) -> Pod {
     .unwrap()
 }
 
-/// Host bits of `ip` on the network bits of `cidr` (a /16).
-fn on(cidr: &str, ip: Ipv4Addr) -> Ipv4Addr {
-    let net: Ipv4Addr = cidr.split('/').next().unwrap().parse().unwrap();
-    let (n, h) = (net.octets(), ip.octets());
-    Ipv4Addr::new(n[0], n[1], h[2], h[3])
-}
-
 fn pod_ip(p: &Pod) -> Ipv4Addr {
     p.status
         .as_ref()
@@ -124,7 +117,7 @@ async fn offloaded_pods_are_reached_at_remapped_addresses_when_pod_cidrs_are_equ
         let real = remote_ips[&name];
         assert_eq!(
             pod_ip(pod),
-            on(&remapped, real),
+            common::on_network(&remapped, real),
             "{name}: the provider's address {real} on the remapped CIDR {remapped}"
         );
         let answer = client.get(&format!("http://{}:8080/", pod_ip(pod))).await;

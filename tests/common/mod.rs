@@ -218,3 +218,12 @@ pub async fn client_from_kubeconfig(text: &str) -> Client {
         .expect("kubeconfig is usable");
     Client::try_from(config).expect("client builds")
 }
+
+/// Host bits of `ip` on the network bits of `cidr`: how a remapped CIDR shows a peer's address.
+pub fn on_network(cidr: &str, ip: std::net::Ipv4Addr) -> std::net::Ipv4Addr {
+    let (net, len) = cidr.split_once('/').expect("a CIDR");
+    let net: std::net::Ipv4Addr = net.parse().expect("an IPv4 network");
+    let len: u32 = len.parse().expect("a prefix length");
+    let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+    std::net::Ipv4Addr::from((u32::from(net) & mask) | (u32::from(ip) & !mask))
+}
