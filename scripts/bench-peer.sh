@@ -3,7 +3,9 @@
 # (networks on, Liqo installed on both, one unmeasured peer/unpeer cycle first), over RUNS
 # cycles (default 5): p50 and p90 of each command's wall time, and the API requests one peer
 # sends to each cluster (counted by liqoctl itself through LIQOCTL_API_REQUESTS).
-# Each cycle: peer (network, authentication, ResourceSlice, virtual Node Ready) → unpeer.
+# Each cycle: peer (network, authentication, ResourceSlice, virtual Node Ready) → unpeer, then
+# the same with `peer --in-band` (the consumer's control plane through the tunnel and the
+# provider's API-server proxy), reported beside it.
 # Needs debug builds of the workspace binaries (the node agent runs them) and .testenv/bin.
 # Any failure stops the run with the step that failed and a non-zero exit: no number is
 # printed for a run that did not complete.
@@ -34,11 +36,12 @@ consumer="$dir/env/consumer/kubeconfig" provider="$dir/env/provider/kubeconfig"
 
 ms() { python3 -c "print(round(($2 - $1) * 1000))"; }
 
-# Runs one peer (its requests counted into $2) and prints its wall time in ms.
-peer() { # log, requests file
-  local start=$EPOCHREALTIME
-  LIQOCTL_API_REQUESTS=$2 "$liqoctl" --kubeconfig "$consumer" peer \
-    --remote-kubeconfig "$provider" --timeout 2m > "$1" 2>&1 || return 1
+# Runs one peer (its requests counted into $2, extra flags after) and prints its wall time in ms.
+peer() { # log, requests file, flags...
+  local start=$EPOCHREALTIME log=$1 requests=$2
+  shift 2
+  LIQOCTL_API_REQUESTS=$requests "$liqoctl" --kubeconfig "$consumer" peer \
+    --remote-kubeconfig "$provider" --timeout 2m "$@" > "$log" 2>&1 || return 1
   ms "$start" "$EPOCHREALTIME"
 }
 unpeer() { # log
@@ -64,8 +67,12 @@ for i in $(seq 1 "$runs"); do
     fail "run $i: liqoctl peer wrote no API-request count to LIQOCTL_API_REQUESTS (is append_request_counts called in main?)"
   unpeer_ms=$(unpeer "$dir/unpeer-$i.log") ||
     fail "run $i: liqoctl unpeer --delete-namespaces" "$dir/unpeer-$i.log"
-  echo "$peer_ms $unpeer_ms $(cat "$requests")" >> "$results"
-  echo "run $i: peer $peer_ms ms ($(cat "$requests") API requests), unpeer $unpeer_ms ms" >&2
+  in_band_ms=$(peer "$dir/peer-in-band-$i.log" /dev/null --in-band) ||
+    fail "run $i: liqoctl peer --in-band" "$dir/peer-in-band-$i.log"
+  unpeer "$dir/unpeer-in-band-$i.log" > /dev/null ||
+    fail "run $i: liqoctl unpeer --delete-namespaces (in-band)" "$dir/unpeer-in-band-$i.log"
+  echo "$peer_ms $unpeer_ms $in_band_ms $(cat "$requests")" >> "$results"
+  echo "run $i: peer $peer_ms ms ($(cat "$requests") API requests), unpeer $unpeer_ms ms, peer --in-band $in_band_ms ms" >&2
 done
 
 python3 - "$results" "$(nproc)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
@@ -77,14 +84,14 @@ def p90(xs):  # nearest rank: of 5 runs, the slowest
 print(f"liqoctl peer / unpeer on two warm test clusters, {len(rows)} runs each ({cpus} CPUs, "
       f"load average {load_before} before, {load_after} after); goal: p50 <= 2000 ms each")
 print(f"  {'command':<28} {'p50':>8} {'p90':>8}  goal met  runs (ms)")
-for name, col in (("peer", 0), ("unpeer --delete-namespaces", 1)):
+for name, col in (("peer", 0), ("unpeer --delete-namespaces", 1), ("peer --in-band", 2)):
     xs = [int(r[col]) for r in rows]
     p50 = statistics.median(xs)
     print(f"  {name:<28} {p50:>5.0f} ms {p90(xs):>5} ms  {'yes' if p50 <= 2000 else 'NO':<8}  "
           f"{' '.join(map(str, xs))}")
 counts = {}
 for r in rows:
-    for kv in r[2:]:
+    for kv in r[3:]:
         side, n = kv.split("=")
         counts.setdefault(side, []).append(int(n))
 per_side = ", ".join(f"{side} p50 {statistics.median(ns):.0f} (min {min(ns)}, max {max(ns)})"

@@ -11,7 +11,7 @@
 //! its direct path is cut; the proxy refuses a CONNECT to anything else; after its pod is
 //! replaced, the path serves again and a new pod offloads. `unpeer` works the same way; then
 //! `peer` without `--in-band` fails, naming the unreachable API server and suggesting
-//! `--in-band`.
+//! `--in-band`, and `peer --in-band` run over what it left converges.
 
 mod common;
 #[path = "common/flows.rs"]
@@ -98,14 +98,19 @@ fn mapped_packets(env: &Env) -> u64 {
         .unwrap_or_else(|| panic!("no IP-mapping counter in the provider's gateway: {text}"))
 }
 
+/// A credential a client sends the proxy (base64 of `in-band-secret`).
+const PROXY_SECRET: &str = "aW4tYmFuZC1zZWNyZXQ=";
+
 /// A raw CONNECT to `target` through the proxy at `proxy`, from inside `pod`: the status line.
 async fn connect_status(pod: &TestPod, proxy: SocketAddr, target: &str) -> String {
     let mut s = liqo_testenv::net::connect_in(Some(&pod.netns), proxy, Duration::from_secs(10))
         .await
         .unwrap();
-    s.write_all(format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
+    // With credentials for a proxy that wanted them: they must never reach its logs.
+    let request = format!(
+        "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nProxy-Authorization: Basic {PROXY_SECRET}\r\n\r\n"
+    );
+    s.write_all(request.as_bytes()).await.unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).await.unwrap();
     answer.lines().next().unwrap_or_default().to_string()
@@ -247,6 +252,8 @@ async fn peer_in_band_works_with_the_direct_path_to_the_provider_api_server_cut(
         let status = connect_status(&pod, proxy, &target).await;
         assert!(status.starts_with("HTTP/1.1 403"), "{target}: {status}");
     }
+    let leaked = flows::pod_log_lines(env.cluster(P.0), PROXY_SECRET);
+    assert!(leaked.is_empty(), "the proxy logged a credential: {leaked}");
 
     // 7. A replaced proxy pod serves again; the virtual kubelet reconnects through it.
     let proxies: Api<Pod> = Api::namespaced(p.clone(), LIQO_NS);
@@ -298,6 +305,12 @@ async fn peer_in_band_works_with_the_direct_path_to_the_provider_api_server_cut(
         )) && err.contains("peer with --in-band"),
         "{err}"
     );
+    // 9. Run again with --in-band over what the failed run left, it converges: the Tenant's
+    // new proxy URL reaches the Identity, and through it the slice and the virtual node.
+    let rerun = liqoctl(&env, &["peer", "--in-band", "--timeout=120s"]).await;
+    flows::ok("peer --in-band over a failed direct peer", &rerun);
+    let identity = flows::identity_kubeconfig(&c, P.1).await;
+    assert!(identity.contains(&format!("proxy-url: {proxy_url}")));
 }
 
 /// Creates a demo pod in the offloaded namespace and waits until the consumer sees it Running

@@ -327,12 +327,20 @@ pub async fn await_tenant_status(
     timeout: Duration,
 ) -> Result<Tenant, StepError> {
     let api: Api<Tenant> = Api::namespaced(client.clone(), namespace);
+    // The status must answer the current spec: a re-run that adds or changes the proxy URL
+    // (`--in-band` over an earlier direct run) would otherwise read the previous run's status
+    // and hand the Identity the old path.
+    let proxy_current = |t: &Tenant| {
+        let forged = t.status.as_ref().and_then(|s| s.auth_params.as_ref());
+        forged.is_some_and(|p| p.proxy_url == t.spec.proxy_url)
+    };
     let done = |t: Option<&Tenant>| {
         t.is_some_and(|t| {
             t.status
                 .as_ref()
                 .is_some_and(|s| s.tenant_namespace.is_some())
                 && crate::auth::tenant::status_certifies_spec_key(t)
+                && proxy_current(t)
         })
     };
     let describe = |t: Option<&Tenant>| match t {
@@ -343,6 +351,9 @@ pub async fn await_tenant_status(
                 "status.authParams empty (certificate not issued yet)".into()
             }
             Some(s) if s.tenant_namespace.is_none() => "status.tenantNamespace empty".into(),
+            Some(_) if !proxy_current(t) => {
+                "status.authParams.proxyURL differs from spec.proxyURL (not re-forged yet)".into()
+            }
             Some(_) => {
                 "status.authParams.signedCRT does not certify spec.publicKey (not re-issued yet)"
                     .into()
