@@ -75,6 +75,9 @@ for i in $(seq 1 "$runs"); do
   echo "run $i: peer $peer_ms ms ($(cat "$requests") API requests), unpeer $unpeer_ms ms, peer --in-band $in_band_ms ms" >&2
 done
 
+# The API-server proxies (one per cluster) after the in-band cycles: VmRSS, MiB.
+proxy_rss=$(for pid in $(pgrep -x liqo-proxy); do awk '/^VmRSS:/ {printf "%.1f ", $2 / 1024}' "/proc/$pid/status"; done)
+
 python3 - "$results" "$(nproc)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
 import math, statistics, sys
 path, cpus, load_before, load_after = sys.argv[1:]
@@ -99,3 +102,4 @@ per_side = ", ".join(f"{side} p50 {statistics.median(ns):.0f} (min {min(ns)}, ma
 totals = [sum(ns) for ns in zip(*counts.values())]
 print(f"  API requests of one peer: {per_side}; total p50 {statistics.median(totals):.0f}")
 EOF
+echo "  liqo-proxy VmRSS after the in-band cycles (MiB, one per cluster): ${proxy_rss:-none running}"
