@@ -89,6 +89,40 @@ impl RemoteClusterArgs {
     }
 }
 
+/// Parses an `--api-server-url`: `https://<host>[:<port>][/<path>]`; a bare `<host>[:<port>]`
+/// is taken as https, as the controller manager takes it. Checked before install writes
+/// anything: the API-server proxy and the peers' kubeconfigs use it as given.
+pub fn parse_api_server_url(text: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("invalid API server URL {text:?}: {why}");
+    let trimmed = text.trim().trim_end_matches('/');
+    let url = match trimmed.split_once("://") {
+        Some(("https", _)) => trimmed.to_string(),
+        Some((scheme, _)) => {
+            return Err(bad(&format!(
+                "the API server is reached over https, not {scheme}: use https://<host>[:<port>]"
+            )));
+        }
+        None => format!("https://{trimmed}"),
+    };
+    let authority = url["https://".len()..]
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, Some(p)),
+        _ => (authority, None),
+    };
+    if host.is_empty() || host.contains(['@', ' ']) {
+        return Err(bad("use https://<host>[:<port>]"));
+    }
+    if let Some(port) = port
+        && !port.parse::<u16>().is_ok_and(|p| p > 0)
+    {
+        return Err(bad(&format!("port {port:?} is not 1-65535")));
+    }
+    Ok(url)
+}
+
 /// The longest `--timeout` accepted: longer is a typo, and an `Instant` that far ahead may not
 /// exist (`--timeout 1000000h` used to panic).
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -195,6 +229,34 @@ pub struct PeerClusterArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_server_urls_are_https_with_a_host_and_a_valid_port() {
+        for (given, taken) in [
+            ("https://203.0.113.7:6443", "https://203.0.113.7:6443"),
+            ("https://api.example/", "https://api.example"),
+            ("api.example:6443", "https://api.example:6443"),
+            ("https://[fd00::1]:6443", "https://[fd00::1]:6443"),
+            (
+                "https://rancher.example/k8s/clusters/c-1",
+                "https://rancher.example/k8s/clusters/c-1",
+            ),
+        ] {
+            assert_eq!(parse_api_server_url(given).as_deref(), Ok(taken), "{given}");
+        }
+        let err = parse_api_server_url("http://api.example").unwrap_err();
+        assert!(err.contains("reached over https, not http"), "{err}");
+        for bad in [
+            "",
+            "https://",
+            "https://:6443",
+            "https://api.example:0",
+            "https://api.example:http",
+            "https://user@api.example",
+        ] {
+            assert!(parse_api_server_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn timeouts_parse_go_durations() {

@@ -8,7 +8,7 @@ use liqo_kube::install::{self as plan, AuthKeys, FIELD_MANAGER, InstallParams};
 
 use crate::ctx::Ctx;
 use crate::exit::ExitStatus;
-use crate::flags::parse_timeout;
+use crate::flags::{parse_api_server_url, parse_timeout};
 
 /// Install or upgrade Liqo in the selected cluster.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub struct InstallArgs {
     #[arg(long)]
     image: Option<String>,
     /// API server URL consumers reach this cluster at (default: the kubeconfig's server).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_api_server_url)]
     api_server_url: Option<String>,
     /// Bound on the whole installation (a Go duration: 90s, 10m, 1h; at most 8760h).
     #[arg(long, default_value = "10m", value_parser = parse_timeout)]

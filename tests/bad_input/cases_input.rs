@@ -246,6 +246,18 @@ pub fn flag_cases(fx: &Fixtures) -> Vec<Case> {
             prefix("error: invalid value 'Bogus' for '--gw-server-service-type"),
         ),
         case(
+            "API server URL over plain http",
+            &[
+                &kc("alpha"),
+                "install",
+                "--api-server-url=http://api.example:6443",
+            ],
+            2,
+            prefix(
+                "error: invalid value 'http://api.example:6443' for '--api-server-url <API_SERVER_URL>': invalid API server URL \"http://api.example:6443\": the API server is reached over https, not http",
+            ),
+        ),
+        case(
             "bad output format",
             &[&kc("alpha"), "install", "--dry-run", "-o", "xml"],
             2,
