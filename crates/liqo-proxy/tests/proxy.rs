@@ -24,6 +24,11 @@ async fn start() -> (SocketAddr, SocketAddr) {
         &["https://api.example:6443".into()],
     )
     .unwrap();
+    (serve(targets).await, upstream_addr)
+}
+
+/// A proxy for `targets` on a loopback port; its address.
+async fn serve(targets: Targets) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy = listener.local_addr().unwrap();
     tokio::spawn(liqo_proxy::serve::serve(
@@ -31,7 +36,7 @@ async fn start() -> (SocketAddr, SocketAddr) {
         targets,
         std::future::pending(),
     ));
-    (proxy, upstream_addr)
+    proxy
 }
 
 /// Sends `request` and returns everything the proxy answers until it closes.
@@ -131,13 +136,7 @@ async fn an_api_server_that_is_down_gives_a_502_naming_it() {
     let gone_addr = gone.local_addr().unwrap();
     drop(gone);
     let targets = Targets::new(&gone_addr.to_string(), &[]).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy = listener.local_addr().unwrap();
-    tokio::spawn(liqo_proxy::serve::serve(
-        listener,
-        targets,
-        std::future::pending(),
-    ));
+    let proxy = serve(targets).await;
     let answer = exchange(proxy, &format!("CONNECT {gone_addr} HTTP/1.1\r\n\r\n")).await;
     assert!(answer.starts_with("HTTP/1.1 502 Bad Gateway"), "{answer}");
     assert!(
