@@ -36,6 +36,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    // Flags first: a typo is named before anything is looked up.
+    for target in &args.allow_targets {
+        liqo_proxy::targets::authority(target).context("invalid --allow-target")?;
+    }
     // The API server as this pod reaches it: in-cluster, else KUBECONFIG (test clusters).
     let config = kube::Config::infer()
         .await
