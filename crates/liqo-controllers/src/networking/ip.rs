@@ -20,7 +20,7 @@ use liqo_kube::ipam::{Cidr, IpamError};
 use liqo_kube::reconcile::{self, ReconcileError};
 use tracing::instrument;
 
-use super::network::{IpamState, NetworkContext};
+use super::network::{IpamState, NetworkContext, RETRY_UNAVAILABLE, is_preinstalled};
 use crate::context::Context;
 
 /// Field manager of this controller.
@@ -86,12 +86,6 @@ fn granted(ip: &IP) -> Option<(Cidr, Ipv4Addr)> {
     ))
 }
 
-fn is_preinstalled(ip: &IP) -> bool {
-    ip.annotations()
-        .get(annotation::PREINSTALLED)
-        .is_some_and(|v| v == label::TRUE)
-}
-
 #[instrument(skip_all, fields(name = %ip.name_any(), ns = ip.namespace()))]
 async fn reconcile(ip: Arc<IP>, nctx: Arc<NetworkContext>) -> Result<Action, Error> {
     let ctx = &nctx.ctx;
@@ -102,7 +96,7 @@ async fn reconcile(ip: Arc<IP>, nctx: Arc<NetworkContext>) -> Result<Action, Err
         reconcile::remove_finalizer(&ctx.client, &*ip, finalizer::IP_IPAM).await?;
         return Ok(Action::await_change());
     }
-    if !reconcile::has_finalizer(&*ip, finalizer::IP_IPAM) && !is_preinstalled(&ip) {
+    if !reconcile::has_finalizer(&*ip, finalizer::IP_IPAM) && !is_preinstalled(&*ip) {
         reconcile::add_finalizer(&ctx.client, &*ip, finalizer::IP_IPAM).await?;
         return Ok(Action::await_change());
     }
@@ -174,9 +168,8 @@ fn external_cidr_selector() -> String {
 
 fn error_policy(ip: Arc<IP>, error: &Error, nctx: Arc<NetworkContext>) -> Action {
     match error {
-        Error::Acquire(..) => nctx
-            .ctx
-            .retry_after("ip", error, std::time::Duration::from_secs(30)),
+        // As for Networks: a release elsewhere frees room, and nothing watched says so.
+        Error::Acquire(..) => nctx.ctx.retry_after("ip", error, RETRY_UNAVAILABLE),
         Error::Reconcile(e) => nctx.ctx.retry("ip", &*ip, e),
     }
 }

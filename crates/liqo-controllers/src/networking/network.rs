@@ -26,7 +26,7 @@ pub const FIELD_MANAGER: &str = field_manager::NETWORK;
 /// How often the start-up listing is tried again.
 const RESTORE_RETRY: Duration = Duration::from_secs(5);
 /// A refused acquisition waits for other Networks to be released.
-const RETRY_UNAVAILABLE: Duration = Duration::from_secs(30);
+pub(super) const RETRY_UNAVAILABLE: Duration = Duration::from_secs(30);
 
 /// A failed reconcile.
 #[derive(Debug, thiserror::Error)]
@@ -123,8 +123,10 @@ fn status_cidr(net: &Network) -> Option<&str> {
         .filter(|c| !c.is_empty())
 }
 
-fn is_preinstalled(net: &Network) -> bool {
-    net.annotations()
+/// Whether `object` (a Network or an IP) was installed with Liqo: it gets no IPAM finalizer.
+pub(super) fn is_preinstalled(object: &impl ResourceExt) -> bool {
+    object
+        .annotations()
         .get(annotation::PREINSTALLED)
         .is_some_and(|v| v == label::TRUE)
 }
@@ -159,7 +161,7 @@ async fn reconcile(net: Arc<Network>, nctx: Arc<NetworkContext>) -> Result<Actio
         reconcile::remove_finalizer(&ctx.client, &*net, finalizer::NETWORK_IPAM).await?;
         return Ok(Action::await_change());
     }
-    if !has_finalizer && !is_preinstalled(&net) {
+    if !has_finalizer && !is_preinstalled(&*net) {
         reconcile::add_finalizer(&ctx.client, &*net, finalizer::NETWORK_IPAM).await?;
         return Ok(Action::await_change());
     }
